@@ -6,6 +6,11 @@ export interface ProfileSource {
   readonly roots: readonly string[];
   /** namespace URI -> canonical prefix */
   readonly namespaces: Readonly<Record<string, string>>;
+  /**
+   * Documented defects of a profile's XSD set, repaired on import (and in a temporary copy when the
+   * tests validate against that set): global element (expanded name) -> substitution group head.
+   */
+  readonly errata?: Readonly<Record<string, { substitutionGroup: string; why: string }>>;
 }
 
 const EI = "http://docs.oasis-open.org/ns/energyinterop/201110";
@@ -69,6 +74,15 @@ export const PROFILES: readonly ProfileSource[] = [
       "http://docs.oasis-open.org/ws-calendar/ns/min-xcal/2015/12": "xcalmin",
       "http://docs.oasis-open.org/ws-calendar/ns/streams/201606": "streams",
     },
+    errata: Object.fromEntries(
+      ["product", "emixOption", "delivery"].map((local) => [
+        `{${EMIX}/cts.04}${local}`,
+        {
+          substitutionGroup: `{${EMIX}/cts.04}emixBase`,
+          why: "CTS 0.4 declares emix:emixBase abstract and references it from tenders, quotes and transactions, but declares no element in its substitution group, so no tender can be valid. EMIX 1.0 places product, option and delivery there.",
+        },
+      ]),
+    ),
   },
   {
     name: "xcal",

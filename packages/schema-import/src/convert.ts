@@ -3,7 +3,7 @@
  * named by the canonical prefix the profile maps it to, so that profiles which rename a namespace
  * (CTS 0.4 "cts.04" URIs, OpenADR 2.0a/2.0b oadr URIs) meet on the same canonical types.
  */
-import { BUILTINS, type Primitive } from "./builtins.js";
+import { BUILTINS, type Primitive } from "@transactive/codec/builtins";
 import { resolveQName, splitExpanded, XS, type XsdNode, type XsdSet } from "./xsd-load.js";
 
 export type Occurs = { minOccurs?: number; maxOccurs?: number | "unbounded" };

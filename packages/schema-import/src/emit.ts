@@ -3,7 +3,7 @@
  * is the union over profiles (a profile restricts it); the `x-xml` annotations keep each profile's
  * exact content model so that the codec can write each wire form in its XSD's order.
  */
-import { BUILTINS } from "./builtins.js";
+import { BUILTINS } from "@transactive/codec/builtins";
 import { FILE_TITLES, FILES } from "./config.js";
 import type { ComplexInfo, ElementInfo, Particle, ProfileDescriptors, SimpleInfo, TypeInfo } from "./convert.js";
 

@@ -93,7 +93,10 @@ function toNodes(
   return out;
 }
 
-export function loadXsdSet(roots: readonly string[]): XsdSet {
+export function loadXsdSet(
+  roots: readonly string[],
+  errata: Readonly<Record<string, { substitutionGroup: string }>> = {},
+): XsdSet {
   const set: XsdSet = {
     elements: new Map(),
     complexTypes: new Map(),
@@ -148,5 +151,13 @@ export function loadXsdSet(roots: readonly string[]): XsdSet {
     }
   };
   for (const root of roots) visit(resolve(root));
+  for (const [name, fix] of Object.entries(errata)) {
+    const node = set.elements.get(name);
+    if (!node) throw new Error(`erratum for ${name}: no such global element`);
+    const head = splitExpanded(fix.substitutionGroup);
+    const prefix = [...node.scope].find(([, uri]) => uri === head.ns)?.[0];
+    if (prefix === undefined) throw new Error(`erratum for ${name}: head namespace not in scope`);
+    set.elements.set(name, { ...node, attrs: { ...node.attrs, substitutionGroup: prefix ? `${prefix}:${head.local}` : head.local } });
+  }
   return set;
 }

@@ -114,7 +114,10 @@ export function decodeXmlBytes(bytes: Uint8Array): string {
     case "ascii": {
       const bad = body.findIndex((b) => b > 0x7f);
       if (bad !== -1) {
-        throw new XmlError("encoding", `byte 0x${hex(body[bad] ?? 0)} at offset ${bad + start} is not US-ASCII`);
+        throw new XmlError(
+          "encoding",
+          `byte 0x${hex(body[bad] ?? 0)} at offset ${bad + start} is not US-ASCII`,
+        );
       }
       return latin1(body);
     }

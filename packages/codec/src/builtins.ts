@@ -1,5 +1,7 @@
 /** XSD built-in simple types: their JSON Schema form and the primitive the codec converts them with. */
-export type Primitive = "string" | "boolean" | "decimal" | "integer" | "int" | "float" | "dateTime" | "date" | "time" | "duration";
+import type { Primitive } from "./values.js";
+
+export type { Primitive };
 
 export interface Builtin {
   readonly primitive: Primitive;
@@ -7,14 +9,16 @@ export interface Builtin {
 }
 
 const str = (extra: Record<string, unknown> = {}): Builtin => ({ primitive: "string", schema: { type: "string", ...extra } });
+/** types whose whiteSpace facet is "collapse": the value is the collapsed text */
+const tok = (): Builtin => ({ primitive: "token", schema: { type: "string" } });
 const bounded = (minimum: number, maximum: number): Builtin => ({ primitive: "int", schema: { type: "integer", minimum, maximum } });
 const bigInt = (pattern: string): Builtin => ({ primitive: "integer", schema: { type: "string", pattern } });
 
 export const BUILTINS: Readonly<Record<string, Builtin>> = {
-  string: str(), normalizedString: str(), token: str(), language: str(), Name: str(), NCName: str(),
-  NMTOKEN: str(), NMTOKENS: str(), ID: str(), IDREF: str(), IDREFS: str(), ENTITY: str(), ENTITIES: str(),
-  anyURI: str(), QName: str(), NOTATION: str(), base64Binary: str(), hexBinary: str(), anySimpleType: str(),
-  gYear: str(), gYearMonth: str(), gMonth: str(), gMonthDay: str(), gDay: str(),
+  string: str(), normalizedString: str(), anySimpleType: str(),
+  token: tok(), language: tok(), Name: tok(), NCName: tok(), NMTOKEN: tok(), NMTOKENS: tok(), ID: tok(),
+  IDREF: tok(), IDREFS: tok(), ENTITY: tok(), ENTITIES: tok(), anyURI: tok(), QName: tok(), NOTATION: tok(),
+  base64Binary: str(), hexBinary: str(), gYear: tok(), gYearMonth: tok(), gMonth: tok(), gMonthDay: tok(), gDay: tok(),
   boolean: { primitive: "boolean", schema: { type: "boolean" } },
   decimal: { primitive: "decimal", schema: { type: "string", pattern: "^[+-]?(\\d+(\\.\\d*)?|\\.\\d+)$" } },
   integer: bigInt("^[+-]?\\d+$"),
