@@ -34,12 +34,15 @@ export function encodeTree(registry: Registry, profile: Profile, element: string
   if (decl.abstract) throw issue("not-in-profile", `/${element}`, `element ${element} is abstract`);
   const enc = new Encoder(registry, profile);
   const colon = element.indexOf(":");
-  return enc.element(element.slice(0, colon), element.slice(colon + 1), decl.type, decl.nillable === true, value, `/${element.slice(colon + 1)}`);
+  const root = enc.element(element.slice(0, colon), element.slice(colon + 1), decl.type, decl.nillable === true, value, `/${element.slice(colon + 1)}`);
+  // prefixes used inside xsi:type values must be declared even if no element name uses them
+  return enc.qnamePrefixes.size ? { ...root, scope: enc.qnamePrefixes } : root;
 }
 
 const EMPTY_SCOPE: ReadonlyMap<string, string> = new Map();
 
 class Encoder {
+  readonly qnamePrefixes = new Map<string, string>();
   constructor(
     private readonly registry: Registry,
     private readonly profile: Profile,
@@ -76,7 +79,9 @@ class Encoder {
       type = xsiType;
       const colon = xsiType.indexOf(":");
       const tp = xsiType.slice(0, colon);
-      if (!this.profile.uriOf.has(tp)) throw issue("not-in-profile", `${path}/@xsi:type`, `profile ${this.profile.name} has no namespace for ${tp}`);
+      const tpUri = this.profile.uriOf.get(tp);
+      if (tpUri === undefined) throw issue("not-in-profile", `${path}/@xsi:type`, `profile ${this.profile.name} has no namespace for ${tp}`);
+      this.qnamePrefixes.set(tp, tpUri);
       attrs.push({ ns: XSI, local: "type", prefix: "xsi", value: xsiType });
     }
     let plan: ComplexPlan | undefined;

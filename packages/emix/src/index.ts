@@ -1,1 +1,9 @@
-export {};
+import { createRegistry, PROFILES, type Registry } from "@transactive/codec";
+import { wsCalendarSchema } from "@transactive/ws-calendar";
+import { emixSchema } from "./gen/emix.schema.js";
+
+export type * from "./gen/types.js";
+export { emixSchema };
+
+/** Registry over the WS-Calendar and EMIX schema documents, with every wire profile. */
+export const registry: Registry = createRegistry([wsCalendarSchema, emixSchema], PROFILES);

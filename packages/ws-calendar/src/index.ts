@@ -1,1 +1,8 @@
-export {};
+import { createRegistry, PROFILES, type Registry } from "@transactive/codec";
+import { wsCalendarSchema } from "./gen/ws-calendar.schema.js";
+
+export type * from "./gen/types.js";
+export { wsCalendarSchema };
+
+/** Registry over the WS-Calendar schema document, with every wire profile. */
+export const registry: Registry = createRegistry([wsCalendarSchema], PROFILES);

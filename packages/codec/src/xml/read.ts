@@ -41,7 +41,8 @@ const ATTRS = ":@";
 /** Called by the parser for every tag: a first-character test keeps the common case cheap. */
 function renameReserved(name: string): string {
   const c = name.charCodeAt(0);
-  if ((c === 0x5f || c === 0x63 || c === 0x70) && RESERVED_NAMES.has(name)) return RENAMED_PREFIX + name;
+  if ((c === 0x5f || c === 0x63 || c === 0x70) && RESERVED_NAMES.has(name))
+    return RENAMED_PREFIX + name;
   return name;
 }
 

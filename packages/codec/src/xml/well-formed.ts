@@ -287,15 +287,16 @@ function scan(
         }
       }
       if (gt === -1) return new Stop("malformed", `unclosed start tag <${name}>`, lt);
+      if (stack.length >= limits.maxDepth) {
+        tracker?.open(name);
+        return new Stop("too-deep", `elements nested deeper than ${limits.maxDepth}`, lt);
+      }
       if (s.charCodeAt(gt - 1) === SLASH) {
         tracker?.empty(name);
         if (stack.length === 0) rootClosed = true;
       } else {
         tracker?.open(name);
         stack.push(name);
-        if (stack.length > limits.maxDepth) {
-          return new Stop("too-deep", `elements nested deeper than ${limits.maxDepth}`, lt);
-        }
       }
       i = gt + 1;
     }

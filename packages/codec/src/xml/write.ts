@@ -27,7 +27,14 @@
  * cannot represent at all (C0 controls other than tab/newline/return, lone surrogates, U+FFFE,
  * U+FFFF) throw {@link XmlError}. Names are not validated: the tree is trusted to hold XML names.
  */
-import { isXmlElement, XML_NS, XMLNS_NS, type XmlElement, XmlError } from "./types.js";
+import {
+  isXmlElement,
+  XML_NS,
+  XMLNS_NS,
+  type XmlElement,
+  XmlError,
+  type XmlNode,
+} from "./types.js";
 
 export interface WriteXmlOptions {
   /** Emit `<?xml version="1.0" encoding="UTF-8"?>`. Default true. */
@@ -169,30 +176,64 @@ function serialize(
   return writeElement(root, bindings, declarations);
 }
 
-function writeElement(el: XmlElement, bindings: Bindings, extra: string): string {
-  let name = el.local;
-  if (el.ns !== "") {
-    const prefix = bindings.prefixFor(el.ns, el.prefix, true);
-    if (prefix !== "") name = `${prefix}:${el.local}`;
+/** Iterative (explicit stack), so tree depth is not bounded by the call stack. */
+function writeElement(root: XmlElement, bindings: Bindings, rootExtra: string): string {
+  let out = "";
+  const openElements: XmlElement[] = [];
+  const openNames: string[] = [];
+  const nextChild: number[] = [];
+  let el: XmlElement | undefined = root;
+  let extra = rootExtra;
+  while (el !== undefined) {
+    // Start tag of `el`.
+    let name = el.local;
+    if (el.ns !== "") {
+      const prefix = bindings.prefixFor(el.ns, el.prefix, true);
+      if (prefix !== "") name = `${prefix}:${el.local}`;
+    }
+    out += `<${name}${extra}`;
+    extra = "";
+    const attrs = el.attrs;
+    for (let k = 0; k < attrs.length; k++) {
+      const a = attrs[k];
+      if (a === undefined) continue;
+      const attrName =
+        a.ns === "" ? a.local : `${bindings.prefixFor(a.ns, a.prefix, false)}:${a.local}`;
+      out += ` ${attrName}="${escapeAttribute(a.value)}"`;
+    }
+    if (el.children.length === 0) {
+      out += "/>";
+    } else {
+      out += ">";
+      openElements.push(el);
+      openNames.push(name);
+      nextChild.push(0);
+    }
+    // Text up to the next child element to open, closing finished elements on the way.
+    el = undefined;
+    for (let top = openElements.length - 1; top >= 0 && el === undefined; ) {
+      const children = (openElements[top] as XmlElement).children;
+      let k = nextChild[top] as number;
+      while (k < children.length) {
+        const child = children[k++] as XmlNode;
+        if (isXmlElement(child)) {
+          el = child;
+          break;
+        }
+        out += escapeText(child.text);
+      }
+      if (el !== undefined) {
+        nextChild[top] = k;
+      } else {
+        out += `</${openNames[top]}>`;
+        openElements.pop();
+        openNames.pop();
+        nextChild.pop();
+        top--;
+      }
+    }
   }
-  let out = `<${name}${extra}`;
-  const attrs = el.attrs;
-  for (let k = 0; k < attrs.length; k++) {
-    const a = attrs[k];
-    if (a === undefined) continue;
-    const attrName =
-      a.ns === "" ? a.local : `${bindings.prefixFor(a.ns, a.prefix, false)}:${a.local}`;
-    out += ` ${attrName}="${escapeAttribute(a.value)}"`;
-  }
-  const children = el.children;
-  if (children.length === 0) return `${out}/>`;
-  out += ">";
-  for (let k = 0; k < children.length; k++) {
-    const child = children[k];
-    if (child === undefined) continue;
-    out += isXmlElement(child) ? writeElement(child, bindings, "") : escapeText(child.text);
-  }
-  return `${out}</${name}>`;
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------
