@@ -22,6 +22,7 @@ export function oasisDir(): string {
  */
 export function haveOasis(): boolean {
   const ok = existsSync(join(oasisDir(), "validation.tsv"));
-  if (!ok && process.env.CI === "true") throw new Error(`OASIS artifacts not found at ${oasisDir()} (set TRANSACTIVE_OASIS_DIR)`);
+  if (!ok && process.env.CI === "true")
+    throw new Error(`OASIS artifacts not found at ${oasisDir()} (set TRANSACTIVE_OASIS_DIR)`);
   return ok;
 }

@@ -2,7 +2,7 @@
  * Coverage of the profile XSD sets by the canonical schemas: every global element of every imported
  * XSD set must have a counterpart (same canonical name, same profile) in schemas/*.schema.json.
  */
-import { readFileSync, readdirSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadXsdSet, PROFILE_SOURCES, splitExpanded } from "@transactive/schema-import";
 import { describe, expect, it } from "vitest";
@@ -11,7 +11,9 @@ import { haveOasis, oasisDir, repoRoot } from "../src/oasis.js";
 const schemasDir = join(repoRoot(), "schemas");
 const ours = new Map<string, Set<string>>(); // profile -> canonical element names
 for (const f of readdirSync(schemasDir).filter((n) => n.endsWith(".schema.json"))) {
-  const doc = JSON.parse(readFileSync(join(schemasDir, f), "utf8")) as { "x-xml": { elements: Record<string, Record<string, unknown>> } };
+  const doc = JSON.parse(readFileSync(join(schemasDir, f), "utf8")) as {
+    "x-xml": { elements: Record<string, Record<string, unknown>> };
+  };
   for (const [qname, per] of Object.entries(doc["x-xml"].elements))
     for (const profile of Object.keys(per)) {
       if (!ours.has(profile)) ours.set(profile, new Set());
@@ -29,11 +31,14 @@ describe.skipIf(!haveOasis())("global elements of the profile XSD sets", () => {
         const { ns, local } = splitExpanded(name);
         total++;
         const prefix = source.namespaces[ns];
-        if (prefix === undefined || !ours.get(source.name)?.has(`${prefix}:${local}`)) missing.push(name);
+        if (prefix === undefined || !ours.get(source.name)?.has(`${prefix}:${local}`))
+          missing.push(name);
       }
       const pct = ((100 * (total - missing.length)) / total).toFixed(1);
       // the figure the issue asks for, printed with every run
-      process.stdout.write(`coverage ${source.name}: ${total - missing.length}/${total} global elements (${pct}%) from ${set.files.length} XSD files\n`);
+      process.stdout.write(
+        `coverage ${source.name}: ${total - missing.length}/${total} global elements (${pct}%) from ${set.files.length} XSD files\n`,
+      );
       expect(total).toBeGreaterThan(0);
       expect(missing).toEqual([]);
     });

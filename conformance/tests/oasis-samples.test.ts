@@ -7,15 +7,28 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CodecError, decodeXml, encodeXml, fromJson, infosetDiff, readXml, toJson, validate } from "@transactive/codec";
-import { registry } from "@transactive/ei";
 import { haveXmllint, xmllintValidate, xsdFor } from "@transactive/cli";
+import {
+  CodecError,
+  decodeXml,
+  encodeXml,
+  fromJson,
+  infosetDiff,
+  readXml,
+  toJson,
+  validate,
+} from "@transactive/codec";
+import { registry } from "@transactive/ei";
 import { describe, expect, it } from "vitest";
 import { haveOasis, oasisDir } from "../src/oasis.js";
 
 const present = haveOasis();
 const rows = present
-  ? readFileSync(join(oasisDir(), "validation.tsv"), "utf8").trim().split("\n").slice(1).map((l) => l.split("\t") as [string, string, string, string])
+  ? readFileSync(join(oasisDir(), "validation.tsv"), "utf8")
+      .trim()
+      .split("\n")
+      .slice(1)
+      .map((l) => l.split("\t") as [string, string, string, string])
   : [];
 const valid = rows.filter((r) => r[2] === "valid");
 const invalid = rows.filter((r) => r[2] === "invalid");

@@ -20,8 +20,22 @@ export interface ElementTarget {
 }
 
 export type Compiled =
-  | { readonly kind: "element"; readonly min: number; readonly max: number; readonly targets: readonly ElementTarget[]; readonly byId: ReadonlyMap<string, ElementTarget> }
-  | { readonly kind: "sequence" | "choice" | "all"; readonly min: number; readonly max: number; readonly items: readonly Compiled[]; readonly first: ReadonlySet<string>; readonly firstAny: readonly NsTest[]; readonly nullable: boolean }
+  | {
+      readonly kind: "element";
+      readonly min: number;
+      readonly max: number;
+      readonly targets: readonly ElementTarget[];
+      readonly byId: ReadonlyMap<string, ElementTarget>;
+    }
+  | {
+      readonly kind: "sequence" | "choice" | "all";
+      readonly min: number;
+      readonly max: number;
+      readonly items: readonly Compiled[];
+      readonly first: ReadonlySet<string>;
+      readonly firstAny: readonly NsTest[];
+      readonly nullable: boolean;
+    }
   | { readonly kind: "any"; readonly min: number; readonly max: number; readonly test: NsTest };
 
 export type NsTest = (ns: string) => boolean;
@@ -56,7 +70,8 @@ export interface ComplexPlan {
 
 export const XSI = "http://www.w3.org/2001/XMLSchema-instance";
 export const clark = (ns: string, local: string): string => (ns ? `{${ns}}${local}` : local);
-const maxOf = (m: number | "unbounded" | undefined): number => (m === "unbounded" ? Number.POSITIVE_INFINITY : (m ?? 1));
+const maxOf = (m: number | "unbounded" | undefined): number =>
+  m === "unbounded" ? Number.POSITIVE_INFINITY : (m ?? 1);
 
 export class PlanError extends Error {}
 
@@ -66,7 +81,8 @@ interface Cache {
 const caches = new WeakMap<Registry, Cache>();
 
 export function primitiveOf(registry: Registry, type: string): Primitive | undefined {
-  if (type.startsWith("xs:")) return type === "xs:anyType" ? undefined : (BUILTINS[type.slice(3)]?.primitive ?? "string");
+  if (type.startsWith("xs:"))
+    return type === "xs:anyType" ? undefined : (BUILTINS[type.slice(3)]?.primitive ?? "string");
   return registry.types.get(type)?.simple?.primitive;
 }
 
@@ -74,7 +90,9 @@ function nsTest(spec: string, target: string): NsTest {
   const tokens = spec.split(/\s+/).filter(Boolean);
   if (tokens.includes("##any")) return () => true;
   if (tokens.length === 1 && tokens[0] === "##other") return (ns) => ns !== target && ns !== "";
-  const allowed = new Set(tokens.map((t) => (t === "##targetNamespace" ? target : t === "##local" ? "" : t)));
+  const allowed = new Set(
+    tokens.map((t) => (t === "##targetNamespace" ? target : t === "##local" ? "" : t)),
+  );
   return (ns) => allowed.has(ns);
 }
 
@@ -84,11 +102,18 @@ function uriOf(profile: Profile, qname: string): { ns: string; local: string; pr
   const prefix = qname.slice(0, colon);
   if (prefix === "xsi") return { ns: XSI, local: qname.slice(colon + 1), prefix };
   const ns = profile.uriOf.get(prefix);
-  if (ns === undefined) throw new PlanError(`profile ${profile.name} has no namespace for prefix "${prefix}" (${qname})`);
+  if (ns === undefined)
+    throw new PlanError(
+      `profile ${profile.name} has no namespace for prefix "${prefix}" (${qname})`,
+    );
   return { ns, local: qname.slice(colon + 1), prefix };
 }
 
-export function complexPlan(registry: Registry, profile: Profile, qname: string): ComplexPlan | undefined {
+export function complexPlan(
+  registry: Registry,
+  profile: Profile,
+  qname: string,
+): ComplexPlan | undefined {
   let cache = caches.get(registry);
   if (!cache) caches.set(registry, (cache = { plans: new Map() }));
   const cacheKey = `${profile.name} ${qname}`;
@@ -111,7 +136,8 @@ export function complexPlan(registry: Registry, profile: Profile, qname: string)
       const targets = names.map((q): ElementTarget => {
         const { ns, local } = uriOf(profile, q);
         const type = p.type ?? profile.elements.get(q)?.type ?? "xs:anyType";
-        const nillable = p.type !== undefined ? p.nillable === true : profile.elements.get(q)?.nillable === true;
+        const nillable =
+          p.type !== undefined ? p.nillable === true : profile.elements.get(q)?.nillable === true;
         const key = keysByElement[q];
         if (key === undefined) throw new PlanError(`${qname}: no JSON key for element ${q}`);
         return { qname: q, ns, local, id: clark(ns, local), key, type, nillable };
@@ -124,7 +150,8 @@ export function complexPlan(registry: Registry, profile: Profile, qname: string)
     const items = raw.map(compile);
     const first = new Set<string>();
     const firstAny: NsTest[] = [];
-    const nullableOf = (c: Compiled): boolean => c.min === 0 || (c.kind !== "element" && c.kind !== "any" && c.nullable);
+    const nullableOf = (c: Compiled): boolean =>
+      c.min === 0 || (c.kind !== "element" && c.kind !== "any" && c.nullable);
     const addFirst = (c: Compiled): void => {
       if (c.kind === "element") for (const t of c.targets) first.add(t.id);
       else if (c.kind === "any") firstAny.push(c.test);
@@ -145,7 +172,8 @@ export function complexPlan(registry: Registry, profile: Profile, qname: string)
       }
     } else {
       for (const c of items) addFirst(c);
-      nullable = kind === "all" ? items.every(nullableOf) : items.some(nullableOf) || items.length === 0;
+      nullable =
+        kind === "all" ? items.every(nullableOf) : items.some(nullableOf) || items.length === 0;
     }
     return { kind, min, max, items, first, firstAny, nullable };
   };
@@ -153,7 +181,16 @@ export function complexPlan(registry: Registry, profile: Profile, qname: string)
   const attributes = descriptor.attributes.map((a): AttributePlan => {
     const { ns, local, prefix } = uriOf(profile, a.name);
     const primitive = primitiveOf(registry, a.type) ?? "string";
-    return { key: `@${a.name}`, id: clark(ns, local), ns, local, prefix, primitive, required: a.use === "required", ...(a.fixed !== undefined ? { fixed: a.fixed } : {}) };
+    return {
+      key: `@${a.name}`,
+      id: clark(ns, local),
+      ns,
+      local,
+      prefix,
+      primitive,
+      required: a.use === "required",
+      ...(a.fixed !== undefined ? { fixed: a.fixed } : {}),
+    };
   });
   const def = entry.doc.$defs[entry.defKey] as { properties?: Record<string, { type?: string }> };
   const props = def.properties ?? {};
@@ -168,7 +205,11 @@ export function complexPlan(registry: Registry, profile: Profile, qname: string)
     ...(descriptor.content ? { content: compile(descriptor.content) } : {}),
     ...(descriptor.simple ? { simple: primitiveOf(registry, descriptor.simple) ?? "string" } : {}),
     mixed: descriptor.mixed === true,
-    many: new Set(Object.entries(props).filter(([, s]) => s.type === "array").map(([k]) => k)),
+    many: new Set(
+      Object.entries(props)
+        .filter(([, s]) => s.type === "array")
+        .map(([k]) => k),
+    ),
     keys: new Set(Object.keys(props)),
   };
   cache.plans.set(cacheKey, plan);
@@ -176,7 +217,12 @@ export function complexPlan(registry: Registry, profile: Profile, qname: string)
 }
 
 /** Is `type` the same as, or derived from, `base` in this profile? */
-export function derivesFrom(registry: Registry, profile: Profile, type: string, base: string): boolean {
+export function derivesFrom(
+  registry: Registry,
+  profile: Profile,
+  type: string,
+  base: string,
+): boolean {
   for (let t: string | undefined = type, guard = 0; t && guard < 64; guard++) {
     if (t === base) return true;
     t = registry.types.get(t)?.complex?.profiles[profile.name]?.base;

@@ -3,7 +3,16 @@
  * element's type, producing the canonical JSON form (docs/json-mapping.md). Any mismatch is a
  * CodecError naming the path; nothing is silently dropped.
  */
-import { clark, type Compiled, complexPlan, derivesFrom, type ElementTarget, PlanError, primitiveOf, XSI } from "./compile.js";
+import {
+  type Compiled,
+  clark,
+  complexPlan,
+  derivesFrom,
+  type ElementTarget,
+  PlanError,
+  primitiveOf,
+  XSI,
+} from "./compile.js";
 import type { CodecDocument } from "./document.js";
 import { CodecError, issue, shorten } from "./errors.js";
 import { getProfile, type Profile, type Registry } from "./registry.js";
@@ -19,19 +28,27 @@ export interface DecodeOptions {
 }
 
 /** Parses XML text or bytes and decodes it into the canonical model. */
-export function decodeXml(registry: Registry, input: string | Uint8Array, options: DecodeOptions = {}): CodecDocument {
+export function decodeXml(
+  registry: Registry,
+  input: string | Uint8Array,
+  options: DecodeOptions = {},
+): CodecDocument {
   let root: XmlElement;
   try {
     root = readXml(input, options.limits);
   } catch (e) {
-    if (e instanceof XmlError) throw new CodecError([{ code: "xml", path: e.path, message: e.message }]);
+    if (e instanceof XmlError)
+      throw new CodecError([{ code: "xml", path: e.path, message: e.message }]);
     throw e;
   }
   return decodeTree(registry, root, options.profile);
 }
 
 /** Candidate profiles for a document element, best first. */
-export function profilesFor(registry: Registry, root: XmlElement): { profile: Profile; element: string }[] {
+export function profilesFor(
+  registry: Registry,
+  root: XmlElement,
+): { profile: Profile; element: string }[] {
   const declared = new Set(root.scope.values());
   const out: { profile: Profile; element: string; known: number; home: number }[] = [];
   for (const name of registry.profileOrder) {
@@ -50,11 +67,21 @@ export function profilesFor(registry: Registry, root: XmlElement): { profile: Pr
   return out;
 }
 
-export function decodeTree(registry: Registry, root: XmlElement, profileName?: string): CodecDocument {
-  const candidates = profilesFor(registry, root).filter((c) => profileName === undefined || c.profile.name === profileName);
+export function decodeTree(
+  registry: Registry,
+  root: XmlElement,
+  profileName?: string,
+): CodecDocument {
+  const candidates = profilesFor(registry, root).filter(
+    (c) => profileName === undefined || c.profile.name === profileName,
+  );
   if (candidates.length === 0) {
     const where = profileName ? ` in profile ${profileName}` : "";
-    throw issue("unknown-root", `/${root.local}`, `no known element {${root.ns}}${root.local}${where}`);
+    throw issue(
+      "unknown-root",
+      `/${root.local}`,
+      `no known element {${root.ns}}${root.local}${where}`,
+    );
   }
   let firstError: unknown;
   // Namespaces such as EI's and xCal's are shared by several profiles: the first profile that
@@ -63,9 +90,20 @@ export function decodeTree(registry: Registry, root: XmlElement, profileName?: s
     try {
       const decoder = new Decoder(registry, profile);
       const decl = profile.elements.get(element);
-      const value = decoder.element(root, decl?.type ?? "xs:anyType", decl?.nillable === true, `/${root.local}`, true);
+      const value = decoder.element(
+        root,
+        decl?.type ?? "xs:anyType",
+        decl?.nillable === true,
+        `/${root.local}`,
+        true,
+      );
       const location = root.attrs.find((a) => a.ns === XSI && a.local === "schemaLocation")?.value;
-      return { profile: profile.name, element, value, ...(location !== undefined ? { schemaLocation: location } : {}) };
+      return {
+        profile: profile.name,
+        element,
+        value,
+        ...(location !== undefined ? { schemaLocation: location } : {}),
+      };
     } catch (e) {
       if (!(e instanceof CodecError)) throw e;
       firstError ??= e;
@@ -85,7 +123,13 @@ class Decoder {
     private readonly profile: Profile,
   ) {}
 
-  element(node: XmlElement, declared: string, nillable: boolean, path: string, isRoot = false): unknown {
+  element(
+    node: XmlElement,
+    declared: string,
+    nillable: boolean,
+    path: string,
+    isRoot = false,
+  ): unknown {
     let type = declared;
     let xsiType: string | undefined;
     let nil = false;
@@ -94,24 +138,42 @@ class Decoder {
       if (a.local === "type") {
         xsiType = this.resolveTypeName(node, a.value, path);
         if (!derivesFrom(this.registry, this.profile, xsiType, declared))
-          throw issue("unknown-type", `${path}/@xsi:type`, `type ${xsiType} is not derived from ${declared}`, { input: a.value });
+          throw issue(
+            "unknown-type",
+            `${path}/@xsi:type`,
+            `type ${xsiType} is not derived from ${declared}`,
+            { input: a.value },
+          );
         type = xsiType;
       } else if (a.local === "nil") nil = a.value.trim() === "true" || a.value.trim() === "1";
       else if (!(isRoot && a.local === "schemaLocation"))
         // a schema location hint is kept for the document element (CodecDocument.schemaLocation);
         // anywhere else it is refused rather than dropped
-        throw issue("unknown-attribute", `${path}/@xsi:${a.local}`, `attribute xsi:${a.local} is not supported here`);
+        throw issue(
+          "unknown-attribute",
+          `${path}/@xsi:${a.local}`,
+          `attribute xsi:${a.local} is not supported here`,
+        );
     }
     if (nil) {
       if (!nillable) throw issue("bad-value", path, "xsi:nil on an element that is not nillable");
-      if (node.children.some(isXmlElement) || node.children.some((c) => !isXmlElement(c) && c.text.trim())) throw issue("bad-value", path, "xsi:nil element has content");
+      if (
+        node.children.some(isXmlElement) ||
+        node.children.some((c) => !isXmlElement(c) && c.text.trim())
+      )
+        throw issue("bad-value", path, "xsi:nil element has content");
       return null;
     }
     if (type === "xs:anyType") return { $xml: writeFragment(node) };
     const primitive = primitiveOf(this.registry, type);
     if (primitive !== undefined) {
       const extra = node.attrs.find((a) => a.ns !== XSI);
-      if (extra) throw issue("unknown-attribute", `${path}/@${extra.local}`, `attribute ${extra.local} not allowed on a simple-typed element`);
+      if (extra)
+        throw issue(
+          "unknown-attribute",
+          `${path}/@${extra.local}`,
+          `attribute ${extra.local} not allowed on a simple-typed element`,
+        );
       return fromLexical(primitive, this.simpleText(node, path), path);
     }
     return this.complex(node, type, xsiType, path);
@@ -126,20 +188,33 @@ class Decoder {
     if (uri === "http://www.w3.org/2001/XMLSchema") return `xs:${local}`;
     const canonical = uri === undefined ? undefined : this.profile.prefixOf.get(uri);
     const qname = canonical === undefined ? undefined : `${canonical}:${local}`;
-    if (qname === undefined || !this.registry.types.has(qname)) throw issue("unknown-type", `${path}/@xsi:type`, `unknown type "${shorten(v)}"`, { input: v });
+    if (qname === undefined || !this.registry.types.has(qname))
+      throw issue("unknown-type", `${path}/@xsi:type`, `unknown type "${shorten(v)}"`, {
+        input: v,
+      });
     return qname;
   }
 
   private simpleText(node: XmlElement, path: string): string {
     let text = "";
     for (const c of node.children) {
-      if (isXmlElement(c)) throw issue("unexpected-element", `${path}/${c.local}`, `element ${c.local} inside a simple-typed element`);
+      if (isXmlElement(c))
+        throw issue(
+          "unexpected-element",
+          `${path}/${c.local}`,
+          `element ${c.local} inside a simple-typed element`,
+        );
       text += c.text;
     }
     return text;
   }
 
-  private complex(node: XmlElement, type: string, xsiType: string | undefined, path: string): Record<string, unknown> {
+  private complex(
+    node: XmlElement,
+    type: string,
+    xsiType: string | undefined,
+    path: string,
+  ): Record<string, unknown> {
     let plan: ReturnType<typeof complexPlan>;
     try {
       plan = complexPlan(this.registry, this.profile, type);
@@ -147,7 +222,8 @@ class Decoder {
       if (e instanceof PlanError) throw issue("not-in-profile", path, e.message);
       throw e;
     }
-    if (!plan) throw issue("unknown-type", path, `type ${type} is not part of profile ${this.profile.name}`);
+    if (!plan)
+      throw issue("unknown-type", path, `type ${type} is not part of profile ${this.profile.name}`);
     const out: Record<string, unknown> = {};
     if (xsiType !== undefined) out["@xsi:type"] = xsiType;
     for (const a of node.attrs) {
@@ -158,10 +234,20 @@ class Decoder {
       } else if (plan.anyAttribute?.(a.ns)) {
         const bag = (out.$attributes ??= {}) as Record<string, string>;
         bag[clark(a.ns, a.local)] = a.value;
-      } else throw issue("unknown-attribute", `${path}/@${a.prefix ? `${a.prefix}:` : ""}${a.local}`, `attribute ${a.local} is not allowed on ${type}`);
+      } else
+        throw issue(
+          "unknown-attribute",
+          `${path}/@${a.prefix ? `${a.prefix}:` : ""}${a.local}`,
+          `attribute ${a.local} is not allowed on ${type}`,
+        );
     }
     for (const ap of plan.attributes)
-      if (ap.required && !(ap.key in out)) throw issue("missing-attribute", `${path}/@${ap.local}`, `required attribute ${ap.local} is missing`);
+      if (ap.required && !(ap.key in out))
+        throw issue(
+          "missing-attribute",
+          `${path}/@${ap.local}`,
+          `required attribute ${ap.local} is missing`,
+        );
 
     if (plan.simple !== undefined) {
       out.$value = fromLexical(plan.simple, this.simpleText(node, path), path);
@@ -172,7 +258,13 @@ class Decoder {
     for (const c of node.children) {
       if (isXmlElement(c)) kids.push(c);
       else if (plan.mixed) text += c.text;
-      else if (c.text.trim() !== "") throw issue("text-not-allowed", path, `text "${shorten(c.text.trim(), 40)}" is not allowed in ${type}`, { input: shorten(c.text.trim()) });
+      else if (c.text.trim() !== "")
+        throw issue(
+          "text-not-allowed",
+          path,
+          `text "${shorten(c.text.trim(), 40)}" is not allowed in ${type}`,
+          { input: shorten(c.text.trim()) },
+        );
     }
     if (plan.mixed && text.trim() !== "") out.$text = text;
     const failure: Failure = { index: -1, expected: new Set() };
@@ -184,17 +276,34 @@ class Decoder {
       if (kid) {
         const name = `${kid.prefix ? `${kid.prefix}:` : ""}${kid.local}`;
         const here = expected.some((q) => q.endsWith(`:${kid.local}`));
-        const why = here ? "is out of order or repeated too often here" : `is not allowed here${expected.length ? `; expected ${expected.join(" | ")}` : ""}`;
-        throw issue("unexpected-element", `${path}/${kid.local}`, `element ${name} ${why}`, { expected });
+        const why = here
+          ? "is out of order or repeated too often here"
+          : `is not allowed here${expected.length ? `; expected ${expected.join(" | ")}` : ""}`;
+        throw issue("unexpected-element", `${path}/${kid.local}`, `element ${name} ${why}`, {
+          expected,
+        });
       }
       const first = expected[0] ?? "?";
-      throw issue("missing-element", `${path}/${first.slice(first.indexOf(":") + 1)}`, `missing ${expected.length > 1 ? `one of ${expected.join(" | ")}` : `element ${expected[0]}`}`, { expected });
+      throw issue(
+        "missing-element",
+        `${path}/${first.slice(first.indexOf(":") + 1)}`,
+        `missing ${expected.length > 1 ? `one of ${expected.join(" | ")}` : `element ${expected[0]}`}`,
+        { expected },
+      );
     }
     return out;
   }
 
   /** Greedy match of a deterministic (UPA) content model; returns the next child index or -1. */
-  private match(c: Compiled, kids: readonly XmlElement[], start: number, out: Record<string, unknown>, many: ReadonlySet<string>, path: string, failure: Failure): number {
+  private match(
+    c: Compiled,
+    kids: readonly XmlElement[],
+    start: number,
+    out: Record<string, unknown>,
+    many: ReadonlySet<string>,
+    path: string,
+    failure: Failure,
+  ): number {
     const fail = (i: number, expected: Iterable<string>): number => {
       if (i > failure.index) {
         failure.index = i;
@@ -213,8 +322,16 @@ class Decoder {
         i++;
         n++;
       }
-      if (n < c.min) return fail(i, c.targets.map((t) => t.qname));
-      if (n < c.max && i < kids.length) fail(i, c.targets.map((t) => t.qname));
+      if (n < c.min)
+        return fail(
+          i,
+          c.targets.map((t) => t.qname),
+        );
+      if (n < c.max && i < kids.length)
+        fail(
+          i,
+          c.targets.map((t) => t.qname),
+        );
       return i;
     }
     if (c.kind === "any") {
@@ -231,7 +348,9 @@ class Decoder {
     let reps = 0;
     while (reps < c.max) {
       const kid = kids[i];
-      const startsHere = kid !== undefined && (c.first.has(clark(kid.ns, kid.local)) || c.firstAny.some((t) => t(kid.ns)));
+      const startsHere =
+        kid !== undefined &&
+        (c.first.has(clark(kid.ns, kid.local)) || c.firstAny.some((t) => t(kid.ns)));
       if (!startsHere && reps >= c.min) break;
       const snapshot = reps >= c.min ? snapshotOf(out) : undefined;
       let j: number;
@@ -246,7 +365,12 @@ class Decoder {
         for (const item of c.items) {
           if (kid === undefined) break;
           const id = clark(kid.ns, kid.local);
-          const can = item.kind === "element" ? item.byId.has(id) : item.kind === "any" ? item.test(kid.ns) : item.first.has(id) || item.firstAny.some((t) => t(kid.ns));
+          const can =
+            item.kind === "element"
+              ? item.byId.has(id)
+              : item.kind === "any"
+                ? item.test(kid.ns)
+                : item.first.has(id) || item.firstAny.some((t) => t(kid.ns));
           if (!can) continue;
           j = this.match(item, kids, i, out, many, path, failure);
           if (j >= 0) break;
@@ -273,13 +397,23 @@ class Decoder {
     return i;
   }
 
-  private matchAll(items: readonly Compiled[], kids: readonly XmlElement[], start: number, out: Record<string, unknown>, many: ReadonlySet<string>, path: string, failure: Failure): number {
+  private matchAll(
+    items: readonly Compiled[],
+    kids: readonly XmlElement[],
+    start: number,
+    out: Record<string, unknown>,
+    many: ReadonlySet<string>,
+    path: string,
+    failure: Failure,
+  ): number {
     const done = new Set<Compiled>();
     let i = start;
     for (;;) {
       const kid = kids[i];
       if (!kid) break;
-      const item = items.find((it) => !done.has(it) && it.kind === "element" && it.byId.has(clark(kid.ns, kid.local)));
+      const item = items.find(
+        (it) => !done.has(it) && it.kind === "element" && it.byId.has(clark(kid.ns, kid.local)),
+      );
       if (!item) break;
       i = this.match(item, kids, i, out, many, path, failure);
       if (i < 0) return -1;
@@ -289,12 +423,23 @@ class Decoder {
     return i;
   }
 
-  private put(out: Record<string, unknown>, t: ElementTarget, kid: XmlElement, many: ReadonlySet<string>, path: string): void {
+  private put(
+    out: Record<string, unknown>,
+    t: ElementTarget,
+    kid: XmlElement,
+    many: ReadonlySet<string>,
+    path: string,
+  ): void {
     if (many.has(t.key)) {
       const list = (out[t.key] ??= []) as unknown[];
       list.push(this.element(kid, t.type, t.nillable, `${path}/${t.key}[${list.length}]`));
     } else {
-      if (t.key in out) throw issue("unexpected-element", `${path}/${t.key}`, `element ${t.local} occurs more than once`);
+      if (t.key in out)
+        throw issue(
+          "unexpected-element",
+          `${path}/${t.key}`,
+          `element ${t.local} occurs more than once`,
+        );
       out[t.key] = this.element(kid, t.type, t.nillable, `${path}/${t.key}`);
     }
   }

@@ -57,7 +57,15 @@ export interface SchemaDocument {
     readonly namespaces: Readonly<Record<string, Readonly<Record<string, string>>>>;
     readonly elements: Readonly<Record<string, Readonly<Record<string, ElementDescriptor>>>>;
   };
-  readonly $defs: Readonly<Record<string, { readonly "x-xml"?: ComplexTypeAnnotation | SimpleTypeAnnotation; readonly [k: string]: unknown }>>;
+  readonly $defs: Readonly<
+    Record<
+      string,
+      {
+        readonly "x-xml"?: ComplexTypeAnnotation | SimpleTypeAnnotation;
+        readonly [k: string]: unknown;
+      }
+    >
+  >;
   readonly [k: string]: unknown;
 }
 
@@ -65,7 +73,9 @@ export interface ProfileDefinition {
   readonly title: string;
   /** canonical prefix -> namespace URI */
   readonly namespaces: Readonly<Record<string, string>>;
-  readonly errata?: Readonly<Record<string, { readonly substitutionGroup: string; readonly why: string }>>;
+  readonly errata?: Readonly<
+    Record<string, { readonly substitutionGroup: string; readonly why: string }>
+  >;
 }
 
 export interface ProfilesDocument {

@@ -42,7 +42,12 @@ export class CodecError extends Error {
   }
 }
 
-export function issue(code: IssueCode, path: string, message: string, extra: Partial<Issue> = {}): CodecError {
+export function issue(
+  code: IssueCode,
+  path: string,
+  message: string,
+  extra: Partial<Issue> = {},
+): CodecError {
   return new CodecError([{ code, path, message, ...extra }]);
 }
 

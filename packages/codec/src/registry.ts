@@ -2,7 +2,13 @@
  * A Registry indexes schema documents for the codec: types by canonical qualified name, global
  * elements per profile, substitution groups, and each profile's namespace bindings.
  */
-import type { ComplexTypeAnnotation, ElementDescriptor, ProfilesDocument, SchemaDocument, SimpleTypeAnnotation } from "./descriptors.js";
+import type {
+  ComplexTypeAnnotation,
+  ElementDescriptor,
+  ProfilesDocument,
+  SchemaDocument,
+  SimpleTypeAnnotation,
+} from "./descriptors.js";
 
 export interface TypeEntry {
   readonly doc: SchemaDocument;
@@ -34,7 +40,10 @@ export interface Registry {
   readonly profileOrder: readonly string[];
 }
 
-export function createRegistry(docs: readonly SchemaDocument[], profilesDoc: ProfilesDocument): Registry {
+export function createRegistry(
+  docs: readonly SchemaDocument[],
+  profilesDoc: ProfilesDocument,
+): Registry {
   const types = new Map<string, TypeEntry>();
   for (const doc of docs) {
     for (const [defKey, def] of Object.entries(doc.$defs)) {

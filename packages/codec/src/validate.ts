@@ -4,8 +4,8 @@
  */
 import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
 import type { CodecDocument } from "./document.js";
-import { CodecError, type Issue } from "./errors.js";
 import { encodeTree } from "./encode.js";
+import { CodecError, type Issue } from "./errors.js";
 import { getProfile, type Registry } from "./registry.js";
 import { isXsdDate, isXsdDateTime, isXsdDuration, isXsdTime } from "./values.js";
 
@@ -19,7 +19,13 @@ function validators(registry: Registry): Validators {
   let v = cache.get(registry);
   if (v) return v;
   // unicodeRegExp off: XSD patterns such as "\-" are not valid under the u flag.
-  const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true, unicodeRegExp: false, validateSchema: false });
+  const ajv = new Ajv2020({
+    allErrors: true,
+    strict: true,
+    allowUnionTypes: true,
+    unicodeRegExp: false,
+    validateSchema: false,
+  });
   ajv.addKeyword({ keyword: "x-xml", schemaType: "object" });
   ajv.addFormat("xsd-dateTime", isXsdDateTime);
   ajv.addFormat("xsd-date", isXsdDate);
@@ -45,7 +51,12 @@ export function typeValidator(registry: Registry, type: string): ValidateFunctio
 
 const toIssue = (base: string, e: ErrorObject): Issue => {
   const where = e.instancePath.replace(/\/(\d+)(?=\/|$)/g, "[$1]");
-  const extra = e.keyword === "additionalProperties" ? `: ${(e.params as { additionalProperty: string }).additionalProperty}` : e.keyword === "enum" ? `: ${JSON.stringify((e.params as { allowedValues: unknown[] }).allowedValues).slice(0, 200)}` : "";
+  const extra =
+    e.keyword === "additionalProperties"
+      ? `: ${(e.params as { additionalProperty: string }).additionalProperty}`
+      : e.keyword === "enum"
+        ? `: ${JSON.stringify((e.params as { allowedValues: unknown[] }).allowedValues).slice(0, 200)}`
+        : "";
   return { code: "schema", path: `${base}${where}`, message: `${e.message ?? e.keyword}${extra}` };
 };
 
@@ -55,11 +66,22 @@ export interface ValidateOptions {
 }
 
 /** Validates a document; returns the issues found (an empty array when valid). */
-export function validate(registry: Registry, doc: CodecDocument, options: ValidateOptions = {}): Issue[] {
+export function validate(
+  registry: Registry,
+  doc: CodecDocument,
+  options: ValidateOptions = {},
+): Issue[] {
   const profile = getProfile(registry, doc.profile);
   const decl = profile.elements.get(doc.element);
   const root = `/${doc.element.slice(doc.element.indexOf(":") + 1)}`;
-  if (!decl) return [{ code: "not-in-profile", path: root, message: `element ${doc.element} is not part of profile ${doc.profile}` }];
+  if (!decl)
+    return [
+      {
+        code: "not-in-profile",
+        path: root,
+        message: `element ${doc.element} is not part of profile ${doc.profile}`,
+      },
+    ];
   const issues: Issue[] = [];
   const fn = typeValidator(registry, decl.type);
   if (fn && !fn(doc.value)) {

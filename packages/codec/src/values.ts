@@ -6,12 +6,24 @@
 import { DateTime } from "luxon";
 import { issue, shorten } from "./errors.js";
 
-export type Primitive = "string" | "token" | "boolean" | "decimal" | "integer" | "int" | "float" | "dateTime" | "date" | "time" | "duration";
+export type Primitive =
+  | "string"
+  | "token"
+  | "boolean"
+  | "decimal"
+  | "integer"
+  | "int"
+  | "float"
+  | "dateTime"
+  | "date"
+  | "time"
+  | "duration";
 
 const INT = /^[+-]?\d+$/;
 const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
 const FLOAT = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
-const DATE_TIME = /^(-?\d{4,})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]\d{2}:\d{2})?$/;
+const DATE_TIME =
+  /^(-?\d{4,})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]\d{2}:\d{2})?$/;
 const DATE = /^(-?\d{4,})-(\d{2})-(\d{2})(Z|[+-]\d{2}:\d{2})?$/;
 const TIME = /^(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]\d{2}:\d{2})?$/;
 const XSD_DURATION = /^-?P(?!$)(\d+Y)?(\d+M)?(\d+D)?(T(?!$)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$/;
@@ -33,19 +45,30 @@ export function isXsdDateTime(s: string): boolean {
   if (!m) return false;
   const [, y, mo, d, h, mi, se, frac, z] = m as unknown as string[];
   if (!validTimeOfDay(h as string, mi as string, se as string, frac) || !validZone(z)) return false;
-  return DateTime.fromObject({ year: Number(y), month: Number(mo), day: Number(d) }).isValid || Number(y) <= 0;
+  return (
+    DateTime.fromObject({ year: Number(y), month: Number(mo), day: Number(d) }).isValid ||
+    Number(y) <= 0
+  );
 }
 
 export function isXsdDate(s: string): boolean {
   const m = DATE.exec(s);
   if (!m) return false;
   const [, y, mo, d, z] = m as unknown as string[];
-  return validZone(z) && (DateTime.fromObject({ year: Number(y), month: Number(mo), day: Number(d) }).isValid || Number(y) <= 0);
+  return (
+    validZone(z) &&
+    (DateTime.fromObject({ year: Number(y), month: Number(mo), day: Number(d) }).isValid ||
+      Number(y) <= 0)
+  );
 }
 
 export function isXsdTime(s: string): boolean {
   const m = TIME.exec(s);
-  return m !== null && validTimeOfDay(m[1] as string, m[2] as string, m[3] as string, m[4]) && validZone(m[5]);
+  return (
+    m !== null &&
+    validTimeOfDay(m[1] as string, m[2] as string, m[3] as string, m[4]) &&
+    validZone(m[5])
+  );
 }
 
 /** xs:duration (ISO 8601 without weeks, with an optional leading minus). */
@@ -70,19 +93,27 @@ export function fromLexical(primitive: Primitive, text: string, path: string): u
     }
     case "int": {
       const t = collapse(text);
-      if (!INT.test(t)) throw issue("bad-value", path, `not an integer: "${shorten(t)}"`, { input: shorten(t) });
+      if (!INT.test(t))
+        throw issue("bad-value", path, `not an integer: "${shorten(t)}"`, { input: shorten(t) });
       return Number(t);
     }
     case "float": {
       const t = collapse(text);
       if (t === "INF" || t === "-INF" || t === "NaN") return t;
-      if (!FLOAT.test(t)) throw issue("bad-value", path, `not a number: "${shorten(t)}"`, { input: shorten(t) });
+      if (!FLOAT.test(t))
+        throw issue("bad-value", path, `not a number: "${shorten(t)}"`, { input: shorten(t) });
       return Number(t);
     }
     case "decimal":
     case "integer": {
       const t = collapse(text);
-      if (!(primitive === "decimal" ? DECIMAL : INT).test(t)) throw issue("bad-value", path, `not ${primitive === "decimal" ? "a decimal" : "an integer"}: "${shorten(t)}"`, { input: shorten(t) });
+      if (!(primitive === "decimal" ? DECIMAL : INT).test(t))
+        throw issue(
+          "bad-value",
+          path,
+          `not ${primitive === "decimal" ? "a decimal" : "an integer"}: "${shorten(t)}"`,
+          { input: shorten(t) },
+        );
       return t;
     }
     case "dateTime":
@@ -90,8 +121,16 @@ export function fromLexical(primitive: Primitive, text: string, path: string): u
     case "time":
     case "duration": {
       const t = collapse(text);
-      const ok = { dateTime: isXsdDateTime, date: isXsdDate, time: isXsdTime, duration: isXsdDuration }[primitive](t);
-      if (!ok) throw issue("bad-value", path, `not a valid xs:${primitive}: "${shorten(t)}"`, { input: shorten(t) });
+      const ok = {
+        dateTime: isXsdDateTime,
+        date: isXsdDate,
+        time: isXsdTime,
+        duration: isXsdDuration,
+      }[primitive](t);
+      if (!ok)
+        throw issue("bad-value", path, `not a valid xs:${primitive}: "${shorten(t)}"`, {
+          input: shorten(t),
+        });
       return t;
     }
   }
@@ -100,16 +139,24 @@ export function fromLexical(primitive: Primitive, text: string, path: string): u
 /** JSON value -> XML text, checking the JSON type. */
 export function toLexical(primitive: Primitive, value: unknown, path: string): string {
   const bad = (what: string): never => {
-    throw issue("bad-value", path, `expected ${what}, got ${shorten(JSON.stringify(value) ?? String(value))}`);
+    throw issue(
+      "bad-value",
+      path,
+      `expected ${what}, got ${shorten(JSON.stringify(value) ?? String(value))}`,
+    );
   };
   switch (primitive) {
     case "boolean":
       return typeof value === "boolean" ? String(value) : bad("a boolean");
     case "int":
-      return typeof value === "number" && Number.isInteger(value) ? String(value) : bad("an integer number");
+      return typeof value === "number" && Number.isInteger(value)
+        ? String(value)
+        : bad("an integer number");
     case "float":
       if (value === "INF" || value === "-INF" || value === "NaN") return value;
-      return typeof value === "number" && Number.isFinite(value) ? String(value) : bad('a number (or "INF", "-INF", "NaN")');
+      return typeof value === "number" && Number.isFinite(value)
+        ? String(value)
+        : bad('a number (or "INF", "-INF", "NaN")');
     case "decimal":
     case "integer":
       if (typeof value !== "string") return bad(`a string holding an exact ${primitive}`);

@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { CodecError, decodeXml, encodeXml, fromJson, infosetDiff, readXml, toJson, validate } from "../src/index.js";
+import {
+  CodecError,
+  decodeXml,
+  encodeXml,
+  fromJson,
+  infosetDiff,
+  readXml,
+  toJson,
+  validate,
+} from "../src/index.js";
 import { registry } from "./registry.js";
 
 const OADR = "http://openadr.org/oadr-2.0b/2012/07";
@@ -7,7 +16,9 @@ const EI = "http://docs.oasis-open.org/ns/energyinterop/201110";
 const PYLD = "http://docs.oasis-open.org/ns/energyinterop/201110/payloads";
 const NS = `xmlns:oadr="${OADR}" xmlns:ei="${EI}" xmlns:pyld="${PYLD}"`;
 
-const response = (inner = "<ei:responseCode>200</ei:responseCode><ei:responseDescription>OK</ei:responseDescription><pyld:requestID>r-1</pyld:requestID>") =>
+const response = (
+  inner = "<ei:responseCode>200</ei:responseCode><ei:responseDescription>OK</ei:responseDescription><pyld:requestID>r-1</pyld:requestID>",
+) =>
   `<oadr:oadrResponse ${NS} ei:schemaVersion="2.0b"><ei:eiResponse>${inner}</ei:eiResponse><ei:venID>ven-1</ei:venID></oadr:oadrResponse>`;
 
 function codecError(f: () => unknown): CodecError {
@@ -22,7 +33,11 @@ function codecError(f: () => unknown): CodecError {
 
 describe("decodeXml", () => {
   it("decodes by namespace, whatever the prefixes", () => {
-    const text = response().replaceAll("oadr:", "o:").replace(`xmlns:oadr=`, "xmlns:o=").replaceAll("ei:", "x:").replace("xmlns:ei=", "xmlns:x=");
+    const text = response()
+      .replaceAll("oadr:", "o:")
+      .replace(`xmlns:oadr=`, "xmlns:o=")
+      .replaceAll("ei:", "x:")
+      .replace("xmlns:ei=", "xmlns:x=");
     const doc = decodeXml(registry, text);
     expect(doc.profile).toBe("openadr2b");
     expect(doc.element).toBe("oadr:oadrResponse");
@@ -42,13 +57,22 @@ describe("decodeXml", () => {
   });
 
   it("names the path of a missing element", () => {
-    const e = codecError(() => decodeXml(registry, response("<ei:responseCode>200</ei:responseCode>")));
+    const e = codecError(() =>
+      decodeXml(registry, response("<ei:responseCode>200</ei:responseCode>")),
+    );
     expect(e.code).toBe("missing-element");
     expect(e.path).toBe("/oadrResponse/eiResponse/requestID");
   });
 
   it("refuses an unknown element with the path", () => {
-    const e = codecError(() => decodeXml(registry, response("<ei:responseCode>200</ei:responseCode><ei:bogus/><pyld:requestID>r</pyld:requestID>")));
+    const e = codecError(() =>
+      decodeXml(
+        registry,
+        response(
+          "<ei:responseCode>200</ei:responseCode><ei:bogus/><pyld:requestID>r</pyld:requestID>",
+        ),
+      ),
+    );
     expect(e.code).toBe("unexpected-element");
     expect(e.path).toBe("/oadrResponse/eiResponse/bogus");
   });
@@ -67,8 +91,14 @@ describe("decodeXml", () => {
   });
 
   it("refuses text in element-only content and unknown attributes", () => {
-    expect(codecError(() => decodeXml(registry, response().replace("<ei:venID>", "stray<ei:venID>"))).code).toBe("text-not-allowed");
-    expect(codecError(() => decodeXml(registry, response().replace("<ei:venID>", '<ei:venID foo="1">'))).code).toBe("unknown-attribute");
+    expect(
+      codecError(() => decodeXml(registry, response().replace("<ei:venID>", "stray<ei:venID>")))
+        .code,
+    ).toBe("text-not-allowed");
+    expect(
+      codecError(() => decodeXml(registry, response().replace("<ei:venID>", '<ei:venID foo="1">')))
+        .code,
+    ).toBe("unknown-attribute");
   });
 
   it("turns hostile XML into a CodecError, never a crash", () => {
@@ -80,7 +110,10 @@ describe("decodeXml", () => {
 });
 
 describe("values", () => {
-  const distribute = (duration: string, value: string) => `<oadr:oadrDistributeEvent ${NS} xmlns:xcal="urn:ietf:params:xml:ns:icalendar-2.0" xmlns:strm="urn:ietf:params:xml:ns:icalendar-2.0:stream" xmlns:emix="http://docs.oasis-open.org/ns/emix/2011/06" ei:schemaVersion="2.0b">
+  const distribute = (
+    duration: string,
+    value: string,
+  ) => `<oadr:oadrDistributeEvent ${NS} xmlns:xcal="urn:ietf:params:xml:ns:icalendar-2.0" xmlns:strm="urn:ietf:params:xml:ns:icalendar-2.0:stream" xmlns:emix="http://docs.oasis-open.org/ns/emix/2011/06" ei:schemaVersion="2.0b">
   <pyld:requestID>r</pyld:requestID><ei:vtnID>vtn</ei:vtnID>
   <oadr:oadrEvent><ei:eiEvent>
     <ei:eventDescriptor><ei:eventID>e</ei:eventID><ei:modificationNumber>0</ei:modificationNumber><ei:eiMarketContext><emix:marketContext>http://m</emix:marketContext></ei:eiMarketContext><ei:createdDateTime>2026-11-25T10:00:00Z</ei:createdDateTime><ei:eventStatus>far</ei:eventStatus></ei:eventDescriptor>
@@ -96,7 +129,10 @@ describe("values", () => {
   it("decodes substitution group members under their own names, floats as numbers", () => {
     const doc = decodeXml(registry, distribute("PT1H", "2.5"));
     expect(validate(registry, doc)).toEqual([]);
-    const event = (doc.value as { oadrEvent: { eiEvent: Record<string, unknown> }[] }).oadrEvent[0]?.eiEvent as Record<string, any>;
+    const event =
+      // biome-ignore lint/suspicious/noExplicitAny: reaching deep into a decoded test message
+      (doc.value as { oadrEvent: { eiEvent: Record<string, unknown> }[] }).oadrEvent[0]
+        ?.eiEvent as Record<string, any>;
     const interval = event.eiEventSignals.eiEventSignal[0].intervals.interval[0];
     expect(interval.signalPayload).toEqual([{ payloadFloat: { value: 2.5 } }]);
     expect(event.eiActivePeriod.properties.duration).toEqual({ duration: "PT1H" });
@@ -106,37 +142,59 @@ describe("values", () => {
     const doc = decodeXml(registry, distribute("PT1H", "2.5"));
     const again = fromJson(registry, toJson(doc));
     expect(again).toEqual(doc);
-    expect(infosetDiff(readXml(encodeXml(registry, doc)), readXml(encodeXml(registry, again)))).toBeUndefined();
+    expect(
+      infosetDiff(readXml(encodeXml(registry, doc)), readXml(encodeXml(registry, again))),
+    ).toBeUndefined();
   });
 
   it("rejects a bad duration and a bad float with their paths", () => {
     const bad = validate(registry, decodeXml(registry, distribute("1 hour", "2.5")));
-    expect(bad[0]?.path).toBe("/oadrDistributeEvent/oadrEvent[0]/eiEvent/eiActivePeriod/properties/duration/duration");
+    expect(bad[0]?.path).toBe(
+      "/oadrDistributeEvent/oadrEvent[0]/eiEvent/eiActivePeriod/properties/duration/duration",
+    );
     const e = codecError(() => decodeXml(registry, distribute("PT1H", "two")));
     expect(e.code).toBe("bad-value");
-    expect(e.path).toBe("/oadrDistributeEvent/oadrEvent[0]/eiEvent/eiEventSignals/eiEventSignal[0]/intervals/interval[0]/signalPayload[0]/payloadFloat/value");
+    expect(e.path).toBe(
+      "/oadrDistributeEvent/oadrEvent[0]/eiEvent/eiEventSignals/eiEventSignal[0]/intervals/interval[0]/signalPayload[0]/payloadFloat/value",
+    );
   });
 });
 
 describe("fromJson / encodeXml refuse what they cannot carry", () => {
-  const json = { $profile: "openadr2b", "oadr:oadrResponse": { eiResponse: { responseCode: "200", requestID: "r" } } };
+  const json = {
+    $profile: "openadr2b",
+    "oadr:oadrResponse": { eiResponse: { responseCode: "200", requestID: "r" } },
+  };
 
   it("accepts a valid document", () => {
     expect(() => fromJson(registry, json)).not.toThrow();
   });
 
   it("refuses unknown properties, never dropping them", () => {
-    const e = codecError(() => fromJson(registry, { ...json, "oadr:oadrResponse": { ...json["oadr:oadrResponse"], extra: 1 } }));
+    const e = codecError(() =>
+      fromJson(registry, {
+        ...json,
+        "oadr:oadrResponse": { ...json["oadr:oadrResponse"], extra: 1 },
+      }),
+    );
     expect(e.code).toBe("schema");
     expect(e.message).toContain("extra");
-    const e2 = codecError(() => encodeXml(registry, { profile: "openadr2b", element: "oadr:oadrResponse", value: { eiResponse: { responseCode: "200", requestID: "r", extra: 1 } } }));
+    const e2 = codecError(() =>
+      encodeXml(registry, {
+        profile: "openadr2b",
+        element: "oadr:oadrResponse",
+        value: { eiResponse: { responseCode: "200", requestID: "r", extra: 1 } },
+      }),
+    );
     expect(e2.code).toBe("unknown-property");
     expect(e2.path).toBe("/oadrResponse/eiResponse/extra");
   });
 
   it("refuses malformed JSON and unknown profiles", () => {
     expect(codecError(() => fromJson(registry, "{")).code).toBe("bad-json");
-    expect(codecError(() => fromJson(registry, { $profile: "nope", "oadr:oadrResponse": {} })).code).toBe("bad-json");
+    expect(
+      codecError(() => fromJson(registry, { $profile: "nope", "oadr:oadrResponse": {} })).code,
+    ).toBe("bad-json");
     expect(codecError(() => fromJson(registry, { a: 1, b: 2 })).code).toBe("bad-json");
   });
 

@@ -115,10 +115,12 @@ export const FILES: Readonly<Record<string, string>> = {
 };
 
 export const FILE_TITLES: Readonly<Record<string, string>> = {
-  "ws-calendar": "WS-Calendar: xCal components and properties with the WS-Calendar extensions, EI streams, WS-Calendar MIN and Streams",
+  "ws-calendar":
+    "WS-Calendar: xCal components and properties with the WS-Calendar extensions, EI streams, WS-Calendar MIN and Streams",
   emix: "EMIX: products, items, prices, terms, power items and scale codes",
   ei: "Energy Interoperation: classes and service payloads",
   openadr: "OpenADR 2.0: the oadr elements that the OpenADR profile adds to Energy Interoperation",
   xmldsig: "XML Signature (W3C), as used by OpenADR 2.0b signed payloads",
-  greenbutton: "Atom, NAESB ESPI (Green Button) and GML elements, as carried by OpenADR 2.0b reports",
+  greenbutton:
+    "Atom, NAESB ESPI (Green Button) and GML elements, as carried by OpenADR 2.0b reports",
 };

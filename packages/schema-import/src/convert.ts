@@ -57,15 +57,20 @@ export interface ProfileDescriptors {
 
 const occurs = (n: XsdNode): Occurs => {
   const o: Occurs = {};
-  if (n.attrs.minOccurs !== undefined && n.attrs.minOccurs !== "1") o.minOccurs = Number(n.attrs.minOccurs);
+  if (n.attrs.minOccurs !== undefined && n.attrs.minOccurs !== "1")
+    o.minOccurs = Number(n.attrs.minOccurs);
   const max = n.attrs.maxOccurs;
-  if (max !== undefined && max !== "1") o.maxOccurs = max === "unbounded" ? "unbounded" : Number(max);
+  if (max !== undefined && max !== "1")
+    o.maxOccurs = max === "unbounded" ? "unbounded" : Number(max);
   return o;
 };
 
 const XSD_REGEX_UNSUPPORTED = /\\[iIcC]|-\[/;
 
-export function convertProfile(set: XsdSet, prefixes: ReadonlyMap<string, string>): ProfileDescriptors {
+export function convertProfile(
+  set: XsdSet,
+  prefixes: ReadonlyMap<string, string>,
+): ProfileDescriptors {
   const out: ProfileDescriptors = { elements: new Map(), types: new Map(), attributes: new Map() };
 
   const canon = (exp: string): string => {
@@ -81,15 +86,24 @@ export function convertProfile(set: XsdSet, prefixes: ReadonlyMap<string, string
     if (out.types.has(qname)) return qname;
     const info: SimpleInfo = { kind: "simple", primitive: "string", schema: {} };
     out.types.set(qname, info);
-    const body = node.children.find((c) => c.name === "restriction" || c.name === "union" || c.name === "list");
+    const body = node.children.find(
+      (c) => c.name === "restriction" || c.name === "union" || c.name === "list",
+    );
     if (!body) throw new Error(`${node.file}: simpleType ${qname} without body`);
     if (body.name === "list") {
       info.schema = { type: "string" };
       return qname;
     }
     if (body.name === "union") {
-      const members: string[] = (body.attrs.memberTypes ?? "").split(/\s+/).filter(Boolean).map((m) => canon(resolveQName(body, m)));
-      body.children.filter((c) => c.name === "simpleType").forEach((c, i) => members.push(simpleType(c, `${qname}~${i}`)));
+      const members: string[] = (body.attrs.memberTypes ?? "")
+        .split(/\s+/)
+        .filter(Boolean)
+        .map((m) => canon(resolveQName(body, m)));
+      body.children
+        .filter((c) => c.name === "simpleType")
+        .forEach((c, i) => {
+          members.push(simpleType(c, `${qname}~${i}`));
+        });
       const prims = new Set(members.map((m) => primitiveOf(m)));
       info.primitive = prims.size === 1 ? ([...prims][0] as Primitive) : "string";
       info.schema = { anyOf: members.map((m) => simpleSchemaRef(m)) };
@@ -103,18 +117,28 @@ export function convertProfile(set: XsdSet, prefixes: ReadonlyMap<string, string
     ensureType(base);
     info.base = base;
     info.primitive = primitiveOf(base);
-    const convert = (v: string): unknown => (info.primitive === "int" || info.primitive === "float" ? Number(v) : info.primitive === "boolean" ? v === "true" || v === "1" : v);
+    const convert = (v: string): unknown =>
+      info.primitive === "int" || info.primitive === "float"
+        ? Number(v)
+        : info.primitive === "boolean"
+          ? v === "true" || v === "1"
+          : v;
     const facets: Record<string, unknown> = {};
-    const enums = body.children.filter((c) => c.name === "enumeration").map((c) => convert(c.attrs.value ?? ""));
+    const enums = body.children
+      .filter((c) => c.name === "enumeration")
+      .map((c) => convert(c.attrs.value ?? ""));
     if (enums.length) facets.enum = enums;
-    const patterns = body.children.filter((c) => c.name === "pattern").map((c) => c.attrs.value ?? "");
+    const patterns = body.children
+      .filter((c) => c.name === "pattern")
+      .map((c) => c.attrs.value ?? "");
     const usable = patterns.filter((p) => !XSD_REGEX_UNSUPPORTED.test(p));
     if (usable.length === 1) facets.pattern = `^(?:${usable[0]})$`;
     else if (usable.length > 1) facets.pattern = `^(?:${usable.map((p) => `(?:${p})`).join("|")})$`;
     for (const c of body.children) {
       const v = c.attrs.value;
       if (v === undefined) continue;
-      if (c.name === "length") Object.assign(facets, { minLength: Number(v), maxLength: Number(v) });
+      if (c.name === "length")
+        Object.assign(facets, { minLength: Number(v), maxLength: Number(v) });
       if (c.name === "minLength") facets.minLength = Number(v);
       if (c.name === "maxLength") facets.maxLength = Number(v);
       const numeric = info.primitive === "int" || info.primitive === "float";
@@ -124,12 +148,15 @@ export function convertProfile(set: XsdSet, prefixes: ReadonlyMap<string, string
       if (numeric && c.name === "maxExclusive") facets.exclusiveMaximum = Number(v);
     }
     const baseSchema = simpleSchemaRef(base);
-    info.schema = base.startsWith("xs:") ? { ...baseSchema, ...facets } : { allOf: [baseSchema], ...facets };
+    info.schema = base.startsWith("xs:")
+      ? { ...baseSchema, ...facets }
+      : { allOf: [baseSchema], ...facets };
     return qname;
   };
 
   const simpleSchemaRef = (qname: string): Record<string, unknown> => {
-    if (qname.startsWith("xs:")) return { ...(BUILTINS[qname.slice(3)]?.schema ?? { type: "string" }) };
+    if (qname.startsWith("xs:"))
+      return { ...(BUILTINS[qname.slice(3)]?.schema ?? { type: "string" }) };
     return { $ref: qname };
   };
 
@@ -185,7 +212,11 @@ export function convertProfile(set: XsdSet, prefixes: ReadonlyMap<string, string
 
   const attributeDecl = (a: XsdNode, name: string, anonName?: string): AttributeUse => {
     const inline = a.children.find((c) => c.name === "simpleType");
-    const type = a.attrs.type ? typeRef(a, a.attrs.type) : inline ? simpleType(inline, anonName ?? `${name}@`) : "xs:anySimpleType";
+    const type = a.attrs.type
+      ? typeRef(a, a.attrs.type)
+      : inline
+        ? simpleType(inline, anonName ?? `${name}@`)
+        : "xs:anySimpleType";
     ensureType(type);
     const use: AttributeUse = { name, type };
     if (a.attrs.default !== undefined) use.default = a.attrs.default;
@@ -193,11 +224,20 @@ export function convertProfile(set: XsdSet, prefixes: ReadonlyMap<string, string
     return use;
   };
 
-  const collectAttributes = (nodes: readonly XsdNode[], owner: string, into: AttributeUse[], info: { anyAttribute?: string }): void => {
+  const collectAttributes = (
+    nodes: readonly XsdNode[],
+    owner: string,
+    into: AttributeUse[],
+    info: { anyAttribute?: string },
+  ): void => {
     for (const n of nodes) {
       if (n.name === "attribute") {
         const use = attributeUse(n, owner);
-        const i = into.findIndex((x) => x.name === (use?.name ?? (n.attrs.ref ? canon(resolveQName(n, n.attrs.ref)) : n.attrs.name)));
+        const i = into.findIndex(
+          (x) =>
+            x.name ===
+            (use?.name ?? (n.attrs.ref ? canon(resolveQName(n, n.attrs.ref)) : n.attrs.name)),
+        );
         if (i >= 0) into.splice(i, 1);
         if (use) into.push(use);
       } else if (n.name === "attributeGroup" && n.attrs.ref) {
@@ -213,12 +253,16 @@ export function convertProfile(set: XsdSet, prefixes: ReadonlyMap<string, string
   const particle = (n: XsdNode, owner: string): Particle | undefined => {
     const o = occurs(n);
     if (n.name === "sequence" || n.name === "choice" || n.name === "all") {
-      const parts = n.children.map((c) => particle(c, owner)).filter((p): p is Particle => p !== undefined);
+      const parts = n.children
+        .map((c) => particle(c, owner))
+        .filter((p): p is Particle => p !== undefined);
       return { [n.name]: parts, ...o } as Particle;
     }
     if (n.name === "group" && n.attrs.ref) {
       const g = set.groups.get(resolveQName(n, n.attrs.ref));
-      const body = g?.children.find((c) => c.name === "sequence" || c.name === "choice" || c.name === "all");
+      const body = g?.children.find(
+        (c) => c.name === "sequence" || c.name === "choice" || c.name === "all",
+      );
       if (!body) throw new Error(`${n.file}: group ${n.attrs.ref} not found`);
       const inner = particle(body, owner) as Particle & Occurs;
       return { ...inner, ...o };
@@ -266,7 +310,7 @@ export function convertProfile(set: XsdSet, prefixes: ReadonlyMap<string, string
   const complexInfo = (qname: string): ComplexInfo => {
     ensureType(qname);
     const t = out.types.get(qname);
-    if (!t || t.kind !== "complex") throw new Error(`${qname} is not a complex type`);
+    if (t?.kind !== "complex") throw new Error(`${qname} is not a complex type`);
     return t;
   };
 
@@ -285,7 +329,8 @@ export function convertProfile(set: XsdSet, prefixes: ReadonlyMap<string, string
     if (cc) {
       if (cc.attrs.mixed === "true") info.mixed = true;
       const der = cc.children.find((c) => c.name === "extension" || c.name === "restriction");
-      if (!der?.attrs.base) throw new Error(`${node.file}: complexContent without base in ${qname}`);
+      if (!der?.attrs.base)
+        throw new Error(`${node.file}: complexContent without base in ${qname}`);
       const base = typeRef(der, der.attrs.base);
       const mine = own(der.children);
       if (base === "xs:anyType") {
@@ -349,6 +394,7 @@ export function convertProfile(set: XsdSet, prefixes: ReadonlyMap<string, string
   for (const exp of set.elements.keys()) globalElement(exp);
   for (const [exp, node] of set.complexTypes) complexType(node, canon(exp));
   for (const [exp, node] of set.simpleTypes) simpleType(node, canon(exp));
-  for (const [exp, node] of set.attributes) out.attributes.set(canon(exp), attributeDecl(node, canon(exp)));
+  for (const [exp, node] of set.attributes)
+    out.attributes.set(canon(exp), attributeDecl(node, canon(exp)));
   return out;
 }

@@ -5,7 +5,14 @@
  */
 import { BUILTINS } from "@transactive/codec/builtins";
 import { FILE_TITLES, FILES } from "./config.js";
-import type { ComplexInfo, ElementInfo, Particle, ProfileDescriptors, SimpleInfo, TypeInfo } from "./convert.js";
+import type {
+  ComplexInfo,
+  ElementInfo,
+  Particle,
+  ProfileDescriptors,
+  SimpleInfo,
+  TypeInfo,
+} from "./convert.js";
 
 type Json = Record<string, unknown>;
 const prefixOf = (qname: string): string => qname.slice(0, qname.indexOf(":"));
@@ -18,7 +25,10 @@ const pascal = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
 const ident = (s: string): string => s.replace(/[^A-Za-z0-9_]/g, "_");
 const stable = (v: unknown): string => JSON.stringify(v);
 
-export function emitSchemas(profiles: ReadonlyMap<string, ProfileDescriptors>, namespaces: ReadonlyMap<string, ReadonlyMap<string, string>>): Map<string, Json> {
+export function emitSchemas(
+  profiles: ReadonlyMap<string, ProfileDescriptors>,
+  namespaces: ReadonlyMap<string, ReadonlyMap<string, string>>,
+): Map<string, Json> {
   // ---- def keys: one per canonical type qname, unique within its file
   const typeNames = new Set<string>();
   for (const d of profiles.values()) for (const q of d.types.keys()) typeNames.add(q);
@@ -69,13 +79,21 @@ export function emitSchemas(profiles: ReadonlyMap<string, ProfileDescriptors>, n
     for (const d of derived.get(q) ?? []) if (!acc.has(d)) descendants(d, acc.add(d));
     return acc;
   };
-  const isAbstract = (q: string): boolean => [...profiles.values()].every((d) => { const t = d.types.get(q); return !t || (t.kind === "complex" && t.abstract === true); });
+  const isAbstract = (q: string): boolean =>
+    [...profiles.values()].every((d) => {
+      const t = d.types.get(q);
+      return !t || (t.kind === "complex" && t.abstract === true);
+    });
 
   const rewriteRefs = (fromFile: string, s: unknown): unknown => {
     if (Array.isArray(s)) return s.map((x) => rewriteRefs(fromFile, x));
     if (s && typeof s === "object") {
       const o = s as Json;
-      if (typeof o.$ref === "string" && !o.$ref.startsWith("#") && !o.$ref.includes(".json")) return { ...refTo(fromFile, o.$ref), ...Object.fromEntries(Object.entries(o).filter(([k]) => k !== "$ref")) };
+      if (typeof o.$ref === "string" && !o.$ref.startsWith("#") && !o.$ref.includes(".json"))
+        return {
+          ...refTo(fromFile, o.$ref),
+          ...Object.fromEntries(Object.entries(o).filter(([k]) => k !== "$ref")),
+        };
       return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, rewriteRefs(fromFile, v)]));
     }
     return s;
@@ -83,11 +101,23 @@ export function emitSchemas(profiles: ReadonlyMap<string, ProfileDescriptors>, n
 
   const valueSchema = (fromFile: string, type: string, nillable?: boolean): Json => {
     let s: Json;
-    if (type === "xs:anyType") s = { type: "object", properties: { $xml: { type: "string" } }, required: ["$xml"], additionalProperties: false };
-    else if (type.startsWith("xs:")) s = { ...(BUILTINS[type.slice(3)]?.schema ?? { type: "string" }) };
+    if (type === "xs:anyType")
+      s = {
+        type: "object",
+        properties: { $xml: { type: "string" } },
+        required: ["$xml"],
+        additionalProperties: false,
+      };
+    else if (type.startsWith("xs:"))
+      s = { ...(BUILTINS[type.slice(3)]?.schema ?? { type: "string" }) };
     else {
-      const alts = [type, ...descendants(type)].filter((q) => q === type ? !isAbstract(q) : !isAbstract(q));
-      s = alts.length === 1 ? refTo(fromFile, alts[0] as string) : { anyOf: (alts.length ? alts : [type]).map((q) => refTo(fromFile, q)) };
+      const alts = [type, ...descendants(type)].filter((q) =>
+        q === type ? !isAbstract(q) : !isAbstract(q),
+      );
+      s =
+        alts.length === 1
+          ? refTo(fromFile, alts[0] as string)
+          : { anyOf: (alts.length ? alts : [type]).map((q) => refTo(fromFile, q)) };
     }
     return nillable ? { anyOf: [s, { type: "null" }] } : s;
   };
@@ -106,21 +136,51 @@ export function emitSchemas(profiles: ReadonlyMap<string, ProfileDescriptors>, n
   };
 
   // ---- element occurrences of a content model
-  interface Occ { element: string; type: string; nillable?: boolean; many: boolean; required: boolean }
-  const occurrences = (d: ProfileDescriptors, p: Particle | undefined, many: boolean, required: boolean, acc: Occ[], anyAcc: { any: boolean; many: boolean }): void => {
+  interface Occ {
+    element: string;
+    type: string;
+    nillable?: boolean;
+    many: boolean;
+    required: boolean;
+  }
+  const occurrences = (
+    d: ProfileDescriptors,
+    p: Particle | undefined,
+    many: boolean,
+    required: boolean,
+    acc: Occ[],
+    anyAcc: { any: boolean; many: boolean },
+  ): void => {
     if (!p) return;
     const max = p.maxOccurs === "unbounded" ? Number.POSITIVE_INFINITY : (p.maxOccurs ?? 1);
     const m = many || max > 1;
     const r = required && (p.minOccurs ?? 1) >= 1;
-    if ("sequence" in p || "all" in p) for (const c of "sequence" in p ? p.sequence : p.all) occurrences(d, c, m, r, acc, anyAcc);
-    else if ("choice" in p) for (const c of p.choice) occurrences(d, c, m, r && p.choice.length === 1, acc, anyAcc);
-    else if ("any" in p) { anyAcc.any = true; anyAcc.many ||= m || true; }
-    else if (p.type !== undefined) acc.push({ element: p.element, type: p.type, ...(p.nillable ? { nillable: true } : {}), many: m, required: r });
+    if ("sequence" in p || "all" in p)
+      for (const c of "sequence" in p ? p.sequence : p.all) occurrences(d, c, m, r, acc, anyAcc);
+    else if ("choice" in p)
+      for (const c of p.choice) occurrences(d, c, m, r && p.choice.length === 1, acc, anyAcc);
+    else if ("any" in p) {
+      anyAcc.any = true;
+      anyAcc.many ||= m || true;
+    } else if (p.type !== undefined)
+      acc.push({
+        element: p.element,
+        type: p.type,
+        ...(p.nillable ? { nillable: true } : {}),
+        many: m,
+        required: r,
+      });
     else {
       const ms = members(d, p.element);
       for (const e of ms) {
         const info = d.elements.get(e) as ElementInfo;
-        acc.push({ element: e, type: info.type, ...(info.nillable ? { nillable: true } : {}), many: m, required: r && ms.length === 1 });
+        acc.push({
+          element: e,
+          type: info.type,
+          ...(info.nillable ? { nillable: true } : {}),
+          many: m,
+          required: r && ms.length === 1,
+        });
       }
     }
   };
@@ -130,7 +190,9 @@ export function emitSchemas(profiles: ReadonlyMap<string, ProfileDescriptors>, n
     let doc = files.get(f);
     if (!doc) {
       const ns: Record<string, Record<string, string>> = {};
-      for (const [profile, map] of namespaces) for (const [uri, prefix] of map) if (FILES[prefix] === f) (ns[prefix] ??= {})[profile] = uri;
+      for (const [profile, map] of namespaces)
+        for (const [uri, prefix] of map)
+          if (FILES[prefix] === f) (ns[prefix] ??= {})[profile] = uri;
       doc = {
         $schema: "https://json-schema.org/draft/2020-12/schema",
         $id: `${f}.schema.json`,
@@ -148,26 +210,52 @@ export function emitSchemas(profiles: ReadonlyMap<string, ProfileDescriptors>, n
     const doc = fileDoc(f);
     const defs = doc.$defs as Json;
     const per: [string, TypeInfo][] = [];
-    for (const [p, d] of profiles) { const t = d.types.get(q); if (t) per.push([p, t]); }
+    for (const [p, d] of profiles) {
+      const t = d.types.get(q);
+      if (t) per.push([p, t]);
+    }
     const first = per[0]?.[1] as TypeInfo;
     if (first.kind === "simple") {
-      const variants = [...new Set(per.map(([, t]) => stable(rewriteRefs(f, (t as SimpleInfo).schema))))].map((s) => JSON.parse(s) as Json);
+      const variants = [
+        ...new Set(per.map(([, t]) => stable(rewriteRefs(f, (t as SimpleInfo).schema)))),
+      ].map((s) => JSON.parse(s) as Json);
       const schema = variants.length === 1 ? (variants[0] as Json) : { anyOf: variants };
-      defs[defKey.get(q) as string] = { title: defKey.get(q), ...schema, "x-xml": { qname: q, primitive: (first as SimpleInfo).primitive, profiles: per.map(([p]) => p) } };
+      defs[defKey.get(q) as string] = {
+        title: defKey.get(q),
+        ...schema,
+        "x-xml": {
+          qname: q,
+          primitive: (first as SimpleInfo).primitive,
+          profiles: per.map(([p]) => p),
+        },
+      };
       continue;
     }
     // complex: gather occurrences per profile, then keys over the union
     const perOcc = per.map(([p, t]) => {
       const acc: Occ[] = [];
       const anyAcc = { any: false, many: false };
-      occurrences(profiles.get(p) as ProfileDescriptors, (t as ComplexInfo).content, false, true, acc, anyAcc);
+      occurrences(
+        profiles.get(p) as ProfileDescriptors,
+        (t as ComplexInfo).content,
+        false,
+        true,
+        acc,
+        anyAcc,
+      );
       return { p, t: t as ComplexInfo, acc, anyAcc };
     });
     const elementNames = new Set(perOcc.flatMap((x) => x.acc.map((o) => o.element)));
     const localCount = new Map<string, number>();
-    for (const e of elementNames) { const l = e.slice(e.indexOf(":") + 1); localCount.set(l, (localCount.get(l) ?? 0) + 1); }
+    for (const e of elementNames) {
+      const l = e.slice(e.indexOf(":") + 1);
+      localCount.set(l, (localCount.get(l) ?? 0) + 1);
+    }
     const keys: Record<string, string> = {};
-    for (const e of [...elementNames].sort()) { const l = e.slice(e.indexOf(":") + 1); keys[e] = (localCount.get(l) ?? 0) > 1 ? e : l; }
+    for (const e of [...elementNames].sort()) {
+      const l = e.slice(e.indexOf(":") + 1);
+      keys[e] = (localCount.get(l) ?? 0) > 1 ? e : l;
+    }
 
     const props = new Map<string, { schemas: Set<string>; many: boolean; requiredIn: number }>();
     const add = (key: string, schema: Json, many: boolean, required: boolean): void => {
@@ -191,15 +279,29 @@ export function emitSchemas(profiles: ReadonlyMap<string, ProfileDescriptors>, n
         add(key, valueSchema(f, o.type, o.nillable), many, req);
       }
       if (anyAcc.any) add("$any", { type: "string" }, true, false);
-      for (const a of t.attributes) add(`@${a.name}`, valueSchema(f, a.type), false, a.use === "required" && a.fixed === undefined);
-      if (t.anyAttribute) add("$attributes", { type: "object", additionalProperties: { type: "string" } }, false, false);
-      if (t.simple) { simple = true; add("$value", valueSchema(f, t.simple), false, true); }
+      for (const a of t.attributes)
+        add(
+          `@${a.name}`,
+          valueSchema(f, a.type),
+          false,
+          a.use === "required" && a.fixed === undefined,
+        );
+      if (t.anyAttribute)
+        add(
+          "$attributes",
+          { type: "object", additionalProperties: { type: "string" } },
+          false,
+          false,
+        );
+      if (t.simple) {
+        simple = true;
+        add("$value", valueSchema(f, t.simple), false, true);
+      }
       if (t.mixed) mixed = true;
-      if (t.content?.toString && (t.content as Particle) && false) mixed = mixed || false;
-      if (!t.content && !t.simple && !t.attributes.length && !t.anyAttribute && t.mixed) mixed = true;
     }
     if (mixed && !simple) add("$text", { type: "string" }, false, false);
-    if (derived.has(q) || per.some(([, t]) => (t as ComplexInfo).base)) add("@xsi:type", { type: "string" }, false, false);
+    if (derived.has(q) || per.some(([, t]) => (t as ComplexInfo).base))
+      add("@xsi:type", { type: "string" }, false, false);
     const properties: Json = {};
     const required: string[] = [];
     for (const [key, e] of props) {
@@ -208,8 +310,24 @@ export function emitSchemas(profiles: ReadonlyMap<string, ProfileDescriptors>, n
       properties[key] = e.many ? { type: "array", items: one } : one;
       if (e.requiredIn === per.length) required.push(key);
     }
-    const xml: Json = { qname: q, keys, profiles: Object.fromEntries(per.map(([p, t]) => { const { kind: _k, ...rest } = t as ComplexInfo; return [p, rest]; })) };
-    defs[defKey.get(q) as string] = { title: defKey.get(q), type: "object", properties, ...(required.length ? { required } : {}), additionalProperties: false, "x-xml": xml };
+    const xml: Json = {
+      qname: q,
+      keys,
+      profiles: Object.fromEntries(
+        per.map(([p, t]) => {
+          const { kind: _k, ...rest } = t as ComplexInfo;
+          return [p, rest];
+        }),
+      ),
+    };
+    defs[defKey.get(q) as string] = {
+      title: defKey.get(q),
+      type: "object",
+      properties,
+      ...(required.length ? { required } : {}),
+      additionalProperties: false,
+      "x-xml": xml,
+    };
   }
 
   // ---- global elements
@@ -219,7 +337,10 @@ export function emitSchemas(profiles: ReadonlyMap<string, ProfileDescriptors>, n
     const doc = fileDoc(fileOf(q));
     const els = (doc["x-xml"] as Json).elements as Json;
     const per: Json = {};
-    for (const [p, d] of profiles) { const e = d.elements.get(q); if (e) per[p] = e; }
+    for (const [p, d] of profiles) {
+      const e = d.elements.get(q);
+      if (e) per[p] = e;
+    }
     els[q] = per;
   }
   return files;

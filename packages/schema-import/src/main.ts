@@ -22,7 +22,9 @@ for (const p of PROFILES) {
     p.errata,
   );
   const map = new Map(Object.entries(p.namespaces));
-  for (const ns of set.namespaces) if (!map.has(ns) && ns !== "") throw new Error(`${p.name}: namespace ${ns} has no canonical prefix`);
+  for (const ns of set.namespaces)
+    if (!map.has(ns) && ns !== "")
+      throw new Error(`${p.name}: namespace ${ns} has no canonical prefix`);
   descriptors.set(p.name, convertProfile(set, map));
   namespaces.set(p.name, map);
 }
@@ -30,6 +32,21 @@ mkdirSync(out, { recursive: true });
 for (const [file, doc] of emitSchemas(descriptors, namespaces)) {
   writeFileSync(join(out, `${file}.schema.json`), `${JSON.stringify(doc, null, 2)}\n`);
 }
-const profiles = Object.fromEntries(PROFILES.map((p) => [p.name, { title: p.title, ...(p.errata ? { errata: p.errata } : {}), namespaces: Object.fromEntries(Object.entries(p.namespaces).map(([uri, prefix]) => [prefix, uri])) }]));
-writeFileSync(join(out, "profiles.json"), `${JSON.stringify({ $comment: "Wire profiles: canonical prefix -> namespace URI per profile. Written by @transactive/schema-import.", profiles }, null, 2)}\n`);
-for (const [name, d] of descriptors) process.stdout.write(`${name}: ${d.elements.size} global elements, ${d.types.size} types\n`);
+const profiles = Object.fromEntries(
+  PROFILES.map((p) => [
+    p.name,
+    {
+      title: p.title,
+      ...(p.errata ? { errata: p.errata } : {}),
+      namespaces: Object.fromEntries(
+        Object.entries(p.namespaces).map(([uri, prefix]) => [prefix, uri]),
+      ),
+    },
+  ]),
+);
+writeFileSync(
+  join(out, "profiles.json"),
+  `${JSON.stringify({ $comment: "Wire profiles: canonical prefix -> namespace URI per profile. Written by @transactive/schema-import.", profiles }, null, 2)}\n`,
+);
+for (const [name, d] of descriptors)
+  process.stdout.write(`${name}: ${d.elements.size} global elements, ${d.types.size} types\n`);

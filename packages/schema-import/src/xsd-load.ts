@@ -136,7 +136,8 @@ export function loadXsdSet(
     for (const node of top) {
       const loc = node.attrs.schemaLocation;
       if (node.name === "include" && loc) visit(resolve(dirname(file), loc), tns);
-      else if (node.name === "import" && loc && !/^https?:/.test(loc)) visit(resolve(dirname(file), loc));
+      else if (node.name === "import" && loc && !/^https?:/.test(loc))
+        visit(resolve(dirname(file), loc));
       const n = node.attrs.name;
       if (!n) continue;
       const table = {
@@ -157,7 +158,10 @@ export function loadXsdSet(
     const head = splitExpanded(fix.substitutionGroup);
     const prefix = [...node.scope].find(([, uri]) => uri === head.ns)?.[0];
     if (prefix === undefined) throw new Error(`erratum for ${name}: head namespace not in scope`);
-    set.elements.set(name, { ...node, attrs: { ...node.attrs, substitutionGroup: prefix ? `${prefix}:${head.local}` : head.local } });
+    set.elements.set(name, {
+      ...node,
+      attrs: { ...node.attrs, substitutionGroup: prefix ? `${prefix}:${head.local}` : head.local },
+    });
   }
   return set;
 }

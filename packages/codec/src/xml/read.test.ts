@@ -12,7 +12,9 @@ function child(el: XmlElement, index = 0): XmlElement {
 }
 
 function texts(el: XmlElement): string[] {
-  return el.children.filter((n: XmlNode) => !isXmlElement(n)).map((n) => (n as { text: string }).text);
+  return el.children
+    .filter((n: XmlNode) => !isXmlElement(n))
+    .map((n) => (n as { text: string }).text);
 }
 
 function thrown(fn: () => unknown): XmlError {
@@ -40,9 +42,7 @@ describe("readXml: namespaces", () => {
   });
 
   it("honours redeclared prefixes in nested scopes", () => {
-    const root = readXml(
-      '<p:a xmlns:p="urn:one"><p:b xmlns:p="urn:two"><p:c/></p:b><p:d/></p:a>',
-    );
+    const root = readXml('<p:a xmlns:p="urn:one"><p:b xmlns:p="urn:two"><p:c/></p:b><p:d/></p:a>');
     const b = child(root, 0);
     expect(root.ns).toBe("urn:one");
     expect(b.ns).toBe("urn:two");
@@ -101,7 +101,7 @@ describe("readXml: namespaces", () => {
 
 describe("readXml: text and attribute values", () => {
   it("decodes the predefined entities and character references", () => {
-    const root = readXml("<r a=\"&lt;&amp;&quot;&apos;&gt;\">&lt;&#65;&#x42;&#x1F600;&gt;</r>");
+    const root = readXml('<r a="&lt;&amp;&quot;&apos;&gt;">&lt;&#65;&#x42;&#x1F600;&gt;</r>');
     expect(root.attrs[0]?.value).toBe("<&\"'>");
     expect(texts(root)).toEqual(["<AB\u{1F600}>"]);
   });
@@ -128,8 +128,14 @@ describe("readXml: text and attribute values", () => {
   });
 
   it("drops comments and processing instructions and merges the text around them", () => {
-    const root = readXml('<?xml version="1.0"?><!--c--><?pi a?><r>a<!-- c -->b<?pi x?>c<e/>d</r><!--t-->');
-    expect(root.children).toEqual([{ text: "abc" }, expect.objectContaining({ local: "e" }), { text: "d" }]);
+    const root = readXml(
+      '<?xml version="1.0"?><!--c--><?pi a?><r>a<!-- c -->b<?pi x?>c<e/>d</r><!--t-->',
+    );
+    expect(root.children).toEqual([
+      { text: "abc" },
+      expect.objectContaining({ local: "e" }),
+      { text: "d" },
+    ]);
   });
 
   it("does not coerce values", () => {
@@ -139,7 +145,9 @@ describe("readXml: text and attribute values", () => {
   });
 
   it("reads element names that are JavaScript prototype properties", () => {
-    const root = readXml("<constructor><__proto__/><prototype/><toString/><hasOwnProperty/></constructor>");
+    const root = readXml(
+      "<constructor><__proto__/><prototype/><toString/><hasOwnProperty/></constructor>",
+    );
     expect([root.local, ...elements(root).map((e) => e.local)]).toEqual([
       "constructor",
       "__proto__",
@@ -183,10 +191,12 @@ describe("readXml: encodings", () => {
   });
 
   it("accepts latin1 and us-ascii labels", () => {
-    expect(texts(readXml(Buffer.from("<?xml version='1.0' encoding='latin1'?><r>\xe9</r>", "latin1")))).toEqual([
-      "é",
-    ]);
-    expect(texts(readXml(Buffer.from('<?xml version="1.0" encoding="US-ASCII"?><r>a</r>')))).toEqual(["a"]);
+    expect(
+      texts(readXml(Buffer.from("<?xml version='1.0' encoding='latin1'?><r>\xe9</r>", "latin1"))),
+    ).toEqual(["é"]);
+    expect(
+      texts(readXml(Buffer.from('<?xml version="1.0" encoding="US-ASCII"?><r>a</r>'))),
+    ).toEqual(["a"]);
   });
 
   it("ignores the declared encoding of string input", () => {
@@ -195,14 +205,26 @@ describe("readXml: encodings", () => {
 
   it.each([
     ["an unknown encoding", Buffer.from('<?xml version="1.0" encoding="EBCDIC-XX"?><r/>')],
-    ["a non-ASCII byte in US-ASCII", Buffer.from('<?xml version="1.0" encoding="us-ascii"?><r>\xe9</r>', "latin1")],
-    ["UTF-16 declared without a byte order mark", Buffer.from('<?xml version="1.0" encoding="UTF-16"?><r/>')],
+    [
+      "a non-ASCII byte in US-ASCII",
+      Buffer.from('<?xml version="1.0" encoding="us-ascii"?><r>\xe9</r>', "latin1"),
+    ],
+    [
+      "UTF-16 declared without a byte order mark",
+      Buffer.from('<?xml version="1.0" encoding="UTF-16"?><r/>'),
+    ],
     [
       "a UTF-8 byte order mark with a Latin-1 declaration",
-      Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('<?xml version="1.0" encoding="latin1"?><r/>')]),
+      Buffer.concat([
+        Buffer.from([0xef, 0xbb, 0xbf]),
+        Buffer.from('<?xml version="1.0" encoding="latin1"?><r/>'),
+      ]),
     ],
     ["UTF-32", Buffer.from([0, 0, 0xfe, 0xff, 0, 0, 0, 0x3c])],
-    ["an odd number of UTF-16 bytes", Buffer.from([0xfe, 0xff, 0, 0x3c, 0, 0x72, 0, 0x2f, 0, 0x3e, 0])],
+    [
+      "an odd number of UTF-16 bytes",
+      Buffer.from([0xfe, 0xff, 0, 0x3c, 0, 0x72, 0, 0x2f, 0, 0x3e, 0]),
+    ],
   ])("rejects %s", (_, bytes) => {
     expect(thrown(() => readXml(bytes)).code).toBe("encoding");
   });

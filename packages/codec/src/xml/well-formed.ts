@@ -250,7 +250,7 @@ function scan(
       const name = s.slice(lt + 1, j);
       if (name.length === 0) return new Stop("malformed", 'invalid "<"', lt);
       if (++elements > limits.maxElements) {
-        return new Stop("limit", `more than ${limits.maxElements} elements`, lt);
+        return inTag(tracker, name, "limit", `more than ${limits.maxElements} elements`, lt);
       }
       let attrs = 0;
       let gt = -1;
@@ -262,9 +262,11 @@ function scan(
         }
         if (c === DQUOTE || c === SQUOTE) {
           const q = s.indexOf(c === DQUOTE ? '"' : "'", j + 1);
-          if (q === -1) return new Stop("malformed", "unterminated attribute value", j);
+          if (q === -1) return inTag(tracker, name, "malformed", "unterminated attribute value", j);
           if (q - j - 1 > limits.maxAttributeLength) {
-            return new Stop(
+            return inTag(
+              tracker,
+              name,
               "limit",
               `attribute value longer than ${limits.maxAttributeLength} characters`,
               j,
@@ -272,10 +274,18 @@ function scan(
           }
           if (nextLt !== -1 && nextLt <= j) nextLt = s.indexOf("<", j + 1);
           if (nextLt !== -1 && nextLt < q) {
-            return new Stop("malformed", '"<" is not allowed in an attribute value', nextLt);
+            return inTag(
+              tracker,
+              name,
+              "malformed",
+              '"<" is not allowed in an attribute value',
+              nextLt,
+            );
           }
           if (++attrs > limits.maxAttributes) {
-            return new Stop(
+            return inTag(
+              tracker,
+              name,
               "limit",
               `more than ${limits.maxAttributes} attributes on <${name}>`,
               j,
@@ -283,13 +293,23 @@ function scan(
           }
           j = q;
         } else if (c === LT) {
-          return new Stop("malformed", `unclosed start tag <${name}>`, lt);
+          return inTag(tracker, name, "malformed", `unclosed start tag <${name}>`, lt);
         }
       }
-      if (gt === -1) return new Stop("malformed", `unclosed start tag <${name}>`, lt);
-      if (stack.length >= limits.maxDepth) {
+      if (gt === -1) return inTag(tracker, name, "malformed", `unclosed start tag <${name}>`, lt);
+      if (until <= gt) {
+        // An error position inside this start tag (XMLValidator's attribute errors): it is on the path.
         tracker?.open(name);
-        return new Stop("too-deep", `elements nested deeper than ${limits.maxDepth}`, lt);
+        return undefined;
+      }
+      if (stack.length >= limits.maxDepth) {
+        return inTag(
+          tracker,
+          name,
+          "too-deep",
+          `elements nested deeper than ${limits.maxDepth}`,
+          lt,
+        );
       }
       if (s.charCodeAt(gt - 1) === SLASH) {
         tracker?.empty(name);
@@ -307,6 +327,18 @@ function scan(
   }
   if (!rootClosed) return new Stop("malformed", "no document element", len);
   return undefined;
+}
+
+/** A stop inside a start tag: the element itself is on the error path. */
+function inTag(
+  tracker: PathTracker | undefined,
+  name: string,
+  code: XmlErrorCode,
+  reason: string,
+  offset: number,
+): Stop {
+  tracker?.open(name);
+  return new Stop(code, reason, offset);
 }
 
 /**

@@ -104,7 +104,9 @@ describe("writeXml", () => {
   });
 
   it("keeps astral characters and rejects characters XML cannot carry", () => {
-    expect(writeXml(el("", "r", [{ text: "\u{1F600}" }]), { declaration: false })).toBe("<r>\u{1F600}</r>");
+    expect(writeXml(el("", "r", [{ text: "\u{1F600}" }]), { declaration: false })).toBe(
+      "<r>\u{1F600}</r>",
+    );
     for (const bad of ["\u0000", "\u0001", "\uD800", "x\uDC00", "\uFFFE"]) {
       expect(() => writeXml(el("", "r", [{ text: bad }]))).toThrow(XmlError);
       expect(() =>

@@ -1,0 +1,56 @@
+/**
+ * What a command touches outside itself, injectable for tests: output streams, stdin and the
+ * registry of schemas. bin.ts wires the real process in.
+ */
+import { readFile } from "node:fs/promises";
+import type { Registry } from "@transactive/codec";
+
+export interface Io {
+  readonly registry: Registry;
+  /** writes text as given (callers add the newlines) */
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  /** the whole of standard input, read when a file argument is "-" */
+  readonly stdin: () => Promise<Uint8Array>;
+}
+
+/** Exit codes: 0 everything valid, 1 some input invalid, 2 usage or environment problem. */
+export const EXIT = { ok: 0, invalid: 1, usage: 2 } as const;
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+/** A usage or environment problem: reported on stderr, exit 2. */
+export class UsageError extends Error {
+  override readonly name = "UsageError";
+}
+
+/** Reads a file argument ("-" is standard input); unreadable files are a UsageError. */
+export async function readInput(io: Io, file: string): Promise<Uint8Array> {
+  if (file === "-") return io.stdin();
+  try {
+    return await readFile(file);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : code === "EACCES" ? "permission denied" : (e as Error).message;
+    throw new UsageError(`cannot read ${file}: ${why}`);
+  }
+}
+
+export type InputFormat = "xml" | "json";
+
+/**
+ * XML or JSON by the first non-space character ("<" or "{"); a UTF-16 byte order mark means XML.
+ * Returns undefined for anything else.
+ */
+export function detectFormat(bytes: Uint8Array): InputFormat | undefined {
+  if ((bytes[0] === 0xfe && bytes[1] === 0xff) || (bytes[0] === 0xff && bytes[1] === 0xfe)) return "xml";
+  let i = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  while (i < bytes.length && (bytes[i] === 0x20 || bytes[i] === 0x09 || bytes[i] === 0x0a || bytes[i] === 0x0d)) i++;
+  if (bytes[i] === 0x3c) return "xml";
+  if (bytes[i] === 0x7b) return "json";
+  return undefined;
+}
+
+/** Text of a JSON input (UTF-8, byte order mark dropped). */
+export function utf8(bytes: Uint8Array): string {
+  return new TextDecoder("utf-8", { ignoreBOM: false }).decode(bytes);
+}
