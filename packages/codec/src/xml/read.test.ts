@@ -244,8 +244,7 @@ describe("readXml: errors", () => {
 
   it("reports XMLValidator findings as malformed with a position", () => {
     const e = thrown(() => readXml('<a>\n<b x="1" x="2"/></a>'));
-    expect(e.code).toBe("malformed");
-    expect(e.line).toBe(2);
+    expect(e).toMatchObject({ code: "malformed", path: "/a/b", line: 2 });
   });
 
   it("applies custom limits", () => {

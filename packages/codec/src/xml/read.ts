@@ -12,6 +12,11 @@
  *    five predefined entities and character references (anything else is an error), merging of
  *    adjacent text.
  *
+ * Cost, measured on a 48 KB OpenADR document (node 20, 2 cores): well-formed pass 0.12 ms,
+ * XMLValidator 0.57 ms, XMLParser 1.31 ms, whole readXml 2.5 ms (5 MB: 13 / 61 / 200 / ~420 ms).
+ * The validator adds ~45% to the bare parse; the parser alone accepts mismatched and unclosed
+ * tags, duplicate and unquoted attributes and invalid names, so it stays.
+ *
  * Comments and processing instructions (including the XML declaration) are dropped. CDATA
  * sections become text (`cdata: true` when a merged text consists of CDATA only). Whitespace-only
  * text between elements is kept.

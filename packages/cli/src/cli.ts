@@ -1,0 +1,116 @@
+/**
+ * Argument parsing and dispatch. `main` returns the exit code instead of exiting, so tests can
+ * call it with an injected Io.
+ */
+import { readFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { convertCommand, parseOutputFormat } from "./convert.js";
+import { EXIT, type ExitCode, type Io, UsageError } from "./io.js";
+import { validateCommand } from "./validate.js";
+import { XsdUnavailableError } from "./xsd.js";
+
+export const HELP = `Usage: transactive <command> [options]
+
+Commands:
+  validate <file...> [--xsd] [--profile P]
+      Decode each XML or JSON file (told apart by its first character, "<" or "{"),
+      detect its standard and wire profile, and validate it. With --xsd, also check
+      the XML (for JSON input: its XML encoding) against the profile's official XSD
+      with xmllint. Prints "file: ok (profile, element)" or one "file: path: reason"
+      line per problem, all on stdout.
+  convert <file|-> --to json|xml [--profile P]
+      Print the document converted to JSON (2-space indent) or XML. --profile
+      chooses the output wire profile. "-" reads standard input.
+  help                Show this help.
+
+Planned, not implemented yet: resolve, serve, conformance.
+
+Options:
+  --profile P   openadr2b, openadr2a, cts or xcal
+  --xsd         validate: also validate against the official XSD (needs xmllint)
+  --to F        convert: json or xml
+  -h, --help    Show this help.
+  -V, --version Show the version.
+
+Exit codes: 0 valid, 1 some input invalid, 2 usage or environment problem.
+Environment: TRANSACTIVE_OASIS_DIR, the folder of the official XSDs (for --xsd).
+`;
+
+const PLANNED = new Set(["resolve", "serve", "conformance"]);
+
+export function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string };
+  return pkg.version;
+}
+
+export async function main(argv: readonly string[], io: Io): Promise<ExitCode> {
+  try {
+    return await dispatch(argv, io);
+  } catch (e) {
+    if (e instanceof UsageError || e instanceof XsdUnavailableError || isParseArgsError(e)) {
+      io.stderr(`transactive: ${(e as Error).message}\nRun "transactive --help" for usage.\n`);
+      return EXIT.usage;
+    }
+    throw e;
+  }
+}
+
+async function dispatch(argv: readonly string[], io: Io): Promise<ExitCode> {
+  const [command, ...rest] = argv;
+  if (command === undefined) {
+    io.stderr(HELP);
+    return EXIT.usage;
+  }
+  if (command === "help" || command === "--help" || command === "-h") {
+    io.stdout(HELP);
+    return EXIT.ok;
+  }
+  if (command === "--version" || command === "-V") {
+    io.stdout(`${version()}\n`);
+    return EXIT.ok;
+  }
+  if (PLANNED.has(command)) {
+    io.stderr(`not implemented yet: ${command} (see README)\n`);
+    return EXIT.usage;
+  }
+  if (command === "validate") {
+    const { values, positionals } = parse(rest, { xsd: { type: "boolean" }, profile: { type: "string" } });
+    if (values.help) return help(io);
+    return validateCommand(io, { files: positionals, xsd: values.xsd === true, profile: checkProfile(io, values.profile) });
+  }
+  if (command === "convert") {
+    const { values, positionals } = parse(rest, { to: { type: "string" }, profile: { type: "string" } });
+    if (values.help) return help(io);
+    if (positionals.length !== 1) throw new UsageError(`convert takes one file (or "-" for stdin), got ${positionals.length}`);
+    const to = parseOutputFormat(values.to as string | undefined);
+    return convertCommand(io, { file: positionals[0] as string, to, profile: checkProfile(io, values.profile) });
+  }
+  throw new UsageError(command.startsWith("-") ? `unknown option: ${command}` : `unknown command: ${command}`);
+}
+
+type OptionSpec = Record<string, { type: "boolean" | "string" }>;
+
+function parse(args: readonly string[], options: OptionSpec) {
+  return parseArgs({
+    args: [...args],
+    options: { ...options, help: { type: "boolean", short: "h" } },
+    allowPositionals: true,
+    strict: true,
+  });
+}
+
+function help(io: Io): ExitCode {
+  io.stdout(HELP);
+  return EXIT.ok;
+}
+
+function checkProfile(io: Io, value: string | boolean | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value === "string" && io.registry.profiles.has(value)) return value;
+  throw new UsageError(`unknown profile "${String(value)}"; known: ${io.registry.profileOrder.join(", ")}`);
+}
+
+function isParseArgsError(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  return typeof code === "string" && code.startsWith("ERR_PARSE_ARGS_");
+}

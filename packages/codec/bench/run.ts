@@ -1,0 +1,68 @@
+/**
+ * `npm run bench`: decode, encode and JSON throughput of the codec against raw fast-xml-parser,
+ * on the OASIS corpus and two generated OpenADR 2.0b documents. Prints the tables and rewrites the
+ * marked section of docs/benchmarks.md (unless --no-write).
+ *
+ * Environment: TRANSACTIVE_OASIS_DIR (default <repo>/../shared/oasis); BENCH_TIME_MS, the time
+ * budget of one measurement (default 1200), after BENCH_WARMUP_MS of warm-up (default 250).
+ */
+import { join } from "node:path";
+import { registry } from "@transactive/ei";
+import { type Case, casesFor } from "./cases.js";
+import { type DocumentSet, generatedSet, loadCorpus, REPO_ROOT } from "./documents.js";
+import { type Measurement, measure } from "./measure.js";
+import { type CaseResult, machine, type SetResult, section, writeSection } from "./report.js";
+
+const budgetMs = Number(process.env.BENCH_TIME_MS ?? 1200);
+const warmupMs = Number(process.env.BENCH_WARMUP_MS ?? 250);
+const write = !process.argv.includes("--no-write");
+
+function runSet(set: DocumentSet): SetResult {
+  const measured = new Map<string, Measurement>();
+  const results: CaseResult[] = [];
+  for (const c of casesFor(registry, set)) {
+    const m = measure(c.run, budgetMs, warmupMs);
+    measured.set(c.id, m);
+    const base = c.baseline === undefined ? undefined : measured.get(c.baseline);
+    const result: CaseResult = {
+      case: c as Case,
+      m,
+      docsPerSec: m.opsPerSec * set.docs.length,
+      mbPerSec: (m.opsPerSec * set.bytes) / 1e6,
+      ...(base === undefined ? {} : { ratio: m.opsPerSec / base.opsPerSec }),
+    };
+    results.push(result);
+    const ratio = result.ratio === undefined ? "" : `  ${result.ratio.toFixed(2)}x`;
+    console.log(
+      `  ${c.label.padEnd(28)} ${m.msPerOp.toFixed(3).padStart(9)} ms/op ${result.mbPerSec.toFixed(1).padStart(7)} MB/s${ratio}`,
+    );
+  }
+  return { set, results };
+}
+
+const t0 = performance.now();
+console.log(`Machine: ${machine()}`);
+const skipped: string[] = [];
+const sets: DocumentSet[] = [];
+const corpus = loadCorpus(registry);
+if (typeof corpus === "string") {
+  skipped.push(`OASIS corpus ${corpus}`);
+  console.log(`OASIS corpus ${corpus}`);
+} else sets.push(corpus);
+sets.push(generatedSet(registry, 1, 288), generatedSet(registry, 10, 288));
+
+const results: SetResult[] = [];
+for (const set of sets) {
+  console.log(`\n${set.title} (${set.docs.length} docs, ${set.bytes} bytes)`);
+  for (const note of set.notes) console.log(`  note: ${note}`);
+  results.push(runSet(set));
+}
+
+const generated = section(results, skipped);
+console.log(`\n${generated}`);
+if (write) {
+  const path = join(REPO_ROOT, "docs/benchmarks.md");
+  writeSection(path, generated);
+  console.log(`\nwrote ${path}`);
+}
+console.log(`total ${((performance.now() - t0) / 1000).toFixed(1)} s`);
