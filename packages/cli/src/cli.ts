@@ -39,7 +39,9 @@ Environment: TRANSACTIVE_OASIS_DIR, the folder of the official XSDs (for --xsd).
 const PLANNED = new Set(["resolve", "serve", "conformance"]);
 
 export function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string };
+  const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
+    version: string;
+  };
   return pkg.version;
 }
 
@@ -74,29 +76,45 @@ async function dispatch(argv: readonly string[], io: Io): Promise<ExitCode> {
     return EXIT.usage;
   }
   if (command === "validate") {
-    const { values, positionals } = parse(rest, { xsd: { type: "boolean" }, profile: { type: "string" } });
+    const { values, positionals } = parseArgs({
+      args: [...rest],
+      options: {
+        xsd: { type: "boolean" },
+        profile: { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+      allowPositionals: true,
+    });
     if (values.help) return help(io);
-    return validateCommand(io, { files: positionals, xsd: values.xsd === true, profile: checkProfile(io, values.profile) });
+    return validateCommand(io, {
+      files: positionals,
+      xsd: values.xsd === true,
+      profile: checkProfile(io, values.profile),
+    });
   }
   if (command === "convert") {
-    const { values, positionals } = parse(rest, { to: { type: "string" }, profile: { type: "string" } });
+    const { values, positionals } = parseArgs({
+      args: [...rest],
+      options: {
+        to: { type: "string" },
+        profile: { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+      allowPositionals: true,
+    });
     if (values.help) return help(io);
-    if (positionals.length !== 1) throw new UsageError(`convert takes one file (or "-" for stdin), got ${positionals.length}`);
-    const to = parseOutputFormat(values.to as string | undefined);
-    return convertCommand(io, { file: positionals[0] as string, to, profile: checkProfile(io, values.profile) });
+    if (positionals.length !== 1)
+      throw new UsageError(`convert takes one file (or "-" for stdin), got ${positionals.length}`);
+    const to = parseOutputFormat(values.to);
+    return convertCommand(io, {
+      file: positionals[0] as string,
+      to,
+      profile: checkProfile(io, values.profile),
+    });
   }
-  throw new UsageError(command.startsWith("-") ? `unknown option: ${command}` : `unknown command: ${command}`);
-}
-
-type OptionSpec = Record<string, { type: "boolean" | "string" }>;
-
-function parse(args: readonly string[], options: OptionSpec) {
-  return parseArgs({
-    args: [...args],
-    options: { ...options, help: { type: "boolean", short: "h" } },
-    allowPositionals: true,
-    strict: true,
-  });
+  throw new UsageError(
+    command.startsWith("-") ? `unknown option: ${command}` : `unknown command: ${command}`,
+  );
 }
 
 function help(io: Io): ExitCode {
@@ -104,10 +122,10 @@ function help(io: Io): ExitCode {
   return EXIT.ok;
 }
 
-function checkProfile(io: Io, value: string | boolean | undefined): string | undefined {
+function checkProfile(io: Io, value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
-  if (typeof value === "string" && io.registry.profiles.has(value)) return value;
-  throw new UsageError(`unknown profile "${String(value)}"; known: ${io.registry.profileOrder.join(", ")}`);
+  if (io.registry.profiles.has(value)) return value;
+  throw new UsageError(`unknown profile "${value}"; known: ${io.registry.profileOrder.join(", ")}`);
 }
 
 function isParseArgsError(e: unknown): boolean {

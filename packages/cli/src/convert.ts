@@ -2,7 +2,15 @@
  * `transactive convert <file|-> --to json|xml [--profile P]`: the converted document on stdout;
  * problems on stderr as "file: path: reason".
  */
-import { type CodecDocument, CodecError, encodeXml, formatIssue, type Issue, toJson, validate } from "@transactive/codec";
+import {
+  type CodecDocument,
+  CodecError,
+  encodeXml,
+  formatIssue,
+  type Issue,
+  toJson,
+  validate,
+} from "@transactive/codec";
 import { EXIT, type ExitCode, type Io, readInput, UsageError } from "./io.js";
 import { loadDocument } from "./load.js";
 
@@ -30,8 +38,14 @@ export async function convertCommand(io: Io, options: ConvertCommandOptions): Pr
 }
 
 function convert(io: Io, doc: CodecDocument, options: ConvertCommandOptions): string {
-  if (options.to === "xml") return encodeXml(io.registry, doc, options.profile === undefined ? {} : { profile: options.profile });
-  if (options.profile === undefined || options.profile === doc.profile) return toJson(doc, { space: 2 });
+  if (options.to === "xml")
+    return encodeXml(
+      io.registry,
+      doc,
+      options.profile === undefined ? {} : { profile: options.profile },
+    );
+  if (options.profile === undefined || options.profile === doc.profile)
+    return toJson(doc, { space: 2 });
   // re-target: the same model must fit the other profile
   const target: CodecDocument = { ...doc, profile: options.profile };
   const issues = validate(io.registry, target);
@@ -46,5 +60,9 @@ function fail(io: Io, file: string, issues: readonly Issue[]): ExitCode {
 
 export function parseOutputFormat(value: string | undefined): OutputFormat {
   if (value === "json" || value === "xml") return value;
-  throw new UsageError(value === undefined ? "convert needs --to json or --to xml" : `--to must be json or xml, not "${value}"`);
+  throw new UsageError(
+    value === undefined
+      ? "convert needs --to json or --to xml"
+      : `--to must be json or xml, not "${value}"`,
+  );
 }

@@ -1,13 +1,14 @@
 /**
  * `transactive validate <file...> [--xsd] [--profile P]`: one stdout line per problem
- * ("file: path: reason") and one per valid file ("file: ok (profile, element)").
+ * ("file: path: reason") and one per valid file ("file: ok (profile, element)"). An unexpected
+ * exception while checking a file is reported as "file: internal error: message" (exit 1).
  */
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { encodeXml, formatIssue } from "@transactive/codec";
 import { EXIT, type ExitCode, type Io, readInput, UsageError } from "./io.js";
-import { claimedProfile, loadDocument } from "./load.js";
+import { claimedProfile, type Loaded, loadDocument } from "./load.js";
 import { xmllintValidate, xsdFor } from "./xsd.js";
 
 export interface ValidateCommandOptions {
@@ -43,7 +44,14 @@ export async function validateCommand(io: Io, options: ValidateCommandOptions): 
     }
     const report: FileReport = { file, lines: [] };
     reports.push(report);
-    const loaded = loadDocument(io.registry, bytes, { profile: options.profile });
+    let loaded: Loaded;
+    try {
+      loaded = loadDocument(io.registry, bytes, { profile: options.profile });
+    } catch (e) {
+      // a bug, not a verdict: say so for this file and go on with the others
+      report.lines.push(`${file}: internal error: ${(e as Error).message}`);
+      continue;
+    }
     if (loaded.ok) {
       const { doc } = loaded;
       report.summary = `${doc.profile}, ${doc.element}`;
@@ -51,14 +59,16 @@ export async function validateCommand(io: Io, options: ValidateCommandOptions): 
       else report.xsd = { profile: doc.profile, text: encodeXml(io.registry, doc), encoded: true };
     } else {
       for (const issue of loaded.issues) report.lines.push(`${file}: ${formatIssue(issue)}`);
-      const profile = loaded.format === "xml" ? claimedProfile(io.registry, bytes, options.profile) : undefined;
+      const profile =
+        loaded.format === "xml" ? claimedProfile(io.registry, bytes, options.profile) : undefined;
       if (profile !== undefined) report.xsd = { profile, bytes, encoded: false };
     }
   }
   if (options.xsd) await checkXsd(reports);
   let invalid = false;
   for (const r of reports) {
-    if (r.lines.length === 0 && r.summary !== undefined) io.stdout(`${r.file}: ok (${r.summary}${options.xsd ? ", xsd" : ""})\n`);
+    if (r.lines.length === 0 && r.summary !== undefined)
+      io.stdout(`${r.file}: ok (${r.summary}${options.xsd ? ", xsd" : ""})\n`);
     else invalid = true;
     for (const line of r.lines) io.stdout(`${line}\n`);
   }
@@ -68,7 +78,8 @@ export async function validateCommand(io: Io, options: ValidateCommandOptions): 
 /** One xmllint run per profile; adds "file: xsd line N: reason" lines to the reports. */
 async function checkXsd(reports: readonly FileReport[]): Promise<void> {
   const byProfile = new Map<string, FileReport[]>();
-  for (const r of reports) if (r.xsd) byProfile.set(r.xsd.profile, [...(byProfile.get(r.xsd.profile) ?? []), r]);
+  for (const r of reports)
+    if (r.xsd) byProfile.set(r.xsd.profile, [...(byProfile.get(r.xsd.profile) ?? []), r]);
   const temp = await mkdtemp(join(tmpdir(), "transactive-validate-"));
   try {
     let n = 0;
@@ -89,7 +100,10 @@ async function checkXsd(reports: readonly FileReport[]): Promise<void> {
         if (!verdict || verdict.valid) continue;
         const where = r.xsd?.encoded ? " of the encoded XML" : "";
         const errors = verdict.errors.length ? verdict.errors : [{ message: "fails to validate" }];
-        for (const e of errors) r.lines.push(`${r.file}: xsd${e.line === undefined ? "" : ` line ${e.line}${where}`}: ${e.message}`);
+        for (const e of errors)
+          r.lines.push(
+            `${r.file}: xsd${e.line === undefined ? "" : ` line ${e.line}${where}`}: ${e.message}`,
+          );
       }
     }
   } finally {

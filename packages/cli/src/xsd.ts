@@ -42,11 +42,14 @@ let ctsCopy: Promise<string> | undefined;
 /** Path of the root XSD that validates documents of a profile (for cts: the patched copy). */
 export async function xsdFor(profile: string): Promise<string> {
   const relative = XSD_ROOTS[profile];
-  if (relative === undefined) throw new XsdUnavailableError(`no XSD is known for profile "${profile}"`);
+  if (relative === undefined)
+    throw new XsdUnavailableError(`no XSD is known for profile "${profile}"`);
   const dir = oasisDir();
   const path = join(dir, relative);
   if (!existsSync(path))
-    throw new XsdUnavailableError(`XSD for profile ${profile} not found at ${path} (set TRANSACTIVE_OASIS_DIR to the OASIS schema folder)`);
+    throw new XsdUnavailableError(
+      `XSD for profile ${profile} not found at ${path} (set TRANSACTIVE_OASIS_DIR to the OASIS schema folder)`,
+    );
   if (profile !== "cts") return path;
   ctsCopy ??= patchedCtsCopy(join(dir, "EnergyMashupLab-CTS-schemas"));
   return ctsCopy;
@@ -57,7 +60,10 @@ export function patchCtsEmix(xsd: string): string {
   let out = xsd;
   for (const name of CTS_EMIX_BASE_MEMBERS) {
     const declaration = new RegExp(`<xs:element name="${name}"(?![^>]*substitutionGroup)`);
-    if (!declaration.test(out)) throw new XsdUnavailableError(`CTS erratum: global element emix:${name} not found in emix.xsd`);
+    if (!declaration.test(out))
+      throw new XsdUnavailableError(
+        `CTS erratum: global element emix:${name} not found in emix.xsd`,
+      );
     out = out.replace(declaration, (m) => `${m} substitutionGroup="emix:emixBase"`);
   }
   return out;
@@ -70,7 +76,8 @@ export function patchCtsEmix(xsd: string): string {
 async function patchedCtsCopy(source: string): Promise<string> {
   const hash = createHash("sha256").update(patchCtsEmix.toString());
   for (const sub of ["schemas/xsd", "_driver"])
-    for (const name of (await readdir(join(source, sub))).sort()) hash.update(name).update(await readFile(join(source, sub, name)));
+    for (const name of (await readdir(join(source, sub))).sort())
+      hash.update(name).update(await readFile(join(source, sub, name)));
   const target = join(tmpdir(), `transactive-cts-xsd-${hash.digest("hex").slice(0, 16)}`);
   const root = join(target, "_driver", "cts-all.xsd");
   if (existsSync(root)) return root;
@@ -105,10 +112,19 @@ export interface XsdVerdict {
  * returns a verdict per file (keys as given). Throws XsdUnavailableError when xmllint is missing
  * or the schema does not compile.
  */
-export async function xmllintValidate(xsdPath: string, files: readonly string[]): Promise<Map<string, XsdVerdict>> {
+export async function xmllintValidate(
+  xsdPath: string,
+  files: readonly string[],
+): Promise<Map<string, XsdVerdict>> {
   const out = new Map<string, XsdVerdict>();
   if (files.length === 0) return out;
-  const { code, stderr } = await run("xmllint", ["--nonet", "--noout", "--schema", xsdPath, ...files]);
+  const { code, stderr } = await run("xmllint", [
+    "--nonet",
+    "--noout",
+    "--schema",
+    xsdPath,
+    ...files,
+  ]);
   const verdicts = new Map<string, boolean>();
   const errors = new Map<string, XsdError[]>(files.map((f) => [f, []]));
   // longest names first, so "a.xml" never claims the lines of "a.xml.bak"
@@ -122,12 +138,18 @@ export async function xmllintValidate(xsdPath: string, files: readonly string[])
     else if (rest.startsWith(":")) errors.get(file)?.push(parseError(rest.slice(1)));
   }
   if (verdicts.size === 0 && /failed to compile|Schemas parser error/.test(stderr))
-    throw new XsdUnavailableError(`xmllint could not compile ${xsdPath} (exit ${code}):\n${stderr.trim().split("\n").slice(0, 5).join("\n")}`);
+    throw new XsdUnavailableError(
+      `xmllint could not compile ${xsdPath} (exit ${code}):\n${stderr.trim().split("\n").slice(0, 5).join("\n")}`,
+    );
   for (const f of files) {
     const list = errors.get(f) ?? [];
     const valid = verdicts.get(f);
     // no verdict line: xmllint could not read or parse the file; its error lines say why
-    out.set(f, { valid: valid === true, errors: valid === undefined && list.length === 0 ? [{ message: "xmllint gave no verdict" }] : list });
+    out.set(f, {
+      valid: valid === true,
+      errors:
+        valid === undefined && list.length === 0 ? [{ message: "xmllint gave no verdict" }] : list,
+    });
   }
   return out;
 }
@@ -136,7 +158,10 @@ export async function xmllintValidate(xsdPath: string, files: readonly string[])
 function parseError(text: string): XsdError {
   const m = /^(\d+): (.*)$/.exec(text);
   if (!m) return { message: text.trim() };
-  const message = (m[2] as string).replace(/^(element [^:]*: )?(Schemas validity error|parser error|namespace error) : /, "");
+  const message = (m[2] as string).replace(
+    /^(element [^:]*: )?(Schemas validity error|parser error|namespace error) : /,
+    "",
+  );
   return { line: Number(m[1]), message };
 }
 
@@ -156,8 +181,16 @@ function run(command: string, args: readonly string[]): Promise<{ code: number; 
     const chunks: Buffer[] = [];
     child.stderr.on("data", (c: Buffer) => chunks.push(c));
     child.on("error", (e: NodeJS.ErrnoException) =>
-      reject(e.code === "ENOENT" ? new XsdUnavailableError("xmllint is not installed (Debian/Ubuntu: apt-get install libxml2-utils); --xsd needs it") : e),
+      reject(
+        e.code === "ENOENT"
+          ? new XsdUnavailableError(
+              "xmllint is not installed (Debian/Ubuntu: apt-get install libxml2-utils); --xsd needs it",
+            )
+          : e,
+      ),
     );
-    child.on("close", (code) => resolvePromise({ code: code ?? -1, stderr: Buffer.concat(chunks).toString("utf8") }));
+    child.on("close", (code) =>
+      resolvePromise({ code: code ?? -1, stderr: Buffer.concat(chunks).toString("utf8") }),
+    );
   });
 }

@@ -41,13 +41,11 @@ export function casesFor(registry: Registry, set: DocumentSet): Case[] {
   const { docs } = set;
   const parser = new XMLParser(BASELINE_PARSER_OPTIONS);
   const builder = new XMLBuilder(BASELINE_BUILDER_OPTIONS);
-  const each =
-    (f: (d: (typeof docs)[number]) => unknown) =>
-    (): unknown => {
-      let last: unknown;
-      for (const d of docs) last = f(d);
-      return last;
-    };
+  const each = (f: (d: (typeof docs)[number]) => unknown) => (): unknown => {
+    let last: unknown;
+    for (const d of docs) last = f(d);
+    return last;
+  };
   return [
     { id: "parse", label: "baseline: XMLParser.parse", run: each((d) => parser.parse(d.text)) },
     { id: "read", label: "readXml", baseline: "parse", run: each((d) => readXml(d.text)) },

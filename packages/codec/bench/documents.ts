@@ -75,7 +75,8 @@ function prepare(registry: Registry, name: string, text: string): BenchDocument 
   }
   const issues = validate(registry, doc);
   const first = issues[0];
-  if (first !== undefined) return `validate reported ${issues.length} issue(s): ${formatIssue(first)}`;
+  if (first !== undefined)
+    return `validate reported ${issues.length} issue(s): ${formatIssue(first)}`;
   return {
     name,
     text,

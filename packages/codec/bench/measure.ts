@@ -1,48 +1,82 @@
-/** Timing: warm up, size batches to ~100 ms, run batches for the budget, keep the median. */
+/**
+ * Timing with process.hrtime.bigint. The cases of a set are measured interleaved: each round runs
+ * one batch (~50 ms) of every case in turn, so a change in machine load hits baseline and ours
+ * alike. Throughput is the median over rounds; a ratio is the median of the per-round ratios.
+ */
 
 export interface Measurement {
-  /** operations per second, median over batches */
+  /** operations per second, median over rounds */
   readonly opsPerSec: number;
   readonly msPerOp: number;
-  readonly batches: number;
+  /** operations per second of each round */
+  readonly rounds: readonly number[];
   readonly iterations: number;
 }
 
 /** Written to so the engine cannot drop the measured work as dead code. */
 export let sink: unknown;
 
+/** `gc` when node runs with --expose-gc (the bench script passes it): each batch starts clean. */
+const gc = (globalThis as { gc?: () => void }).gc;
 const now = (): bigint => process.hrtime.bigint();
 const ms = (ns: bigint): number => Number(ns) / 1e6;
+const BATCH_MS = 50;
+const MIN_ROUNDS = 5;
 
-/** `gc` when node runs with --expose-gc (the bench script passes it), so cases start alike. */
-const gc = (globalThis as { gc?: () => void }).gc;
+export function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 === 1
+    ? (s[mid] as number)
+    : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
+}
 
-export function measure(run: () => unknown, budgetMs: number, warmupMs: number): Measurement {
-  gc?.();
-  // Warm-up, which also estimates the cost of one operation.
-  let n = 0;
-  const w0 = now();
-  do {
-    sink = run();
-    n++;
-  } while (ms(now() - w0) < warmupMs || n < 3);
-  const perOp = ms(now() - w0) / n;
-  const batchSize = Math.max(1, Math.round(100 / perOp));
+/** Ratio of throughputs a/b, the median over rounds measured side by side. */
+export function ratio(a: Measurement, b: Measurement): number {
+  const n = Math.min(a.rounds.length, b.rounds.length);
+  const rs: number[] = [];
+  for (let i = 0; i < n; i++) rs.push((a.rounds[i] as number) / (b.rounds[i] as number));
+  return median(rs);
+}
 
-  const rates: number[] = [];
-  let iterations = 0;
-  const t0 = now();
-  while (ms(now() - t0) < budgetMs || rates.length < 5) {
-    const b0 = now();
-    for (let i = 0; i < batchSize; i++) sink = run();
-    rates.push(batchSize / (ms(now() - b0) / 1000));
-    iterations += batchSize;
+/**
+ * Warms up every case for `warmupMs`, then runs rounds until each case has had about `budgetMs`
+ * of measured time (and at least MIN_ROUNDS rounds).
+ */
+export function measureAll(
+  runs: readonly (() => unknown)[],
+  budgetMs: number,
+  warmupMs: number,
+): Measurement[] {
+  const batch = runs.map((run) => {
+    let n = 0;
+    const w0 = now();
+    do {
+      sink = run();
+      n++;
+    } while (ms(now() - w0) < warmupMs || n < 3);
+    return Math.max(1, Math.round(BATCH_MS / (ms(now() - w0) / n)));
+  });
+  const rounds = runs.map((): number[] => []);
+  let spent = 0;
+  while (spent < budgetMs * runs.length || (rounds[0]?.length ?? 0) < MIN_ROUNDS) {
+    runs.forEach((run, k) => {
+      const size = batch[k] as number;
+      gc?.();
+      const b0 = now();
+      for (let i = 0; i < size; i++) sink = run();
+      const elapsed = ms(now() - b0);
+      spent += elapsed;
+      rounds[k]?.push(size / (elapsed / 1000));
+    });
   }
-  rates.sort((a, b) => a - b);
-  const mid = rates.length >> 1;
-  const opsPerSec =
-    rates.length % 2 === 1
-      ? (rates[mid] as number)
-      : ((rates[mid - 1] as number) + (rates[mid] as number)) / 2;
-  return { opsPerSec, msPerOp: 1000 / opsPerSec, batches: rates.length, iterations };
+  return rounds.map((rates, k) => {
+    const opsPerSec = median(rates);
+    return {
+      opsPerSec,
+      msPerOp: 1000 / opsPerSec,
+      rounds: rates,
+      iterations: rates.length * (batch[k] as number),
+    };
+  });
 }

@@ -31,4 +31,6 @@ while (performance.now() < end) {
   c.run();
   n++;
 }
-console.log(`${setId} ${caseId}: ${n} operations, ${((Number(seconds) * 1000) / n).toFixed(3)} ms/op`);
+console.log(
+  `${setId} ${caseId}: ${n} operations, ${((Number(seconds) * 1000) / n).toFixed(3)} ms/op`,
+);

@@ -4,13 +4,13 @@
  * marked section of docs/benchmarks.md (unless --no-write).
  *
  * Environment: TRANSACTIVE_OASIS_DIR (default <repo>/../shared/oasis); BENCH_TIME_MS, the time
- * budget of one measurement (default 1200), after BENCH_WARMUP_MS of warm-up (default 250).
+ * measured time per case (default 1200), after BENCH_WARMUP_MS of warm-up per case (default 250).
  */
 import { join } from "node:path";
 import { registry } from "@transactive/ei";
-import { type Case, casesFor } from "./cases.js";
+import { casesFor } from "./cases.js";
 import { type DocumentSet, generatedSet, loadCorpus, REPO_ROOT } from "./documents.js";
-import { type Measurement, measure } from "./measure.js";
+import { type Measurement, measureAll, ratio } from "./measure.js";
 import { type CaseResult, machine, type SetResult, section, writeSection } from "./report.js";
 
 const budgetMs = Number(process.env.BENCH_TIME_MS ?? 1200);
@@ -18,25 +18,29 @@ const warmupMs = Number(process.env.BENCH_WARMUP_MS ?? 250);
 const write = !process.argv.includes("--no-write");
 
 function runSet(set: DocumentSet): SetResult {
-  const measured = new Map<string, Measurement>();
-  const results: CaseResult[] = [];
-  for (const c of casesFor(registry, set)) {
-    const m = measure(c.run, budgetMs, warmupMs);
-    measured.set(c.id, m);
-    const base = c.baseline === undefined ? undefined : measured.get(c.baseline);
+  const cases = casesFor(registry, set);
+  const measured = measureAll(
+    cases.map((c) => c.run),
+    budgetMs,
+    warmupMs,
+  );
+  const byId = new Map(cases.map((c, k) => [c.id, measured[k] as Measurement]));
+  const results = cases.map((c, k): CaseResult => {
+    const m = measured[k] as Measurement;
+    const base = c.baseline === undefined ? undefined : byId.get(c.baseline);
     const result: CaseResult = {
-      case: c as Case,
+      case: c,
       m,
       docsPerSec: m.opsPerSec * set.docs.length,
       mbPerSec: (m.opsPerSec * set.bytes) / 1e6,
-      ...(base === undefined ? {} : { ratio: m.opsPerSec / base.opsPerSec }),
+      ...(base === undefined ? {} : { ratio: ratio(m, base) }),
     };
-    results.push(result);
-    const ratio = result.ratio === undefined ? "" : `  ${result.ratio.toFixed(2)}x`;
+    const r = result.ratio === undefined ? "" : `  ${result.ratio.toFixed(2)}x`;
     console.log(
-      `  ${c.label.padEnd(28)} ${m.msPerOp.toFixed(3).padStart(9)} ms/op ${result.mbPerSec.toFixed(1).padStart(7)} MB/s${ratio}`,
+      `  ${c.label.padEnd(28)} ${m.msPerOp.toFixed(3).padStart(9)} ms/op ${result.mbPerSec.toFixed(1).padStart(7)} MB/s${r}  (${m.rounds.length} rounds)`,
     );
-  }
+    return result;
+  });
   return { set, results };
 }
 

@@ -1,0 +1,238 @@
+/**
+ * Compiles a type's descriptor for one profile into a plan the decoder and encoder walk: element
+ * particles resolved to namespace URIs and JSON keys, substitution groups expanded, first-sets
+ * computed for choices, attribute lookups by expanded name. Plans are cached per registry.
+ */
+import { BUILTINS } from "./builtins.js";
+import type { ComplexProfileDescriptor, ParticleDescriptor } from "./descriptors.js";
+import type { Profile, Registry, TypeEntry } from "./registry.js";
+import type { Primitive } from "./values.js";
+
+export interface ElementTarget {
+  readonly qname: string;
+  readonly ns: string;
+  readonly local: string;
+  /** the "{ns}local" name the decoder looks children up by */
+  readonly id: string;
+  readonly key: string;
+  readonly type: string;
+  readonly nillable: boolean;
+}
+
+export type Compiled =
+  | {
+      readonly kind: "element";
+      readonly min: number;
+      readonly max: number;
+      readonly targets: readonly ElementTarget[];
+      readonly byId: ReadonlyMap<string, ElementTarget>;
+    }
+  | {
+      readonly kind: "sequence" | "choice" | "all";
+      readonly min: number;
+      readonly max: number;
+      readonly items: readonly Compiled[];
+      readonly first: ReadonlySet<string>;
+      readonly firstAny: readonly NsTest[];
+      readonly nullable: boolean;
+    }
+  | { readonly kind: "any"; readonly min: number; readonly max: number; readonly test: NsTest };
+
+export type NsTest = (ns: string) => boolean;
+
+export interface AttributePlan {
+  readonly key: string;
+  readonly id: string;
+  readonly ns: string;
+  readonly local: string;
+  readonly prefix: string;
+  readonly primitive: Primitive;
+  readonly required: boolean;
+  readonly fixed?: string;
+}
+
+export interface ComplexPlan {
+  readonly kind: "complex";
+  readonly qname: string;
+  readonly entry: TypeEntry;
+  readonly descriptor: ComplexProfileDescriptor;
+  readonly attributes: readonly AttributePlan[];
+  readonly attributesById: ReadonlyMap<string, AttributePlan>;
+  readonly anyAttribute?: NsTest;
+  readonly content?: Compiled;
+  readonly simple?: Primitive;
+  readonly mixed: boolean;
+  /** keys that are arrays in the canonical JSON form */
+  readonly many: ReadonlySet<string>;
+  /** every key the canonical JSON form allows */
+  readonly keys: ReadonlySet<string>;
+}
+
+export const XSI = "http://www.w3.org/2001/XMLSchema-instance";
+export const clark = (ns: string, local: string): string => (ns ? `{${ns}}${local}` : local);
+const maxOf = (m: number | "unbounded" | undefined): number =>
+  m === "unbounded" ? Number.POSITIVE_INFINITY : (m ?? 1);
+
+export class PlanError extends Error {}
+
+interface Cache {
+  readonly plans: Map<string, ComplexPlan | null>;
+}
+const caches = new WeakMap<Registry, WeakMap<Profile, Cache>>();
+const XS_PRIMITIVES = new Map<string, Primitive | undefined>();
+
+export function primitiveOf(registry: Registry, type: string): Primitive | undefined {
+  if (type.startsWith("xs:")) {
+    if (XS_PRIMITIVES.has(type)) return XS_PRIMITIVES.get(type);
+    const p = type === "xs:anyType" ? undefined : (BUILTINS[type.slice(3)]?.primitive ?? "string");
+    XS_PRIMITIVES.set(type, p);
+    return p;
+  }
+  return registry.types.get(type)?.simple?.primitive;
+}
+
+function nsTest(spec: string, target: string): NsTest {
+  const tokens = spec.split(/\s+/).filter(Boolean);
+  if (tokens.includes("##any")) return () => true;
+  if (tokens.length === 1 && tokens[0] === "##other") return (ns) => ns !== target && ns !== "";
+  const allowed = new Set(
+    tokens.map((t) => (t === "##targetNamespace" ? target : t === "##local" ? "" : t)),
+  );
+  return (ns) => allowed.has(ns);
+}
+
+function uriOf(profile: Profile, qname: string): { ns: string; local: string; prefix: string } {
+  const colon = qname.indexOf(":");
+  if (colon < 0) return { ns: "", local: qname, prefix: "" };
+  const prefix = qname.slice(0, colon);
+  if (prefix === "xsi") return { ns: XSI, local: qname.slice(colon + 1), prefix };
+  const ns = profile.uriOf.get(prefix);
+  if (ns === undefined)
+    throw new PlanError(
+      `profile ${profile.name} has no namespace for prefix "${prefix}" (${qname})`,
+    );
+  return { ns, local: qname.slice(colon + 1), prefix };
+}
+
+export function complexPlan(
+  registry: Registry,
+  profile: Profile,
+  qname: string,
+): ComplexPlan | undefined {
+  let byProfile = caches.get(registry);
+  if (!byProfile) caches.set(registry, (byProfile = new WeakMap()));
+  let cache = byProfile.get(profile);
+  if (!cache) byProfile.set(profile, (cache = { plans: new Map() }));
+  const cacheKey = qname;
+  const have = cache.plans.get(cacheKey);
+  if (have !== undefined) return have ?? undefined;
+  const entry = registry.types.get(qname);
+  const descriptor = entry?.complex?.profiles[profile.name];
+  if (!entry?.complex || !descriptor) {
+    cache.plans.set(cacheKey, null);
+    return undefined;
+  }
+  const keysByElement = entry.complex.keys;
+  const targetNs = uriOf(profile, qname).ns;
+
+  const compile = (p: ParticleDescriptor): Compiled => {
+    const min = p.minOccurs ?? 1;
+    const max = maxOf(p.maxOccurs);
+    if ("element" in p) {
+      const names = p.type !== undefined ? [p.element] : (profile.substitutes.get(p.element) ?? []);
+      const targets = names.map((q): ElementTarget => {
+        const { ns, local } = uriOf(profile, q);
+        const type = p.type ?? profile.elements.get(q)?.type ?? "xs:anyType";
+        const nillable =
+          p.type !== undefined ? p.nillable === true : profile.elements.get(q)?.nillable === true;
+        const key = keysByElement[q];
+        if (key === undefined) throw new PlanError(`${qname}: no JSON key for element ${q}`);
+        return { qname: q, ns, local, id: clark(ns, local), key, type, nillable };
+      });
+      return { kind: "element", min, max, targets, byId: new Map(targets.map((t) => [t.id, t])) };
+    }
+    if ("any" in p) return { kind: "any", min, max, test: nsTest(p.any, targetNs) };
+    const kind = "sequence" in p ? "sequence" : "choice" in p ? "choice" : "all";
+    const raw = "sequence" in p ? p.sequence : "choice" in p ? p.choice : p.all;
+    const items = raw.map(compile);
+    const first = new Set<string>();
+    const firstAny: NsTest[] = [];
+    const nullableOf = (c: Compiled): boolean =>
+      c.min === 0 || (c.kind !== "element" && c.kind !== "any" && c.nullable);
+    const addFirst = (c: Compiled): void => {
+      if (c.kind === "element") for (const t of c.targets) first.add(t.id);
+      else if (c.kind === "any") firstAny.push(c.test);
+      else {
+        for (const id of c.first) first.add(id);
+        firstAny.push(...c.firstAny);
+      }
+    };
+    let nullable: boolean;
+    if (kind === "sequence") {
+      nullable = true;
+      for (const c of items) {
+        addFirst(c);
+        if (!nullableOf(c)) {
+          nullable = false;
+          break;
+        }
+      }
+    } else {
+      for (const c of items) addFirst(c);
+      nullable =
+        kind === "all" ? items.every(nullableOf) : items.some(nullableOf) || items.length === 0;
+    }
+    return { kind, min, max, items, first, firstAny, nullable };
+  };
+
+  const attributes = descriptor.attributes.map((a): AttributePlan => {
+    const { ns, local, prefix } = uriOf(profile, a.name);
+    const primitive = primitiveOf(registry, a.type) ?? "string";
+    return {
+      key: `@${a.name}`,
+      id: clark(ns, local),
+      ns,
+      local,
+      prefix,
+      primitive,
+      required: a.use === "required",
+      ...(a.fixed !== undefined ? { fixed: a.fixed } : {}),
+    };
+  });
+  const def = entry.doc.$defs[entry.defKey] as { properties?: Record<string, { type?: string }> };
+  const props = def.properties ?? {};
+  const plan: ComplexPlan = {
+    kind: "complex",
+    qname,
+    entry,
+    descriptor,
+    attributes,
+    attributesById: new Map(attributes.map((a) => [a.id, a])),
+    ...(descriptor.anyAttribute ? { anyAttribute: nsTest(descriptor.anyAttribute, targetNs) } : {}),
+    ...(descriptor.content ? { content: compile(descriptor.content) } : {}),
+    ...(descriptor.simple ? { simple: primitiveOf(registry, descriptor.simple) ?? "string" } : {}),
+    mixed: descriptor.mixed === true,
+    many: new Set(
+      Object.entries(props)
+        .filter(([, s]) => s.type === "array")
+        .map(([k]) => k),
+    ),
+    keys: new Set(Object.keys(props)),
+  };
+  cache.plans.set(cacheKey, plan);
+  return plan;
+}
+
+/** Is `type` the same as, or derived from, `base` in this profile? */
+export function derivesFrom(
+  registry: Registry,
+  profile: Profile,
+  type: string,
+  base: string,
+): boolean {
+  for (let t: string | undefined = type, guard = 0; t && guard < 64; guard++) {
+    if (t === base) return true;
+    t = registry.types.get(t)?.complex?.profiles[profile.name]?.base;
+  }
+  return base === "xs:anyType";
+}
