@@ -4,6 +4,7 @@
  */
 import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
+import { oasisDir } from "@transactive/cli";
 
 export function repoRoot(from: string = import.meta.dirname): string {
   for (let dir = resolve(from); ; dir = dirname(dir)) {
@@ -12,9 +13,7 @@ export function repoRoot(from: string = import.meta.dirname): string {
   }
 }
 
-export function oasisDir(): string {
-  return process.env.TRANSACTIVE_OASIS_DIR ?? resolve(repoRoot(), "../shared/oasis");
-}
+export { oasisDir };
 
 /**
  * True when the OASIS folder is there. When it is missing, tests that need it are skipped on a

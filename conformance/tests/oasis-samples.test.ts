@@ -7,7 +7,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { haveXmllint, xmllintValidate, xsdFor } from "@transactive/cli";
+import { hasXmllint, xmllintValidate, xsdFor } from "@transactive/cli";
 import {
   CodecError,
   decodeXml,
@@ -58,13 +58,13 @@ describe.skipIf(!present)("OASIS sample messages", () => {
   });
 
   it("re-encoded samples validate against their profile XSDs (xmllint)", async () => {
-    if (!haveXmllint()) {
+    if (!(await hasXmllint())) {
       if (process.env.CI === "true") throw new Error("xmllint is required under CI");
       return;
     }
     let checked = 0;
     for (const [profile, files] of written) {
-      const verdicts = xmllintValidate(await xsdFor(profile), files);
+      const verdicts = await xmllintValidate(await xsdFor(profile), files);
       for (const f of files) {
         const v = verdicts.get(f);
         expect(v?.errors ?? ["no verdict"], f).toEqual([]);

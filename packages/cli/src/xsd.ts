@@ -74,7 +74,9 @@ export function patchCtsEmix(xsd: string): string {
  * emix.xsd there; an existing complete copy is reused, so repeated runs leave one folder behind.
  */
 async function patchedCtsCopy(source: string): Promise<string> {
-  const hash = createHash("sha256").update(patchCtsEmix.toString());
+  // named after what the copy will contain: the sources plus the patched emix.xsd
+  const patched = patchCtsEmix(await readFile(join(source, "schemas", "xsd", "emix.xsd"), "utf8"));
+  const hash = createHash("sha256").update(patched);
   for (const sub of ["schemas/xsd", "_driver"])
     for (const name of (await readdir(join(source, sub))).sort())
       hash.update(name).update(await readFile(join(source, sub, name)));
@@ -86,8 +88,7 @@ async function patchedCtsCopy(source: string): Promise<string> {
     await mkdir(join(work, "schemas"), { recursive: true });
     await cp(join(source, "schemas", "xsd"), join(work, "schemas", "xsd"), { recursive: true });
     await cp(join(source, "_driver"), join(work, "_driver"), { recursive: true });
-    const emix = join(work, "schemas", "xsd", "emix.xsd");
-    await writeFile(emix, patchCtsEmix(await readFile(emix, "utf8")));
+    await writeFile(join(work, "schemas", "xsd", "emix.xsd"), patched);
     // a concurrent run may have finished first; either copy is the same
     await rename(work, target).catch(() => undefined);
   } finally {

@@ -273,15 +273,26 @@ class Encoder {
       const total = plan.many.has(key) && Array.isArray(v) ? v.length : 1;
       return total - (cursor.get(key) ?? 0);
     };
+    const order = (key: string): number => keyOrder(obj).get(key) ?? Number.POSITIVE_INFINITY;
+    const firstOrder = (x: Compiled): number => {
+      if (x.kind === "element")
+        return Math.min(...x.targets.map((t) => (available(t.key) > 0 ? order(t.key) : Number.POSITIVE_INFINITY)));
+      if (x.kind === "any") return available("$any") > 0 ? order("$any") : Number.POSITIVE_INFINITY;
+      return Math.min(...x.items.map(firstOrder));
+    };
     if (c.kind === "element") {
       let written = 0;
-      for (const t of c.targets) {
-        while (written < c.max && available(t.key) > 0) {
-          this.writeTarget(t, obj, plan, cursor, out, path);
-          written++;
-        }
-        if (!cursor.has(t.key) && obj[t.key] !== undefined)
-          cursor.set(t.key, cursor.get(t.key) ?? 0);
+      for (const t of c.targets)
+        if (!cursor.has(t.key) && obj[t.key] !== undefined) cursor.set(t.key, 0);
+      // several members of a substitution group: in the order the object lists them (the order
+      // of first appearance when it was decoded)
+      while (written < c.max) {
+        let next: ElementTarget | undefined;
+        for (const t of c.targets)
+          if (available(t.key) > 0 && (!next || order(t.key) < order(next.key))) next = t;
+        if (!next) break;
+        this.writeTarget(next, obj, plan, cursor, out, path);
+        written++;
       }
       if (required && written < c.min) {
         const names = c.targets.map((t) => t.key);
@@ -325,7 +336,9 @@ class Encoder {
       if (!mustWrite && !has(c)) break;
       let written = 0;
       if (c.kind === "choice") {
-        const pick = c.items.find(has);
+        let pick: Compiled | undefined;
+        for (const item of c.items)
+          if (has(item) && (!pick || firstOrder(item) < firstOrder(pick))) pick = item;
         if (pick) written = this.emit(pick, obj, plan, cursor, out, path, true);
         else if (mustWrite && !c.nullable) {
           const names = [...c.first];
@@ -378,6 +391,16 @@ class Encoder {
     );
     cursor.set(t.key, n + 1);
   }
+}
+
+const keyOrders = new WeakMap<object, Map<string, number>>();
+function keyOrder(obj: Record<string, unknown>): Map<string, number> {
+  let m = keyOrders.get(obj);
+  if (!m) {
+    m = new Map(Object.keys(obj).map((k, i) => [k, i]));
+    keyOrders.set(obj, m);
+  }
+  return m;
 }
 
 function readFragment(xml: string, path: string): XmlElement {

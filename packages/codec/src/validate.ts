@@ -23,6 +23,8 @@ function validators(registry: Registry): Validators {
     allErrors: true,
     strict: true,
     allowUnionTypes: true,
+    // facets on a union or a derived simple type apply to whichever branch holds the value
+    strictTypes: false,
     unicodeRegExp: false,
     validateSchema: false,
   });

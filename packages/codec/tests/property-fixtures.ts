@@ -5,10 +5,8 @@
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { SchemaDocument } from "../src/descriptors.js";
-import { PROFILES } from "../src/gen/profiles.js";
-import { createRegistry, type Registry } from "../src/registry.js";
-import type { ArbitraryOptions } from "../src/testing/arbitrary.js";
+import { createRegistry, PROFILES, type Registry, type SchemaDocument } from "@transactive/codec";
+import type { ArbitraryOptions } from "@transactive/codec/testing";
 import { repoRoot } from "./xsd-oracle.js";
 
 export const PROFILE_NAMES = ["openadr2b", "openadr2a", "cts", "xcal"] as const;
@@ -89,7 +87,7 @@ export const SAMPLES: Readonly<Record<string, Readonly<Record<string, readonly u
   },
 };
 
-/** Generator options per profile: the samples above, no foreign attributes (see below). */
+/** Generator options for a profile: its samples, plus `extra`. */
 export function arbitraryOptions(profile: string, extra: ArbitraryOptions = {}): ArbitraryOptions {
   return { samples: SAMPLES[profile] ?? {}, ...extra };
 }

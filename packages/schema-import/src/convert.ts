@@ -148,9 +148,12 @@ export function convertProfile(
       if (numeric && c.name === "maxExclusive") facets.exclusiveMaximum = Number(v);
     }
     const baseSchema = simpleSchemaRef(base);
-    info.schema = base.startsWith("xs:")
-      ? { ...baseSchema, ...facets }
-      : { allOf: [baseSchema], ...facets };
+    const branches = baseSchema.anyOf as Record<string, unknown>[] | undefined;
+    if (base.startsWith("xs:") && branches && !facets.enum) {
+      // xs:float/double: numeric facets belong to the number branch, not beside "INF"/"NaN"
+      info.schema = { anyOf: [{ ...branches[0], ...facets }, ...branches.slice(1)] };
+    } else if (base.startsWith("xs:") && branches) info.schema = facets;
+    else info.schema = base.startsWith("xs:") ? { ...baseSchema, ...facets } : { allOf: [baseSchema], ...facets };
     return qname;
   };
 

@@ -4407,7 +4407,8 @@ export const emixSchema: SchemaDocument = {
       "title": "LossFactorType",
       "anyOf": [
         {
-          "type": "number"
+          "type": "number",
+          "maximum": 1
         },
         {
           "enum": [
@@ -4417,7 +4418,6 @@ export const emixSchema: SchemaDocument = {
           ]
         }
       ],
-      "maximum": 1,
       "x-xml": {
         "qname": "power:LossFactorType",
         "primitive": "float",
