@@ -1,0 +1,179 @@
+/**
+ * Property tests over generated documents (@transactive/codec/testing): for every concrete global
+ * element of every profile, generated models are valid, survive model -> XML -> model and
+ * model -> JSON -> model, encode to a fixpoint, and are accepted by the OASIS XSDs (xmllint).
+ *
+ * Codec bugs these properties found are listed under KNOWN BUGS: each has a minimal reproduction
+ * as an `it.fails` (it starts failing once the bug is fixed: then delete the entry and the guard
+ * that names it). XSD facets the JSON Schemas lack are in property-fixtures.ts (SAMPLES).
+ */
+import {
+  type CodecDocument,
+  decodeXml,
+  encodeXml,
+  fromJson,
+  readXml,
+  toJson,
+  validate,
+  writeFragment,
+} from "@transactive/codec";
+import { arbitraryDocument, arbitraryElementName, generatableElements } from "@transactive/codec/testing";
+import * as fc from "fast-check";
+import { afterAll, describe, expect, it } from "vitest";
+import { arbitraryOptions, loadRegistry, PROFILE_NAMES } from "./property-fixtures.js";
+import { createOracle } from "./xsd-oracle.js";
+
+const registry = loadRegistry();
+/** documents per element and property; the whole file stays well under a minute on 2 cores */
+const RUNS = 20;
+/** documents per element sent to xmllint */
+const XSD_RUNS = 8;
+
+// ---------------------------------------------------------------------------------------------
+// Known bugs: guards that name them (see the it.fails reproductions at the end)
+
+/** B1: validate() checks the document element against its declared type, ignoring its "@xsi:type". */
+const isB1 = (doc: CodecDocument): boolean => typeof (doc.value as Record<string, unknown> | null)?.["@xsi:type"] === "string";
+
+/** B2: the encoder picks the first choice alternative naming a present key (ds:PGPData's second form fails). */
+function isB2(value: unknown): boolean {
+  if (Array.isArray(value)) return value.some(isB2);
+  if (value === null || typeof value !== "object") return false;
+  const obj = value as Record<string, unknown>;
+  if ("PGPKeyPacket" in obj && !("PGPKeyID" in obj)) return true;
+  return Object.values(obj).some(isB2);
+}
+
+/**
+ * B3: decoded `$any`/`$xml` fragments declare every namespace in scope at the element (so all the
+ * document element's), not only those they use. The XML round trip compares fragments by their
+ * canonical form (re-serialized with only the namespaces they use) until it is fixed.
+ */
+function canonicalFragments(value: unknown): unknown {
+  const canon = (xml: string): string => writeFragment(readXml(xml), new Map());
+  if (Array.isArray(value)) return value.map(canonicalFragments);
+  if (value === null || typeof value !== "object") return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([k, v]) => [
+      k,
+      k === "$xml" && typeof v === "string" ? canon(v) : k === "$any" && Array.isArray(v) ? v.map((f) => canon(f as string)) : canonicalFragments(v),
+    ]),
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Per-document checks
+
+function checkValid(doc: CodecDocument): void {
+  if (isB1(doc) || isB2(doc.value)) return; // B1, B2
+  expect(validate(registry, doc)).toEqual([]);
+}
+
+function checkXml(doc: CodecDocument): void {
+  if (isB2(doc.value)) return; // B2
+  const xml = encodeXml(registry, doc);
+  // the namespaces do not say which profile wrote the document (xCal's is in three), so name it
+  const back = decodeXml(registry, xml, { profile: doc.profile });
+  expect(back.element).toBe(doc.element);
+  expect(canonicalFragments(back.value)).toEqual(canonicalFragments(doc.value)); // B3
+  expect(encodeXml(registry, back)).toBe(xml);
+}
+
+function checkJson(doc: CodecDocument): void {
+  const text = toJson(doc);
+  // B1 and B2 make fromJson's validation fail: for those, check the JSON mapping alone
+  const back = fromJson(registry, text, { validate: !(isB1(doc) || isB2(doc.value)) });
+  expect(back).toEqual(doc);
+}
+
+function forEveryElement(profile: string, check: (doc: CodecDocument) => void): void {
+  for (const element of generatableElements(registry, profile)) {
+    const arb = arbitraryDocument(registry, profile, element, arbitraryOptions(profile));
+    fc.assert(
+      fc.property(arb, (doc) => check(doc)),
+      { numRuns: RUNS },
+    );
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+describe.each(PROFILE_NAMES)("profile %s", (profile) => {
+  it("has generatable global elements", () => {
+    const names = generatableElements(registry, profile);
+    expect(names.length).toBeGreaterThan(20);
+    fc.assert(fc.property(arbitraryElementName(registry, profile), (name) => names.includes(name)));
+  });
+  it("generated documents are valid", () => forEveryElement(profile, checkValid));
+  it("model -> XML -> model is the identity, and re-encoding gives the same XML", () => forEveryElement(profile, checkXml));
+  it("model -> JSON -> model is the identity", () => forEveryElement(profile, checkJson));
+});
+
+// ---------------------------------------------------------------------------------------------
+// XSD oracle: every generated document, encoded, is valid against the profile's OASIS XSD
+
+const oracle = createOracle();
+afterAll(() => oracle.dispose());
+// Locally a missing xmllint or OASIS folder skips these; in CI it fails them.
+const itXsd = oracle.unavailable !== undefined && process.env.CI !== "true" ? it.skip : it;
+
+describe.each(PROFILE_NAMES)("XSD oracle, profile %s", (profile) => {
+  itXsd("every generated document is XSD-valid (one xmllint call)", () => {
+    if (oracle.unavailable) throw new Error(`XSD oracle unavailable: ${oracle.unavailable}`);
+    // no foreign attributes: the descriptors do not record whether an attribute wildcard is strict
+    const options = arbitraryOptions(profile, { foreignAttributes: false });
+    const batch = new Map<string, string>();
+    for (const element of generatableElements(registry, profile)) {
+      const docs = fc.sample(arbitraryDocument(registry, profile, element, options), XSD_RUNS);
+      docs.forEach((doc, i) => {
+        if (isB2(doc.value)) return; // B2: cannot be encoded
+        batch.set(`${element} #${i}`, encodeXml(registry, doc));
+      });
+    }
+    const verdicts = oracle.validate(profile, batch);
+    const failures = [...verdicts].filter(([, v]) => !v.valid).map(([name, v]) => `--- ${name}\n${batch.get(name)}\n${v.errors}`);
+    expect(failures.join("\n\n"), `${failures.length} of ${batch.size} documents are not XSD-valid`).toBe("");
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// KNOWN BUGS found by the properties above, reported to the lead. Minimal reproductions.
+
+describe("known codec bugs (each it.fails until fixed)", () => {
+  it.fails("B1: validate() ignores @xsi:type on the document element", () => {
+    const doc = { profile: "openadr2b", element: "espi:Object", value: { "@xsi:type": "espi:BatchItemInfo", operation: 1 } };
+    expect(validate(registry, doc)).toEqual([]); // the XSD accepts encodeXml(doc)
+  });
+
+  it.fails("B2: a decoded ds:PGPData in its second form (no PGPKeyID) cannot be encoded", () => {
+    const xml = '<ds:PGPData xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:PGPKeyPacket>AAAA</ds:PGPKeyPacket></ds:PGPData>';
+    const doc = decodeXml(registry, xml);
+    expect(() => encodeXml(registry, doc)).not.toThrow();
+  });
+
+  it.fails("B3: a decoded $any fragment declares namespaces it does not use", () => {
+    const doc = { profile: "openadr2b", element: "ds:X509Data", value: { $any: ['<x:e xmlns:x="urn:example"/>'] } };
+    expect(decodeXml(registry, encodeXml(registry, doc)).value).toEqual(doc.value);
+  });
+
+  it.fails("B4: the element name inside $xml is silently replaced on encode", () => {
+    const doc = { profile: "openadr2b", element: "espi:DateTimeInterval", value: { extension: [{ $xml: '<x:e xmlns:x="urn:example"/>' }] } };
+    expect(() => encodeXml(registry, doc)).toThrow();
+  });
+
+  it.fails("B5: a profile's own enumeration is not enforced (OpenADR 2.0b has no signalType 'product')", () => {
+    expect(validate(registry, { profile: "openadr2b", element: "ei:signalType", value: "product" })).not.toEqual([]);
+  });
+
+  // Schema-import gaps: validate() accepts values the XSD rejects, because schemas/*.schema.json
+  // lack the facet (property-fixtures.ts SAMPLES works around each for the generator).
+  it.fails.each([
+    ["fixed element value", "openadr2b", "power:energyReal", { itemDescription: "x", itemUnits: "Wh", siScaleCode: "k" }],
+    ["list of xs:double", "openadr2b", "gml:posList", "abc"],
+    ["xs:base64Binary restriction", "openadr2b", "ds:DigestValue", "not base64!"],
+    ["xs:hexBinary restriction", "openadr2b", "espi:UsagePoint", { roleFlags: "ZZ", ServiceCategory: { kind: 0 } }],
+    ["bounds of an xs:integer restriction", "xcal", "xcal:rrule", { recur: { freq: "DAILY", bymonth: ["13"] } }],
+  ] as const)("schema gap (%s): %s %s is accepted", (_what, profile, element, value) => {
+    expect(validate(registry, { profile, element, value })).not.toEqual([]);
+  });
+});
