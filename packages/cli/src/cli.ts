@@ -36,7 +36,14 @@ Exit codes: 0 valid, 1 some input invalid, 2 usage or environment problem.
 Environment: TRANSACTIVE_OASIS_DIR, the folder of the official XSDs (for --xsd).
 `;
 
-const PLANNED = new Set(["resolve", "serve", "conformance"]);
+/**
+ * Commands other modules provide: name -> runner over the command's own arguments. Each command
+ * lives in its own module (resolve.ts, serve.ts, conformance.ts…) and is registered here with one line.
+ */
+export type CommandRunner = (args: readonly string[], io: Io) => Promise<ExitCode>;
+const COMMANDS: Record<string, CommandRunner> = {};
+
+const PLANNED = new Set(["resolve", "serve", "conformance"].filter((c) => !(c in COMMANDS)));
 
 export function version(): string {
   const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
@@ -71,6 +78,8 @@ async function dispatch(argv: readonly string[], io: Io): Promise<ExitCode> {
     io.stdout(`${version()}\n`);
     return EXIT.ok;
   }
+  const runner = COMMANDS[command];
+  if (runner) return runner(rest, io);
   if (PLANNED.has(command)) {
     io.stderr(`not implemented yet: ${command} (see README)\n`);
     return EXIT.usage;

@@ -1,6 +1,6 @@
 /** Console and docs/benchmarks.md output. The tables sit between markers so re-runs replace them. */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { arch, cpus, platform, release, totalmem } from "node:os";
+import { arch, cpus, loadavg, platform, release, totalmem } from "node:os";
 import type { Case, CaseId } from "./cases.js";
 import type { DocumentSet } from "./documents.js";
 import type { Measurement } from "./measure.js";
@@ -28,7 +28,10 @@ export function machine(): string {
   const cpu = cpus();
   const gib = (totalmem() / 2 ** 30).toFixed(1);
   const date = new Date().toISOString().slice(0, 10);
-  return `${cpu[0]?.model.trim() ?? "unknown CPU"}, ${cpu.length} cores, ${gib} GiB RAM, ${platform()} ${release()} ${arch()}, Node ${process.version}, ${date}`;
+  const load = loadavg()
+    .map((x) => x.toFixed(1))
+    .join(" ");
+  return `${cpu[0]?.model.trim() ?? "unknown CPU"}, ${cpu.length} cores, ${gib} GiB RAM, ${platform()} ${release()} ${arch()}, Node ${process.version}, ${date}, load average ${load}`;
 }
 
 const fixed = (x: number): string =>
@@ -97,7 +100,7 @@ const PREAMBLE = `# Benchmarks
 
 Throughput of the codec against raw fast-xml-parser, on the same documents in one run.
 Regenerate the tables with \`npm run bench\` (root; runs \`turbo run bench\`), which rewrites the
-part between the markers below. Pass \`-- --no-write\` to the package script to only print.
+part between the markers below. Pass `-- --no-write` to the package script to only print.
 
 `;
 
