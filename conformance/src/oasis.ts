@@ -4,7 +4,7 @@
  */
 import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { oasisDir } from "@transactive/cli";
+import { oasisDir } from "./xsd.js";
 
 export function repoRoot(from: string = import.meta.dirname): string {
   for (let dir = resolve(from); ; dir = dirname(dir)) {

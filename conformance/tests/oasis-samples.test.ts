@@ -7,7 +7,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { hasXmllint, xmllintValidate, xsdFor } from "@transactive/cli";
+import { hasXmllint, xmllintValidate, xsdFor } from "../src/xsd.js";
 import {
   CodecError,
   decodeXml,

@@ -7,7 +7,7 @@ import { parseArgs } from "node:util";
 import { convertCommand, parseOutputFormat } from "./convert.js";
 import { EXIT, type ExitCode, type Io, UsageError } from "./io.js";
 import { validateCommand } from "./validate.js";
-import { XsdUnavailableError } from "./xsd.js";
+import { XsdUnavailableError } from "@transactive/conformance";
 
 export const HELP = `Usage: transactive <command> [options]
 

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { encodeXml, formatIssue } from "@transactive/codec";
 import { EXIT, type ExitCode, type Io, readInput, UsageError } from "./io.js";
 import { claimedProfile, type Loaded, loadDocument } from "./load.js";
-import { xmllintValidate, xsdFor } from "./xsd.js";
+import { xmllintValidate, xsdFor } from "@transactive/conformance";
 
 export interface ValidateCommandOptions {
   readonly files: readonly string[];

@@ -4,7 +4,8 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { registry } from "@transactive/ei";
 import { afterAll } from "vitest";
-import { hasXmllint, main, oasisDir, XSD_ROOTS } from "../src/index.js";
+import { hasXmllint, oasisDir, XSD_ROOTS } from "@transactive/conformance";
+import { main } from "../src/index.js";
 
 export const REPO = resolve(import.meta.dirname, "../../..");
 export const EXAMPLES = join(REPO, "examples");

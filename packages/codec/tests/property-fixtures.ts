@@ -1,24 +1,11 @@
 /**
- * Shared setup of the property tests: a registry over every schema in schemas/, and the values the
- * generator must use where the JSON Schemas do not carry an XSD facet (each such gap is listed
- * here with the XSD rule it stands for, so that it can be removed once the schemas carry it).
+ * Shared setup of the property tests: the values the generator must use where the JSON Schemas do
+ * not carry an XSD facet (each gap is listed with the XSD rule it stands for, so that it can be
+ * removed once the schemas carry it).
  */
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
-import { createRegistry, PROFILES, type Registry, type SchemaDocument } from "@transactive/codec";
 import type { ArbitraryOptions } from "@transactive/codec/testing";
-import { repoRoot } from "./xsd-oracle.js";
 
 export const PROFILE_NAMES = ["openadr2b", "openadr2a", "cts", "xcal"] as const;
-
-export function loadRegistry(): Registry {
-  const dir = join(repoRoot(), "schemas");
-  const docs = readdirSync(dir)
-    .filter((f) => f.endsWith(".schema.json"))
-    .sort()
-    .map((f) => JSON.parse(readFileSync(join(dir, f), "utf8")) as SchemaDocument);
-  return createRegistry(docs, PROFILES);
-}
 
 /**
  * XSD facets missing from schemas/*.schema.json (schema-import gaps: validate() accepts values
@@ -72,12 +59,33 @@ export const SAMPLES: Readonly<Record<string, Readonly<Record<string, readonly u
     // XSD's \w excludes punctuation such as "_", JavaScript's does not
     "atom:emailType": ["a@example.com", "x1@b.c.org"],
     // this profile's enumeration; the JSON Schema holds the union with OpenADR 2.0a's ("product")
-    "ei:SignalTypeEnumeratedType": ["delta", "level", "multiplier", "price", "priceMultiplier", "priceRelative", "setpoint", "x-loadControlCapacity", "x-loadControlLevelOffset", "x-loadControlPercentOffset", "x-loadControlSetpoint"],
+    "ei:SignalTypeEnumeratedType": [
+      "delta",
+      "level",
+      "multiplier",
+      "price",
+      "priceMultiplier",
+      "priceRelative",
+      "setpoint",
+      "x-loadControlCapacity",
+      "x-loadControlLevelOffset",
+      "x-loadControlPercentOffset",
+      "x-loadControlSetpoint",
+    ],
   },
   openadr2a: {
     "emix:MarketContextType": COMMON_SAMPLES["emix:MarketContextType"] ?? [],
     // this profile's enumeration (see openadr2b)
-    "ei:SignalTypeEnumeratedType": ["delta", "level", "multiplier", "price", "priceMultiplier", "priceRelative", "product", "setpoint"],
+    "ei:SignalTypeEnumeratedType": [
+      "delta",
+      "level",
+      "multiplier",
+      "price",
+      "priceMultiplier",
+      "priceRelative",
+      "product",
+      "setpoint",
+    ],
   },
   cts: { ...COMMON_SAMPLES },
   xcal: {

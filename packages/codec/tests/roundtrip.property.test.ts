@@ -9,21 +9,27 @@
  */
 import {
   type CodecDocument,
+  createRegistry,
   decodeXml,
   encodeXml,
   fromJson,
   readXml,
+  type SchemaDocument,
   toJson,
   validate,
   writeFragment,
 } from "@transactive/codec";
-import { arbitraryDocument, arbitraryElementName, generatableElements } from "@transactive/codec/testing";
+import {
+  arbitraryDocument,
+  arbitraryElementName,
+  generatableElements,
+} from "@transactive/codec/testing";
 import * as fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
-import { arbitraryOptions, loadRegistry, PROFILE_NAMES } from "./property-fixtures.js";
+import { arbitraryOptions, PROFILE_NAMES } from "./property-fixtures.js";
+import { registry } from "./registry.js";
 import { createOracle } from "./xsd-oracle.js";
 
-const registry = loadRegistry();
 /** documents per element and property; the whole file stays well under a minute on 2 cores */
 const RUNS = 20;
 /** documents per element sent to xmllint */
@@ -33,7 +39,8 @@ const XSD_RUNS = 8;
 // Known bugs: guards that name them (see the it.fails reproductions at the end)
 
 /** B1: validate() checks the document element against its declared type, ignoring its "@xsi:type". */
-const isB1 = (doc: CodecDocument): boolean => typeof (doc.value as Record<string, unknown> | null)?.["@xsi:type"] === "string";
+const isB1 = (doc: CodecDocument): boolean =>
+  typeof (doc.value as Record<string, unknown> | null)?.["@xsi:type"] === "string";
 
 /** B2: the encoder picks the first choice alternative naming a present key (ds:PGPData's second form fails). */
 function isB2(value: unknown): boolean {
@@ -56,7 +63,11 @@ function canonicalFragments(value: unknown): unknown {
   return Object.fromEntries(
     Object.entries(value).map(([k, v]) => [
       k,
-      k === "$xml" && typeof v === "string" ? canon(v) : k === "$any" && Array.isArray(v) ? v.map((f) => canon(f as string)) : canonicalFragments(v),
+      k === "$xml" && typeof v === "string"
+        ? canon(v)
+        : k === "$any" && Array.isArray(v)
+          ? v.map((f) => canon(f as string))
+          : canonicalFragments(v),
     ]),
   );
 }
@@ -105,8 +116,77 @@ describe.each(PROFILE_NAMES)("profile %s", (profile) => {
     fc.assert(fc.property(arbitraryElementName(registry, profile), (name) => names.includes(name)));
   });
   it("generated documents are valid", () => forEveryElement(profile, checkValid));
-  it("model -> XML -> model is the identity, and re-encoding gives the same XML", () => forEveryElement(profile, checkXml));
+  it("model -> XML -> model is the identity, and re-encoding gives the same XML", () =>
+    forEveryElement(profile, checkXml));
   it("model -> JSON -> model is the identity", () => forEveryElement(profile, checkJson));
+});
+
+// ---------------------------------------------------------------------------------------------
+// The generator itself, on a small synthetic schema
+
+describe("arbitraryDocument", () => {
+  const tree = (content: unknown): Record<string, unknown> => ({
+    type: "object",
+    properties: {
+      node: { type: "array", items: { $ref: "#/$defs/T" } },
+      "@n": { type: "integer" },
+    },
+    additionalProperties: false,
+    "x-xml": {
+      qname: "t:T",
+      keys: { "t:node": "node" },
+      profiles: {
+        p: { attributes: [{ name: "n", type: "xs:unsignedByte", use: "required" }], content },
+      },
+    },
+  });
+  const synthetic = (content: unknown) =>
+    createRegistry(
+      [
+        {
+          $id: "t.schema.json",
+          "x-xml": {
+            namespaces: { t: { p: "urn:t" } },
+            elements: { "t:node": { p: { type: "t:T" } } },
+          },
+          $defs: { T: tree(content) },
+        } as unknown as SchemaDocument,
+      ],
+      { profiles: { p: { title: "P", namespaces: { t: "urn:t" } } } },
+    );
+  it("bounds nesting by maxDepth and repetitions by maxItems, and its documents are valid", () => {
+    const reg = synthetic({
+      sequence: [{ element: "t:node", minOccurs: 0, maxOccurs: "unbounded" }],
+    });
+    const arb = arbitraryDocument(reg, "p", "t:node", { maxDepth: 2, maxItems: 3 });
+    fc.assert(
+      fc.property(arb, (doc) => {
+        expect(validate(reg, doc)).toEqual([]);
+        // the document element is level 1; below maxDepth (2) elements have random content
+        const walk = (v: { node?: unknown[] }, level: number): void => {
+          expect(level).toBeLessThanOrEqual(3);
+          expect((v.node ?? []).length).toBeLessThanOrEqual(3);
+          for (const n of v.node ?? []) walk(n as { node?: unknown[] }, level + 1);
+        };
+        walk(doc.value as { node?: unknown[] }, 1);
+      }),
+    );
+  });
+
+  it("fails loudly, naming the path, when a required element recurses without end", () => {
+    const reg = synthetic({ sequence: [{ element: "t:node" }] });
+    expect(() => arbitraryDocument(reg, "p", "t:node")).toThrow(
+      /\/t:node\/t:node \(t:T\) requires itself without end/,
+    );
+    expect(generatableElements(reg, "p")).toEqual([]);
+  });
+
+  it("refuses unknown and abstract elements", () => {
+    expect(() => arbitraryDocument(registry, "openadr2b", "oadr:noSuchElement")).toThrow(
+      /declares no element/,
+    );
+    expect(() => arbitraryDocument(registry, "openadr2b", "emix:itemBase")).toThrow(/is abstract/);
+  });
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -131,8 +211,13 @@ describe.each(PROFILE_NAMES)("XSD oracle, profile %s", (profile) => {
       });
     }
     const verdicts = oracle.validate(profile, batch);
-    const failures = [...verdicts].filter(([, v]) => !v.valid).map(([name, v]) => `--- ${name}\n${batch.get(name)}\n${v.errors}`);
-    expect(failures.join("\n\n"), `${failures.length} of ${batch.size} documents are not XSD-valid`).toBe("");
+    const failures = [...verdicts]
+      .filter(([, v]) => !v.valid)
+      .map(([name, v]) => `--- ${name}\n${batch.get(name)}\n${v.errors}`);
+    expect(
+      failures.join("\n\n"),
+      `${failures.length} of ${batch.size} documents are not XSD-valid`,
+    ).toBe("");
   });
 });
 
@@ -141,38 +226,68 @@ describe.each(PROFILE_NAMES)("XSD oracle, profile %s", (profile) => {
 
 describe("known codec bugs (each it.fails until fixed)", () => {
   it.fails("B1: validate() ignores @xsi:type on the document element", () => {
-    const doc = { profile: "openadr2b", element: "espi:Object", value: { "@xsi:type": "espi:BatchItemInfo", operation: 1 } };
+    const doc = {
+      profile: "openadr2b",
+      element: "espi:Object",
+      value: { "@xsi:type": "espi:BatchItemInfo", operation: 1 },
+    };
     expect(validate(registry, doc)).toEqual([]); // the XSD accepts encodeXml(doc)
   });
 
   it.fails("B2: a decoded ds:PGPData in its second form (no PGPKeyID) cannot be encoded", () => {
-    const xml = '<ds:PGPData xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:PGPKeyPacket>AAAA</ds:PGPKeyPacket></ds:PGPData>';
+    const xml =
+      '<ds:PGPData xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:PGPKeyPacket>AAAA</ds:PGPKeyPacket></ds:PGPData>';
     const doc = decodeXml(registry, xml);
     expect(() => encodeXml(registry, doc)).not.toThrow();
   });
 
   it.fails("B3: a decoded $any fragment declares namespaces it does not use", () => {
-    const doc = { profile: "openadr2b", element: "ds:X509Data", value: { $any: ['<x:e xmlns:x="urn:example"/>'] } };
+    const doc = {
+      profile: "openadr2b",
+      element: "ds:X509Data",
+      value: { $any: ['<x:e xmlns:x="urn:example"/>'] },
+    };
     expect(decodeXml(registry, encodeXml(registry, doc)).value).toEqual(doc.value);
   });
 
   it.fails("B4: the element name inside $xml is silently replaced on encode", () => {
-    const doc = { profile: "openadr2b", element: "espi:DateTimeInterval", value: { extension: [{ $xml: '<x:e xmlns:x="urn:example"/>' }] } };
+    const doc = {
+      profile: "openadr2b",
+      element: "espi:DateTimeInterval",
+      value: { extension: [{ $xml: '<x:e xmlns:x="urn:example"/>' }] },
+    };
     expect(() => encodeXml(registry, doc)).toThrow();
   });
 
   it.fails("B5: a profile's own enumeration is not enforced (OpenADR 2.0b has no signalType 'product')", () => {
-    expect(validate(registry, { profile: "openadr2b", element: "ei:signalType", value: "product" })).not.toEqual([]);
+    expect(
+      validate(registry, { profile: "openadr2b", element: "ei:signalType", value: "product" }),
+    ).not.toEqual([]);
   });
 
   // Schema-import gaps: validate() accepts values the XSD rejects, because schemas/*.schema.json
   // lack the facet (property-fixtures.ts SAMPLES works around each for the generator).
   it.fails.each([
-    ["fixed element value", "openadr2b", "power:energyReal", { itemDescription: "x", itemUnits: "Wh", siScaleCode: "k" }],
+    [
+      "fixed element value",
+      "openadr2b",
+      "power:energyReal",
+      { itemDescription: "x", itemUnits: "Wh", siScaleCode: "k" },
+    ],
     ["list of xs:double", "openadr2b", "gml:posList", "abc"],
     ["xs:base64Binary restriction", "openadr2b", "ds:DigestValue", "not base64!"],
-    ["xs:hexBinary restriction", "openadr2b", "espi:UsagePoint", { roleFlags: "ZZ", ServiceCategory: { kind: 0 } }],
-    ["bounds of an xs:integer restriction", "xcal", "xcal:rrule", { recur: { freq: "DAILY", bymonth: ["13"] } }],
+    [
+      "xs:hexBinary restriction",
+      "openadr2b",
+      "espi:UsagePoint",
+      { roleFlags: "ZZ", ServiceCategory: { kind: 0 } },
+    ],
+    [
+      "bounds of an xs:integer restriction",
+      "xcal",
+      "xcal:rrule",
+      { recur: { freq: "DAILY", bymonth: ["13"] } },
+    ],
   ] as const)("schema gap (%s): %s %s is accepted", (_what, profile, element, value) => {
     expect(validate(registry, { profile, element, value })).not.toEqual([]);
   });

@@ -4,7 +4,15 @@
  * TRANSACTIVE_OASIS_DIR (default: <repo root>/../shared/oasis).
  */
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -44,7 +52,11 @@ export interface Oracle {
 export function createOracle(): Oracle {
   const oasis = process.env.TRANSACTIVE_OASIS_DIR ?? join(repoRoot(), "..", "shared", "oasis");
   const lint = spawnSync("xmllint", ["--version"], { encoding: "utf8" });
-  const missing = lint.error ? `xmllint not found (${lint.error.message})` : !existsSync(oasis) ? `OASIS folder not found: ${oasis}` : undefined;
+  const missing = lint.error
+    ? `xmllint not found (${lint.error.message})`
+    : !existsSync(oasis)
+      ? `OASIS folder not found: ${oasis}`
+      : undefined;
   const work = mkdtempSync(join(tmpdir(), "transactive-xsd-"));
   let ctsRoot: string | undefined;
   const rootOf = (profile: string): string => {
@@ -54,7 +66,8 @@ export function createOracle(): Oracle {
     if (ctsRoot) return ctsRoot;
     // the erratum is applied to a copy, never to the shared OASIS folder
     const copy = join(work, "cts");
-    for (const d of ["schemas", "_driver"]) cpSync(join(oasis, "EnergyMashupLab-CTS-schemas", d), join(copy, d), { recursive: true });
+    for (const d of ["schemas", "_driver"])
+      cpSync(join(oasis, "EnergyMashupLab-CTS-schemas", d), join(copy, d), { recursive: true });
     const emix = join(copy, "schemas", "xsd", "emix.xsd");
     let text = readFileSync(emix, "utf8");
     for (const name of CTS_ERRATUM) {
@@ -79,15 +92,21 @@ export function createOracle(): Oracle {
         writeFileSync(file, xml);
         files.set(file, name);
       }
-      const run = spawnSync("xmllint", ["--nonet", "--noout", "--schema", rootOf(profile), ...files.keys()], { encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+      const run = spawnSync(
+        "xmllint",
+        ["--nonet", "--noout", "--schema", rootOf(profile), ...files.keys()],
+        { encoding: "utf8", maxBuffer: 256 * 1024 * 1024 },
+      );
       if (run.error) throw run.error;
       const stderr = run.stderr;
-      if (/failed to compile/.test(stderr)) throw new Error(`xmllint could not compile the ${profile} XSD:\n${stderr.slice(0, 4000)}`);
+      if (/failed to compile/.test(stderr))
+        throw new Error(`xmllint could not compile the ${profile} XSD:\n${stderr.slice(0, 4000)}`);
       const out = new Map<string, Verdict>();
       const lines = stderr.split("\n");
       for (const [file, name] of files) {
         const valid = lines.includes(`${file} validates`);
-        if (!valid && !lines.includes(`${file} fails to validate`)) throw new Error(`xmllint said nothing about ${file}:\n${stderr.slice(0, 4000)}`);
+        if (!valid && !lines.includes(`${file} fails to validate`))
+          throw new Error(`xmllint said nothing about ${file}:\n${stderr.slice(0, 4000)}`);
         const errors = lines.filter((l) => l.startsWith(`${file}:`)).join("\n");
         out.set(name, { valid, errors });
       }

@@ -25,7 +25,14 @@ import type { ParticleDescriptor, SchemaDocument } from "../descriptors.js";
 import type { CodecDocument } from "../document.js";
 import { getProfile, type Profile, type Registry } from "../registry.js";
 import { typeValidator } from "../validate.js";
-import { fromLexical, isXsdDate, isXsdDateTime, isXsdDuration, isXsdTime, type Primitive } from "../values.js";
+import {
+  fromLexical,
+  isXsdDate,
+  isXsdDateTime,
+  isXsdDuration,
+  isXsdTime,
+  type Primitive,
+} from "../values.js";
 
 export interface ArbitraryOptions {
   /** nesting depth (in complex elements) below which content is random; deeper elements get minimal content (default 5) */
@@ -47,24 +54,41 @@ export interface ArbitraryOptions {
 }
 
 /** A fast-check Arbitrary of valid documents whose document element is `element` in `profile`. */
-export function arbitraryDocument(registry: Registry, profile: string, element: string, options: ArbitraryOptions = {}): fc.Arbitrary<CodecDocument> {
+export function arbitraryDocument(
+  registry: Registry,
+  profile: string,
+  element: string,
+  options: ArbitraryOptions = {},
+): fc.Arbitrary<CodecDocument> {
   const gen = generatorFor(registry, profile, options);
   const decl = gen.profile.elements.get(element);
-  if (!decl) throw new Error(`arbitraryDocument: profile ${profile} declares no element ${element}`);
-  if (decl.abstract) throw new Error(`arbitraryDocument: element ${element} is abstract in profile ${profile}`);
+  if (!decl)
+    throw new Error(`arbitraryDocument: profile ${profile} declares no element ${element}`);
+  if (decl.abstract)
+    throw new Error(`arbitraryDocument: element ${element} is abstract in profile ${profile}`);
   const target = { type: decl.type, nillable: false, qname: element };
   const path = `/${element}`;
-  if (gen.targetHeight(target) === Number.POSITIVE_INFINITY) throw new Error(`arbitraryDocument: no finite valid instance of ${path} (${decl.type}) in profile ${profile}: a required element recurses without end`);
-  return gen.element(target, 0, path).map((value): CodecDocument => ({ profile, element, value: resolveIds(value) }));
+  if (gen.targetHeight(target) === Number.POSITIVE_INFINITY)
+    throw new Error(
+      `arbitraryDocument: no finite valid instance of ${element} in profile ${profile}: ${gen.explain(decl.type, path, new Set())}`,
+    );
+  return gen
+    .element(target, 0, path)
+    .map((value): CodecDocument => ({ profile, element, value: resolveIds(value) }));
 }
 
 /** Non-abstract global elements of `profile` that have a finite valid instance. */
-export function generatableElements(registry: Registry, profile: string, options: ArbitraryOptions = {}): string[] {
+export function generatableElements(
+  registry: Registry,
+  profile: string,
+  options: ArbitraryOptions = {},
+): string[] {
   const gen = generatorFor(registry, profile, options);
   const out: string[] = [];
   for (const [qname, decl] of gen.profile.elements) {
     if (decl.abstract) continue;
-    if (gen.targetHeight({ type: decl.type, nillable: false, qname }) < Number.POSITIVE_INFINITY) out.push(qname);
+    if (gen.targetHeight({ type: decl.type, nillable: false, qname }) < Number.POSITIVE_INFINITY)
+      out.push(qname);
   }
   return out.sort();
 }
@@ -72,7 +96,8 @@ export function generatableElements(registry: Registry, profile: string, options
 /** Picks a non-abstract global element of `profile` (one with a finite valid instance). */
 export function arbitraryElementName(registry: Registry, profile: string): fc.Arbitrary<string> {
   const names = generatableElements(registry, profile);
-  if (names.length === 0) throw new Error(`arbitraryElementName: profile ${profile} has no concrete global element`);
+  if (names.length === 0)
+    throw new Error(`arbitraryElementName: profile ${profile} has no concrete global element`);
   return fc.constantFrom(...names);
 }
 
@@ -85,7 +110,8 @@ function resolveIds(value: unknown): unknown {
   const walk = (v: unknown): unknown => {
     if (v instanceof IdToken) return `id${++n}`;
     if (Array.isArray(v)) return v.map(walk);
-    if (v !== null && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+    if (v !== null && typeof v === "object")
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
     return v;
   };
   return walk(value);
@@ -111,7 +137,8 @@ function generatorFor(registry: Registry, profile: string, options: ArbitraryOpt
   return gen;
 }
 
-const childrenOf = (d: ParticleDescriptor): readonly ParticleDescriptor[] => ("sequence" in d ? d.sequence : "choice" in d ? d.choice : "all" in d ? d.all : []);
+const childrenOf = (d: ParticleDescriptor): readonly ParticleDescriptor[] =>
+  "sequence" in d ? d.sequence : "choice" in d ? d.choice : "all" in d ? d.all : [];
 
 class Generator {
   private readonly maxDepth: number;
@@ -173,13 +200,21 @@ class Generator {
    * by fixpoint iteration: height(T) = 1 + height of T's required content.
    */
   private computeHeights(): void {
-    const types = [...this.registry.types.keys()].filter((q) => this.registry.types.get(q)?.complex?.profiles[this.profile.name]);
+    const types = [...this.registry.types.keys()].filter(
+      (q) => this.registry.types.get(q)?.complex?.profiles[this.profile.name],
+    );
     for (const q of types) this.heights.set(q, INF);
     for (let changed = true; changed; ) {
       changed = false;
       for (const q of types) {
         const plan = this.plan(q);
-        const h = plan === undefined ? INF : 1 + (plan.content && plan.descriptor.content ? this.contentHeight(plan.content, plan.descriptor.content) : 0);
+        const h =
+          plan === undefined
+            ? INF
+            : 1 +
+              (plan.content && plan.descriptor.content
+                ? this.contentHeight(plan.content, plan.descriptor.content)
+                : 0);
         if (h < (this.heights.get(q) ?? INF)) {
           this.heights.set(q, h);
           changed = true;
@@ -198,10 +233,43 @@ class Generator {
 
   /** Height of the cheapest instance of an element declared with `type` (itself or a derived type). */
   private typeHeight(type: string): number {
-    if (!this.isComplex(type)) return this.registry.types.has(type) || type.startsWith("xs:") ? 0 : INF;
+    if (!this.isComplex(type))
+      return this.registry.types.has(type) || type.startsWith("xs:") ? 0 : INF;
     let best = INF;
     for (const t of this.concreteTypes(type)) best = Math.min(best, this.ownHeight(t));
     return best;
+  }
+
+  /** Why `type` (at `path`) has no finite valid instance: the chain of required elements to the cause. */
+  explain(type: string, path: string, seen: Set<string>): string {
+    if (seen.has(type)) return `${path} (${type}) requires itself without end`;
+    if (!this.isComplex(type)) return `${path}: unknown type ${type}`;
+    const concrete = this.concreteTypes(type);
+    const [first] = concrete;
+    if (first === undefined)
+      return `${path}: type ${type} is abstract and has no concrete derived type in this profile`;
+    const plan = this.plan(first);
+    if (!plan?.content || !plan.descriptor.content)
+      return `${path}: type ${first} is not usable in this profile`;
+    const inner = new Set(seen).add(type);
+    const walk = (c: Compiled, d: ParticleDescriptor): string | undefined => {
+      if (this.contentHeight(c, d) < INF) return undefined;
+      if (c.kind === "element") {
+        const t = c.targets[0];
+        return t === undefined
+          ? `${path}: required substitution group with no member`
+          : this.explain(t.type, `${path}/${t.qname}`, inner);
+      }
+      if (c.kind === "any")
+        return `${path}: required wildcard that cannot be filled (strict, or excluding ${this.foreign})`;
+      const kids = childrenOf(d);
+      for (let i = 0; i < c.items.length; i++) {
+        const why = walk(c.items[i] as Compiled, kids[i] as ParticleDescriptor);
+        if (why) return why;
+      }
+      return undefined;
+    };
+    return walk(plan.content, plan.descriptor.content) ?? `${path}: no finite content for ${first}`;
   }
 
   targetHeight(t: Target): number {
@@ -217,9 +285,18 @@ class Generator {
       case "any":
         return this.fillable(c, d) ? 0 : INF;
       case "choice":
-        return c.items.length === 0 ? 0 : Math.min(...c.items.map((i, k) => this.contentHeight(i, childrenOf(d)[k] as ParticleDescriptor)));
+        return c.items.length === 0
+          ? 0
+          : Math.min(
+              ...c.items.map((i, k) =>
+                this.contentHeight(i, childrenOf(d)[k] as ParticleDescriptor),
+              ),
+            );
       default:
-        return Math.max(0, ...c.items.map((i, k) => this.contentHeight(i, childrenOf(d)[k] as ParticleDescriptor)));
+        return Math.max(
+          0,
+          ...c.items.map((i, k) => this.contentHeight(i, childrenOf(d)[k] as ParticleDescriptor)),
+        );
     }
   }
 
@@ -228,7 +305,8 @@ class Generator {
    * it is strict: a schema validator would then look for a declaration of the fragment's element.
    */
   private fillable(c: Compiled & { kind: "any" }, d: ParticleDescriptor): boolean {
-    const strict = !("any" in d) || d.processContents === undefined || d.processContents === "strict";
+    const strict =
+      !("any" in d) || d.processContents === undefined || d.processContents === "strict";
     return c.test(this.foreign) && !strict;
   }
 
@@ -247,7 +325,12 @@ class Generator {
       const prefix = colon < 0 ? "" : t.qname.slice(0, colon);
       const ns = prefix === "" ? "" : this.profile.uriOf.get(prefix);
       const decl = prefix === "" ? "" : ` xmlns:${prefix}="${ns}"`;
-      arb = fc.constantFrom(`<${t.qname}${decl}/>`, `<${t.qname}${decl}><x:e xmlns:x="${this.foreign}" x:a="1">text</x:e></${t.qname}>`).map((xml) => ({ $xml: xml }));
+      arb = fc
+        .constantFrom(
+          `<${t.qname}${decl}/>`,
+          `<${t.qname}${decl}><x:e xmlns:x="${this.foreign}" x:a="1">text</x:e></${t.qname}>`,
+        )
+        .map((xml) => ({ $xml: xml }));
     } else if (!this.isComplex(t.type)) {
       arb = this.simple(t.type, path);
     } else {
@@ -255,19 +338,37 @@ class Generator {
       if (minimal && t.nillable && own > 0) arb = fc.constant(null);
       else {
         if (own === INF) {
-          if (!t.nillable) throw new Error(`arbitraryDocument: no finite valid instance of ${path} (${t.type}) in profile ${this.profile.name}`);
+          if (!t.nillable)
+            throw new Error(
+              `arbitraryDocument: no finite valid instance of ${path} (${t.type}) in profile ${this.profile.name}`,
+            );
           arb = fc.constant(null);
         } else {
           let types = this.concreteTypes(t.type).filter((x) => this.ownHeight(x) < INF);
           if (minimal) types = types.filter((x) => this.ownHeight(x) === own).slice(0, 1);
           else if (this.options.xsiTypes === false && types.includes(t.type)) types = [t.type];
-          const alternatives = types.map((x) => this.complex(x, x === t.type ? undefined : x, depth + 1, path));
+          const alternatives = types.map((x) =>
+            this.complex(x, x === t.type ? undefined : x, depth + 1, path),
+          );
           const [first, ...rest] = alternatives;
-          if (!first) throw new Error(`arbitraryDocument: no concrete type for ${path} (${t.type})`);
+          if (!first)
+            throw new Error(`arbitraryDocument: no concrete type for ${path} (${t.type})`);
           // the declared type itself (first) most of the time, a derived type sometimes
-          let body: fc.Arbitrary<unknown> = rest.length === 0 ? first : fc.oneof({ arbitrary: first, weight: 3 }, ...rest.map((a) => ({ arbitrary: a, weight: 1 })));
+          let body: fc.Arbitrary<unknown> =
+            rest.length === 0
+              ? first
+              : fc.oneof(
+                  { arbitrary: first, weight: 3 },
+                  ...rest.map((a) => ({ arbitrary: a, weight: 1 })),
+                );
           if (this.concreteTypes(t.type)[0] !== t.type) body = fc.oneof(...alternatives); // abstract declared type
-          arb = t.nillable && !minimal ? fc.oneof({ arbitrary: body, weight: 6 }, { arbitrary: fc.constant(null), weight: 1 }) : body;
+          arb =
+            t.nillable && !minimal
+              ? fc.oneof(
+                  { arbitrary: body, weight: 6 },
+                  { arbitrary: fc.constant(null), weight: 1 },
+                )
+              : body;
         }
       }
     }
@@ -275,9 +376,17 @@ class Generator {
     return arb;
   }
 
-  private complex(type: string, xsiType: string | undefined, depth: number, path: string): fc.Arbitrary<unknown> {
+  private complex(
+    type: string,
+    xsiType: string | undefined,
+    depth: number,
+    path: string,
+  ): fc.Arbitrary<unknown> {
     const plan = this.plan(type);
-    if (!plan) throw new Error(`arbitraryDocument: type ${type} is not part of profile ${this.profile.name} (${path})`);
+    if (!plan)
+      throw new Error(
+        `arbitraryDocument: type ${type} is not part of profile ${this.profile.name} (${path})`,
+      );
     const minimal = depth > this.maxDepth;
     const parts: fc.Arbitrary<readonly Entry[]>[] = [];
     if (xsiType !== undefined) parts.push(fc.constant<readonly Entry[]>([["@xsi:type", xsiType]]));
@@ -285,26 +394,53 @@ class Generator {
       const d = plan.descriptor.attributes[i];
       if (!d) return;
       const at = `${path}/${a.key}`;
-      const value = a.fixed !== undefined ? fc.constant(fromLexical(a.primitive, a.fixed, at)) : this.simple(d.type, at);
+      const value =
+        a.fixed !== undefined
+          ? fc.constant(fromLexical(a.primitive, a.fixed, at))
+          : this.simple(d.type, at);
       const entry = value.map((v): readonly Entry[] => [[a.key, v]]);
       if (a.required) parts.push(entry);
       else if (!minimal) parts.push(fc.oneof(fc.constant([]), entry));
     });
     if (plan.anyAttribute?.(this.foreign) && this.options.foreignAttributes !== false && !minimal)
-      parts.push(fc.oneof(fc.constant([]), richString(0, 8).map((v): readonly Entry[] => [["$attributes", { [`{${this.foreign}}a`]: v }]])));
+      parts.push(
+        fc.oneof(
+          fc.constant([]),
+          richString(0, 8).map((v): readonly Entry[] => [
+            ["$attributes", { [`{${this.foreign}}a`]: v }],
+          ]),
+        ),
+      );
     if (plan.simple !== undefined && plan.descriptor.simple !== undefined) {
-      parts.push(this.simple(plan.descriptor.simple, `${path}/$value`).map((v): readonly Entry[] => [["$value", v]]));
+      parts.push(
+        this.simple(plan.descriptor.simple, `${path}/$value`).map((v): readonly Entry[] => [
+          ["$value", v],
+        ]),
+      );
     } else {
       if (plan.mixed && !minimal)
-        parts.push(fc.oneof(fc.constant([]), richString(1, 8).filter((s) => s.trim() !== "").map((v): readonly Entry[] => [["$text", v]])));
-      if (plan.content && plan.descriptor.content) parts.push(this.particle(plan.content, plan.descriptor.content, type, depth, minimal, path));
+        parts.push(
+          fc.oneof(
+            fc.constant([]),
+            richString(1, 8)
+              .filter((s) => s.trim() !== "")
+              .map((v): readonly Entry[] => [["$text", v]]),
+          ),
+        );
+      if (plan.content && plan.descriptor.content)
+        parts.push(
+          this.particle(plan.content, plan.descriptor.content, type, depth, minimal, path),
+        );
     }
     return fc.tuple(...parts).map((lists) => {
       const out: Record<string, unknown> = {};
       for (const list of lists)
         for (const [k, v] of list) {
           if (k === "$any" || plan.many.has(k)) ((out[k] ??= []) as unknown[]).push(v);
-          else if (k in out) throw new Error(`arbitraryDocument: ${path}: ${k} generated twice but is not an array in the JSON form of ${type}`);
+          else if (k in out)
+            throw new Error(
+              `arbitraryDocument: ${path}: ${k} generated twice but is not an array in the JSON form of ${type}`,
+            );
           else out[k] = v;
         }
       return out;
@@ -312,11 +448,28 @@ class Generator {
   }
 
   /** The entries one particle contributes (all its repetitions). */
-  private particle(c: Compiled, d: ParticleDescriptor, owner: string, depth: number, minimal: boolean, path: string): fc.Arbitrary<readonly Entry[]> {
+  private particle(
+    c: Compiled,
+    d: ParticleDescriptor,
+    owner: string,
+    depth: number,
+    minimal: boolean,
+    path: string,
+  ): fc.Arbitrary<readonly Entry[]> {
     const lo = c.min;
     const hi = minimal ? lo : Math.max(lo, Math.min(c.max, this.maxItems));
-    const repeat = (one: fc.Arbitrary<readonly Entry[]>, min: number, max: number): fc.Arbitrary<readonly Entry[]> =>
-      max === 0 ? fc.constant([]) : min === 1 && max === 1 ? one : fc.array(one, { minLength: min, maxLength: max }).map((xs) => xs.flat());
+    // nothing to build (and, for a recursive type past maxDepth, nothing to recurse into)
+    if (hi === 0) return fc.constant([]);
+    const repeat = (
+      one: fc.Arbitrary<readonly Entry[]>,
+      min: number,
+      max: number,
+    ): fc.Arbitrary<readonly Entry[]> =>
+      max === 0
+        ? fc.constant([])
+        : min === 1 && max === 1
+          ? one
+          : fc.array(one, { minLength: min, maxLength: max }).map((xs) => xs.flat());
     if (c.kind === "element") {
       let targets = c.targets.filter((t) => this.targetHeight(t) < INF);
       if (minimal) {
@@ -324,19 +477,29 @@ class Generator {
         targets = targets.filter((t) => this.targetHeight(t) === best).slice(0, 1);
       }
       if (targets.length === 0) {
-        if (lo > 0) throw new Error(`arbitraryDocument: no finite valid instance of the required element(s) ${c.targets.map((t) => t.qname).join(" | ") || "(empty substitution group)"} at ${path}`);
+        if (lo > 0)
+          throw new Error(
+            `arbitraryDocument: no finite valid instance of the required element(s) ${c.targets.map((t) => t.qname).join(" | ") || "(empty substitution group)"} at ${path}`,
+          );
         return fc.constant([]);
       }
-      const valueOf = (t: ElementTarget): fc.Arbitrary<unknown> => {
+      const occurrence = (t: ElementTarget): fc.Arbitrary<unknown> => {
         const samples = this.options.samples?.[`${owner}/${t.qname}`];
-        return samples && samples.length > 0 ? fc.constantFrom(...samples) : this.element(t, depth, `${path}/${t.key}`);
+        return samples && samples.length > 0
+          ? fc.constantFrom(...samples)
+          : this.element(t, depth, `${path}/${t.key}`);
       };
-      const one = fc.oneof(...targets.map((t) => valueOf(t).map((v): readonly Entry[] => [[t.key, v]])));
+      const one = fc.oneof(
+        ...targets.map((t) => occurrence(t).map((v): readonly Entry[] => [[t.key, v]])),
+      );
       return repeat(one, lo, hi);
     }
     if (c.kind === "any") {
       if (!this.fillable(c, d)) {
-        if (lo > 0) throw new Error(`arbitraryDocument: ${path}: a required strict or foreign-excluding wildcard (${"any" in d ? d.any : "?"}) cannot be filled generically`);
+        if (lo > 0)
+          throw new Error(
+            `arbitraryDocument: ${path}: a required strict or foreign-excluding wildcard (${"any" in d ? d.any : "?"}) cannot be filled generically`,
+          );
         return fc.constant([]);
       }
       return repeat(fc.constant([["$any", `<x:e xmlns:x="${this.foreign}"/>`]]), lo, hi);
@@ -348,15 +511,24 @@ class Generator {
       let usable = items.filter(({ item, desc }) => this.contentHeight(item, desc) < INF);
       if (minimal) {
         const best = Math.min(...usable.map(({ item, desc }) => this.contentHeight(item, desc)));
-        usable = usable.filter(({ item, desc }) => this.contentHeight(item, desc) === best).slice(0, 1);
+        usable = usable
+          .filter(({ item, desc }) => this.contentHeight(item, desc) === best)
+          .slice(0, 1);
       }
       if (usable.length === 0) {
-        if (lo > 0) throw new Error(`arbitraryDocument: ${path}: no alternative of a required choice has a finite valid instance`);
+        if (lo > 0)
+          throw new Error(
+            `arbitraryDocument: ${path}: no alternative of a required choice has a finite valid instance`,
+          );
         return fc.constant([]);
       }
-      one = fc.oneof(...usable.map(({ item, desc }) => this.particle(item, desc, owner, depth, minimal, path)));
+      one = fc.oneof(
+        ...usable.map(({ item, desc }) => this.particle(item, desc, owner, depth, minimal, path)),
+      );
     } else {
-      const parts = items.map(({ item, desc }) => this.particle(item, desc, owner, depth, minimal, path));
+      const parts = items.map(({ item, desc }) =>
+        this.particle(item, desc, owner, depth, minimal, path),
+      );
       one = fc.tuple(...parts).map((lists) => lists.flat());
     }
     return repeat(one, lo, hi);
@@ -372,10 +544,13 @@ class Generator {
     else if (type.startsWith("xs:")) arb = builtin(type.slice(3));
     else {
       const entry = this.registry.types.get(type);
-      if (!entry?.simple) throw new Error(`arbitraryDocument: ${path}: unknown simple type ${type}`);
+      if (!entry?.simple)
+        throw new Error(`arbitraryDocument: ${path}: unknown simple type ${type}`);
       const def = entry.doc.$defs[entry.defKey] as JsonSchema;
       const primitive = entry.simple.primitive;
-      arb = this.fromSchema(def, entry.doc, primitive, type, 0).filter((v) => xmlSafe(primitive, v));
+      arb = this.fromSchema(def, entry.doc, primitive, type, 0).filter((v) =>
+        xmlSafe(primitive, v),
+      );
       const validator = schemaValidator(this.registry, type);
       if (validator) arb = arb.filter((v) => validator(v) === true);
     }
@@ -389,12 +564,19 @@ class Generator {
     const target = file === "" ? doc : this.registry.docs.find((d) => d.$id === file);
     const key = ref.slice(hash).replace(/^#\/\$defs\//, "");
     const schema = target?.$defs[key] as JsonSchema | undefined;
-    if (!target || !schema) throw new Error(`arbitraryDocument: cannot resolve $ref ${ref} from ${doc.$id}`);
+    if (!target || !schema)
+      throw new Error(`arbitraryDocument: cannot resolve $ref ${ref} from ${doc.$id}`);
     return { schema, doc: target };
   }
 
   /** Candidates from a (simple-type) JSON Schema; the caller filters them with the full validator. */
-  private fromSchema(s: JsonSchema, doc: SchemaDocument, primitive: Primitive, type: string, guard: number): fc.Arbitrary<unknown> {
+  private fromSchema(
+    s: JsonSchema,
+    doc: SchemaDocument,
+    primitive: Primitive,
+    type: string,
+    guard: number,
+  ): fc.Arbitrary<unknown> {
     if (guard > 16) throw new Error(`arbitraryDocument: $ref chain too deep for ${type}`);
     if (Array.isArray(s.enum)) return fc.constantFrom(...(s.enum as unknown[]));
     if ("const" in s) return fc.constant(s.const);
@@ -404,29 +586,55 @@ class Generator {
     }
     if (Array.isArray(s.anyOf) && s.anyOf.length > 0) {
       // a bound on the union (e.g. maximum next to anyOf) applies to every branch
-      const own = Object.fromEntries(Object.entries(s).filter(([k]) => k === "minimum" || k === "maximum" || k === "minLength" || k === "maxLength"));
+      const own = Object.fromEntries(
+        Object.entries(s).filter(
+          ([k]) => k === "minimum" || k === "maximum" || k === "minLength" || k === "maxLength",
+        ),
+      );
       // floats are generated finite: "INF", "-INF" and "NaN" branches are left out
-      const branches = (s.anyOf as JsonSchema[]).filter((b) => primitive !== "float" || !Array.isArray(b.enum));
-      return fc.oneof(...branches.map((b) => this.fromSchema({ ...b, ...own }, doc, primitive, type, guard + 1)));
+      const branches = (s.anyOf as JsonSchema[]).filter(
+        (b) => primitive !== "float" || !Array.isArray(b.enum),
+      );
+      return fc.oneof(
+        ...branches.map((b) => this.fromSchema({ ...b, ...own }, doc, primitive, type, guard + 1)),
+      );
     }
-    if (Array.isArray(s.allOf) && s.allOf.length > 0) return this.fromSchema(s.allOf[0] as JsonSchema, doc, primitive, type, guard + 1);
-    const num = (k: string): number | undefined => (typeof s[k] === "number" ? (s[k] as number) : undefined);
-    const b: Bounds = { min: num("minimum"), max: num("maximum"), minLength: num("minLength"), maxLength: num("maxLength") };
+    if (Array.isArray(s.allOf) && s.allOf.length > 0)
+      return this.fromSchema(s.allOf[0] as JsonSchema, doc, primitive, type, guard + 1);
+    const num = (k: string): number | undefined =>
+      typeof s[k] === "number" ? (s[k] as number) : undefined;
+    const b: Bounds = {
+      min: num("minimum"),
+      max: num("maximum"),
+      minLength: num("minLength"),
+      maxLength: num("maxLength"),
+    };
     let re: RegExp | undefined;
     if (typeof s.pattern === "string") {
       try {
         re = new RegExp(s.pattern);
       } catch {
-        throw new Error(`arbitraryDocument: the pattern of ${type} does not compile in JavaScript; give known-good values in options.samples["${type}"]`);
+        throw new Error(
+          `arbitraryDocument: the pattern of ${type} does not compile in JavaScript; give known-good values in options.samples["${type}"]`,
+        );
       }
     }
-    const base = re && (primitive === "string" || primitive === "token") ? fc.stringMatching(re, b.maxLength !== undefined ? { maxLength: b.maxLength } : {}) : byPrimitive(primitive, b);
+    const base =
+      re && (primitive === "string" || primitive === "token")
+        ? fc.stringMatching(re, b.maxLength !== undefined ? { maxLength: b.maxLength } : {})
+        : byPrimitive(primitive, b);
     // this branch's own facets (the whole type's validator, when it compiles, runs afterwards too)
     const format = typeof s.format === "string" ? FORMATS[s.format] : undefined;
     return base.filter((v) => {
       if (typeof v === "string") {
         const n = [...v].length;
-        if ((re && !re.test(v)) || (b.minLength !== undefined && n < b.minLength) || (b.maxLength !== undefined && n > b.maxLength) || (format && !format(v))) return false;
+        if (
+          (re && !re.test(v)) ||
+          (b.minLength !== undefined && n < b.minLength) ||
+          (b.maxLength !== undefined && n > b.maxLength) ||
+          (format && !format(v))
+        )
+          return false;
       } else if (typeof v === "number") {
         if ((b.min !== undefined && v < b.min) || (b.max !== undefined && v > b.max)) return false;
       }
@@ -473,29 +681,56 @@ function xmlSafe(primitive: Primitive, v: unknown): boolean {
 }
 
 const ASCII = [..."abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 -_.:/"];
-const SPECIAL = ["<", ">", "&", '"', "'", "\t", "\n", "\r", " ", "é", "中", "😀", "\u00a0", "]]>", "&amp;"];
+const SPECIAL = [
+  "<",
+  ">",
+  "&",
+  '"',
+  "'",
+  "\t",
+  "\n",
+  "\r",
+  " ",
+  "é",
+  "中",
+  "😀",
+  "\u00a0",
+  "]]>",
+  "&amp;",
+];
 
 /** Strings with the characters that exercise escaping: markup, quotes, whitespace, non-ASCII. */
 function richString(minLength: number, maxLength: number): fc.Arbitrary<string> {
-  const unit = fc.oneof({ arbitrary: fc.constantFrom(...ASCII), weight: 6 }, { arbitrary: fc.constantFrom(...SPECIAL), weight: 1 });
+  const unit = fc.oneof(
+    { arbitrary: fc.constantFrom(...ASCII), weight: 6 },
+    { arbitrary: fc.constantFrom(...SPECIAL), weight: 1 },
+  );
   return fc.string({ unit, minLength, maxLength: Math.max(minLength, maxLength) });
 }
 
-const int = (min: number, max: number): fc.Arbitrary<number> => fc.bigInt({ min: BigInt(min), max: BigInt(max) }).map(Number);
+const int = (min: number, max: number): fc.Arbitrary<number> =>
+  fc.bigInt({ min: BigInt(min), max: BigInt(max) }).map(Number);
 const pad = (n: number, w = 2): string => String(n).padStart(w, "0");
 
 const year = fc.integer({ min: 1900, max: 2099 });
 const zone = fc.oneof(
   fc.constant(""),
   fc.constant("Z"),
-  fc.tuple(fc.constantFrom("+", "-"), fc.integer({ min: 0, max: 13 }), fc.constantFrom(0, 30, 45)).map(([s, h, m]) => `${s}${pad(h)}:${pad(m)}`),
+  fc
+    .tuple(fc.constantFrom("+", "-"), fc.integer({ min: 0, max: 13 }), fc.constantFrom(0, 30, 45))
+    .map(([s, h, m]) => `${s}${pad(h)}:${pad(m)}`),
 );
 const daysIn = (y: number, m: number): number => new Date(Date.UTC(y, m, 0)).getUTCDate();
 const ymd = fc
   .tuple(year, fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 31 }))
   .map(([y, m, d]) => `${y}-${pad(m)}-${pad(Math.min(d, daysIn(y, m)))}`);
 const hms = fc
-  .tuple(fc.integer({ min: 0, max: 23 }), fc.integer({ min: 0, max: 59 }), fc.integer({ min: 0, max: 59 }), fc.option(fc.stringMatching(/^[0-9]{1,6}$/), { nil: undefined }))
+  .tuple(
+    fc.integer({ min: 0, max: 23 }),
+    fc.integer({ min: 0, max: 59 }),
+    fc.integer({ min: 0, max: 59 }),
+    fc.option(fc.stringMatching(/^[0-9]{1,6}$/), { nil: undefined }),
+  )
   .map(([h, m, s, f]) => `${pad(h)}:${pad(m)}:${pad(s)}${f === undefined ? "" : `.${f}`}`);
 const dateTime = fc.tuple(ymd, hms, zone).map(([d, t, z]) => `${d}T${t}${z}`);
 const date = fc.tuple(ymd, zone).map(([d, z]) => `${d}${z}`);
@@ -503,28 +738,44 @@ const time = fc.tuple(hms, zone).map(([t, z]) => `${t}${z}`);
 const duration = fc
   .tuple(
     fc.boolean(),
-    fc.array(fc.option(fc.integer({ min: 0, max: 999 }), { nil: undefined }), { minLength: 6, maxLength: 6 }),
+    fc.array(fc.option(fc.integer({ min: 0, max: 999 }), { nil: undefined }), {
+      minLength: 6,
+      maxLength: 6,
+    }),
     fc.option(fc.integer({ min: 0, max: 999 }), { nil: undefined }),
   )
   .map(([neg, [y, mo, d, h, mi, s], frac]) => {
     const datePart = `${y !== undefined ? `${y}Y` : ""}${mo !== undefined ? `${mo}M` : ""}${d !== undefined ? `${d}D` : ""}`;
     const sec = s !== undefined ? `${s}${frac !== undefined ? `.${frac}` : ""}S` : "";
     const timePart = `${h !== undefined ? `${h}H` : ""}${mi !== undefined ? `${mi}M` : ""}${sec}`;
-    const body = datePart === "" && timePart === "" ? "T0S" : `${datePart}${timePart ? `T${timePart}` : ""}`;
+    const body =
+      datePart === "" && timePart === "" ? "T0S" : `${datePart}${timePart ? `T${timePart}` : ""}`;
     return `${neg ? "-" : ""}P${body}`;
   });
-const digits = (min: number, max: number): fc.Arbitrary<string> => fc.string({ unit: fc.constantFrom(..."0123456789"), minLength: min, maxLength: max });
+const digits = (min: number, max: number): fc.Arbitrary<string> =>
+  fc.string({ unit: fc.constantFrom(..."0123456789"), minLength: min, maxLength: max });
 const decimal = fc
-  .tuple(fc.constantFrom("", "", "-", "+"), digits(0, 12), fc.option(digits(0, 6), { nil: undefined }))
+  .tuple(
+    fc.constantFrom("", "", "-", "+"),
+    digits(0, 12),
+    fc.option(digits(0, 6), { nil: undefined }),
+  )
   .filter(([, i, f]) => i !== "" || (f !== undefined && f !== ""))
   .map(([s, i, f]) => `${s}${i}${f === undefined ? "" : `.${f}`}`);
 /** at most 18 digits: inside xs:long, the usual base of the schemas' integer types */
-const integer = fc.tuple(fc.constantFrom("", "", "-", "+"), digits(1, 18)).map(([s, d]) => `${s}${d}`);
+const integer = fc
+  .tuple(fc.constantFrom("", "", "-", "+"), digits(1, 18))
+  .map(([s, d]) => `${s}${d}`);
 
 function float(min = -3.4e38, max = 3.4e38): fc.Arbitrary<number> {
   // JSON has no negative zero, so the model cannot carry one either
-  const small = fc.integer({ min: Math.ceil(Math.max(min, -1000)), max: Math.floor(Math.min(max, 1000)) });
-  return fc.oneof(small, fc.double({ min, max, noNaN: true, noDefaultInfinity: true })).map((n) => (Object.is(n, -0) ? 0 : n));
+  const small = fc.integer({
+    min: Math.ceil(Math.max(min, -1000)),
+    max: Math.floor(Math.min(max, 1000)),
+  });
+  return fc
+    .oneof(small, fc.double({ min, max, noNaN: true, noDefaultInfinity: true }))
+    .map((n) => (Object.is(n, -0) ? 0 : n));
 }
 
 function byPrimitive(primitive: Primitive, b: Bounds): fc.Arbitrary<unknown> {
@@ -567,7 +818,9 @@ function builtin(name: string): fc.Arbitrary<unknown> {
     case "ENTITY":
     case "ENTITIES":
     case "NOTATION":
-      throw new Error(`arbitraryDocument: xs:${name} values depend on the rest of the document; give options.samples["xs:${name}"]`);
+      throw new Error(
+        `arbitraryDocument: xs:${name} values depend on the rest of the document; give options.samples["xs:${name}"]`,
+      );
     case "Name":
     case "NCName":
     case "QName":
@@ -575,15 +828,31 @@ function builtin(name: string): fc.Arbitrary<unknown> {
     case "NMTOKEN":
       return fc.stringMatching(/^[A-Za-z0-9._-]{1,10}$/);
     case "NMTOKENS":
-      return fc.array(fc.stringMatching(/^[A-Za-z0-9._-]{1,6}$/), { minLength: 1, maxLength: 3 }).map((xs) => xs.join(" "));
+      return fc
+        .array(fc.stringMatching(/^[A-Za-z0-9._-]{1,6}$/), { minLength: 1, maxLength: 3 })
+        .map((xs) => xs.join(" "));
     case "language":
       return fc.stringMatching(/^[a-zA-Z]{1,8}(-[a-zA-Z0-9]{1,8}){0,2}$/);
     case "anyURI":
-      return fc.oneof(fc.constantFrom("", "urn:example:a", "http://example.com/a?b=1&c=2", "https://example.org/x%20y#f", "rel/path"), fc.stringMatching(/^urn:x:[a-z0-9]{1,8}$/));
+      return fc.oneof(
+        fc.constantFrom(
+          "",
+          "urn:example:a",
+          "http://example.com/a?b=1&c=2",
+          "https://example.org/x%20y#f",
+          "rel/path",
+        ),
+        fc.stringMatching(/^urn:x:[a-z0-9]{1,8}$/),
+      );
     case "base64Binary":
       return bytes.map((b) => btoa(String.fromCharCode(...b)));
     case "hexBinary":
-      return bytes.map((b) => [...b].map((x) => x.toString(16).padStart(2, "0")).join("").toUpperCase());
+      return bytes.map((b) =>
+        [...b]
+          .map((x) => x.toString(16).padStart(2, "0"))
+          .join("")
+          .toUpperCase(),
+      );
     case "gYear":
       return year.map(String);
     case "gYearMonth":
@@ -591,12 +860,17 @@ function builtin(name: string): fc.Arbitrary<unknown> {
     case "gMonth":
       return fc.integer({ min: 1, max: 12 }).map((m) => `--${pad(m)}`);
     case "gMonthDay":
-      return fc.tuple(fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 28 })).map(([m, d]) => `--${pad(m)}-${pad(d)}`);
+      return fc
+        .tuple(fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 28 }))
+        .map(([m, d]) => `--${pad(m)}-${pad(d)}`);
     case "gDay":
       return fc.integer({ min: 1, max: 31 }).map((d) => `---${pad(d)}`);
     case "integer":
       // unbounded: beyond 2^64, to show the value stays exact (24 digits at most: libxml2's limit)
-      return fc.oneof(integer, fc.tuple(fc.constantFrom("", "-"), digits(19, 24)).map(([s, d]) => `${s}${d}`));
+      return fc.oneof(
+        integer,
+        fc.tuple(fc.constantFrom("", "-"), digits(19, 24)).map(([s, d]) => `${s}${d}`),
+      );
     case "long":
       return fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }).map(String);
     case "unsignedLong":

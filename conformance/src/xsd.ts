@@ -33,7 +33,7 @@ export const CTS_EMIX_BASE_MEMBERS: readonly string[] = ["product", "emixOption"
 export function oasisDir(): string {
   const env = process.env.TRANSACTIVE_OASIS_DIR;
   if (env) return resolve(env);
-  const repo = fileURLToPath(new URL("../../../", import.meta.url));
+  const repo = fileURLToPath(new URL("../../", import.meta.url));
   return resolve(repo, "..", "shared", "oasis");
 }
 

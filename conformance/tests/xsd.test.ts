@@ -10,7 +10,7 @@ import {
   xmllintValidate,
   xsdFor,
 } from "../src/index.js";
-import { example, REPO, requireXsd, SKIP_XSD, tempFile } from "./helpers.js";
+import { example, REPO, requireXsd, SKIP_XSD, tempFile } from "../../packages/cli/tests/helpers.js";
 
 describe("CTS erratum", () => {
   it("patches exactly the elements that schemas/profiles.json lists in cts.errata", () => {
