@@ -9,8 +9,8 @@ import {
   XsdUnavailableError,
   xmllintValidate,
   xsdFor,
-} from "../src/index.js";
-import { example, REPO, requireXsd, SKIP_XSD, tempFile } from "../../packages/cli/tests/helpers.js";
+} from "@transactive/conformance";
+import { example, REPO, requireXsd, SKIP_XSD, tempFile } from "./helpers.js";
 
 describe("CTS erratum", () => {
   it("patches exactly the elements that schemas/profiles.json lists in cts.errata", () => {
