@@ -98,9 +98,8 @@ export function section(results: readonly SetResult[], skipped: readonly string[
 
 const PREAMBLE = `# Benchmarks
 
-Throughput of the codec against raw fast-xml-parser, on the same documents in one run.
-Regenerate the tables with \`npm run bench\` (root; runs \`turbo run bench\`), which rewrites the
-part between the markers below. Pass `-- --no-write` to the package script to only print.
+Throughput of the codec against raw fast-xml-parser, on the same documents in one run;
+\`npm run bench\` rewrites the part between the markers below.
 
 `;
 

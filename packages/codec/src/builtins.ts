@@ -18,9 +18,9 @@ const bounded = (minimum: number, maximum: number): Builtin => ({
   primitive: "int",
   schema: { type: "integer", minimum, maximum },
 });
-const bigInt = (pattern: string): Builtin => ({
+const bigInt = (pattern: string, bounds?: Record<string, string>): Builtin => ({
   primitive: "integer",
-  schema: { type: "string", pattern },
+  schema: { type: "string", pattern, ...(bounds ? { "x-bounds": bounds } : {}) },
 });
 
 export const BUILTINS: Readonly<Record<string, Builtin>> = {
@@ -41,8 +41,8 @@ export const BUILTINS: Readonly<Record<string, Builtin>> = {
   anyURI: tok(),
   QName: tok(),
   NOTATION: tok(),
-  base64Binary: str(),
-  hexBinary: str(),
+  base64Binary: str({ pattern: "^[A-Za-z0-9+/=\\s]*$" }),
+  hexBinary: str({ pattern: "^([0-9a-fA-F]{2})*$" }),
   gYear: tok(),
   gYearMonth: tok(),
   gMonth: tok(),
@@ -54,12 +54,15 @@ export const BUILTINS: Readonly<Record<string, Builtin>> = {
     schema: { type: "string", pattern: "^[+-]?(\\d+(\\.\\d*)?|\\.\\d+)$" },
   },
   integer: bigInt("^[+-]?\\d+$"),
-  long: bigInt("^[+-]?\\d+$"),
+  long: bigInt("^[+-]?\\d+$", {
+    minInclusive: "-9223372036854775808",
+    maxInclusive: "9223372036854775807",
+  }),
   nonNegativeInteger: bigInt("^\\+?\\d+$"),
   positiveInteger: bigInt("^\\+?0*[1-9]\\d*$"),
   nonPositiveInteger: bigInt("^(-\\d+|[+-]?0+)$"),
   negativeInteger: bigInt("^-0*[1-9]\\d*$"),
-  unsignedLong: bigInt("^\\+?\\d+$"),
+  unsignedLong: bigInt("^\\+?\\d+$", { maxInclusive: "18446744073709551615" }),
   int: bounded(-2147483648, 2147483647),
   short: bounded(-32768, 32767),
   byte: bounded(-128, 127),

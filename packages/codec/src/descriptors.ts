@@ -40,6 +40,8 @@ export interface SimpleTypeAnnotation {
   readonly qname: string;
   readonly primitive: Primitive;
   readonly profiles: readonly string[];
+  /** when profiles disagree on the facets: each profile's own JSON Schema (absolute $refs) */
+  readonly variants?: Readonly<Record<string, object>>;
 }
 
 export interface ElementDescriptor {

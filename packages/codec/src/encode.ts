@@ -3,6 +3,8 @@
  * from the canonical JSON form; element names get the profile's namespace URIs and the canonical
  * prefixes. A property the profile cannot carry is an error, never silently left out.
  */
+
+import { variantValidator } from "./ajv.js";
 import {
   type AttributePlan,
   type Compiled,
@@ -113,11 +115,24 @@ class Encoder {
           'expected {"$xml": "<element>…</element>"} for an element of any type',
         );
       const parsed = readFragment(frag, path);
+      if (parsed.ns !== ns || parsed.local !== local)
+        throw issue(
+          "bad-value",
+          `${path}/$xml`,
+          `the fragment's element {${parsed.ns}}${parsed.local} is not {${ns}}${local}`,
+        );
       return { ...el, attrs: [...parsed.attrs], children: [...parsed.children] };
     }
     const primitive = primitiveOf(this.registry, declared);
     if (primitive !== undefined) {
       children.push({ text: toLexical(primitive, value, path) });
+      const own = variantValidator(this.registry, declared, this.profile.name);
+      if (own && !own(value))
+        throw issue(
+          "not-in-profile",
+          path,
+          `${JSON.stringify(value)} is not a valid ${declared} in profile ${this.profile.name}`,
+        );
       return el;
     }
     if (typeof value !== "object" || value === undefined || Array.isArray(value))
@@ -276,7 +291,9 @@ class Encoder {
     const order = (key: string): number => keyOrder(obj).get(key) ?? Number.POSITIVE_INFINITY;
     const firstOrder = (x: Compiled): number => {
       if (x.kind === "element")
-        return Math.min(...x.targets.map((t) => (available(t.key) > 0 ? order(t.key) : Number.POSITIVE_INFINITY)));
+        return Math.min(
+          ...x.targets.map((t) => (available(t.key) > 0 ? order(t.key) : Number.POSITIVE_INFINITY)),
+        );
       if (x.kind === "any") return available("$any") > 0 ? order("$any") : Number.POSITIVE_INFINITY;
       return Math.min(...x.items.map(firstOrder));
     };
@@ -336,11 +353,30 @@ class Encoder {
       if (!mustWrite && !has(c)) break;
       let written = 0;
       if (c.kind === "choice") {
-        let pick: Compiled | undefined;
-        for (const item of c.items)
-          if (has(item) && (!pick || firstOrder(item) < firstOrder(pick))) pick = item;
-        if (pick) written = this.emit(pick, obj, plan, cursor, out, path, true);
-        else if (mustWrite && !c.nullable) {
+        // Alternatives that hold values, earliest in the object first. Several may share an element
+        // (ds:PGPData: KeyID+Packet | Packet), so each is tried on a copy and the first that can be
+        // written completely wins.
+        const candidates = c.items
+          .filter(has)
+          .map((item, index) => ({ item, index, order: firstOrder(item) }))
+          .sort((a, b) => a.order - b.order || a.index - b.index);
+        let firstError: unknown;
+        for (const { item } of candidates) {
+          const trialCursor = new Map(cursor);
+          const trialOut: XmlNode[] = [];
+          try {
+            written = this.emit(item, obj, plan, trialCursor, trialOut, path, true);
+          } catch (e) {
+            firstError ??= e;
+            continue;
+          }
+          for (const [k, v] of trialCursor) cursor.set(k, v);
+          out.push(...trialOut);
+          firstError = undefined;
+          break;
+        }
+        if (firstError !== undefined) throw firstError;
+        if (!candidates.length && mustWrite && !c.nullable) {
           const names = [...c.first];
           throw issue("missing-element", path, `missing one of ${names.join(" | ")}`, {
             expected: names,

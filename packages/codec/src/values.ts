@@ -174,3 +174,32 @@ export function toLexical(primitive: Primitive, value: unknown, path: string): s
       return typeof value === "string" ? value : bad("a string");
   }
 }
+
+/** Compares two exact decimals given as XSD lexical strings: -1, 0 or 1. */
+export function compareDecimal(a: string, b: string): number {
+  const parse = (s: string): [number, string, string] => {
+    let t = s.trim();
+    let sign = 1;
+    if (t[0] === "-" || t[0] === "+") {
+      if (t[0] === "-") sign = -1;
+      t = t.slice(1);
+    }
+    const [int = "", frac = ""] = t.split(".");
+    const i = int.replace(/^0+/, "");
+    const f = frac.replace(/0+$/, "");
+    if (!i && !f) sign = 1;
+    return [sign, i, f];
+  };
+  const [sa, ia, fa] = parse(a);
+  const [sb, ib, fb] = parse(b);
+  if (sa !== sb) return sa < sb ? -1 : 1;
+  let mag =
+    ia.length !== ib.length ? (ia.length < ib.length ? -1 : 1) : ia < ib ? -1 : ia > ib ? 1 : 0;
+  if (mag === 0) {
+    const n = Math.max(fa.length, fb.length);
+    const x = fa.padEnd(n, "0");
+    const y = fb.padEnd(n, "0");
+    mag = x < y ? -1 : x > y ? 1 : 0;
+  }
+  return sa * mag;
+}

@@ -11,7 +11,7 @@ export type Particle =
   | ({ sequence: Particle[] } & Occurs)
   | ({ choice: Particle[] } & Occurs)
   | ({ all: Particle[] } & Occurs)
-  | ({ element: string; type?: string; nillable?: boolean } & Occurs)
+  | ({ element: string; type?: string; nillable?: boolean; fixed?: string } & Occurs)
   | ({ any: string; processContents?: string } & Occurs);
 
 export interface AttributeUse {
@@ -47,6 +47,7 @@ export interface ElementInfo {
   abstract?: boolean;
   substitutionGroup?: string;
   nillable?: boolean;
+  fixed?: string;
 }
 
 export interface ProfileDescriptors {
@@ -63,6 +64,13 @@ const occurs = (n: XsdNode): Occurs => {
   if (max !== undefined && max !== "1")
     o.maxOccurs = max === "unbounded" ? "unbounded" : Number(max);
   return o;
+};
+
+const NUMBER_LEXICAL: Partial<Record<Primitive, string>> = {
+  float: "([+-]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][+-]?\\d+)?|INF|-INF|NaN)",
+  decimal: "[+-]?(\\d+(\\.\\d*)?|\\.\\d+)",
+  integer: "[+-]?\\d+",
+  int: "[+-]?\\d+",
 };
 
 const XSD_REGEX_UNSUPPORTED = /\\[iIcC]|-\[/;
@@ -91,7 +99,18 @@ export function convertProfile(
     );
     if (!body) throw new Error(`${node.file}: simpleType ${qname} without body`);
     if (body.name === "list") {
-      info.schema = { type: "string" };
+      const inlineItem = body.children.find((c) => c.name === "simpleType");
+      const item = body.attrs.itemType
+        ? typeRef(body, body.attrs.itemType)
+        : inlineItem
+          ? simpleType(inlineItem, `${qname}~item`)
+          : "xs:string";
+      ensureType(item);
+      const num = NUMBER_LEXICAL[primitiveOf(item)];
+      // a list of numbers: whitespace-separated numerals; other lists stay plain strings
+      info.schema = num
+        ? { type: "string", pattern: `^\\s*(${num}(\\s+${num})*)?\\s*$` }
+        : { type: "string" };
       return qname;
     }
     if (body.name === "union") {
@@ -124,6 +143,10 @@ export function convertProfile(
           ? v === "true" || v === "1"
           : v;
     const facets: Record<string, unknown> = {};
+    const root = builtinRoot(base);
+    // length facets count octets for the binary types
+    const lengthFactor = root === "xs:hexBinary" ? 2 : root === "xs:base64Binary" ? 0 : 1;
+    const bounds: Record<string, string> = {};
     const enums = body.children
       .filter((c) => c.name === "enumeration")
       .map((c) => convert(c.attrs.value ?? ""));
@@ -137,23 +160,35 @@ export function convertProfile(
     for (const c of body.children) {
       const v = c.attrs.value;
       if (v === undefined) continue;
-      if (c.name === "length")
-        Object.assign(facets, { minLength: Number(v), maxLength: Number(v) });
-      if (c.name === "minLength") facets.minLength = Number(v);
-      if (c.name === "maxLength") facets.maxLength = Number(v);
+      const len = Number(v) * lengthFactor;
+      if (lengthFactor && c.name === "length")
+        Object.assign(facets, { minLength: len, maxLength: len });
+      if (lengthFactor && c.name === "minLength") facets.minLength = len;
+      if (lengthFactor && c.name === "maxLength") facets.maxLength = len;
+      const exact = info.primitive === "decimal" || info.primitive === "integer";
+      if (
+        exact &&
+        ["minInclusive", "maxInclusive", "minExclusive", "maxExclusive"].includes(c.name)
+      )
+        bounds[c.name] = v;
       const numeric = info.primitive === "int" || info.primitive === "float";
       if (numeric && c.name === "minInclusive") facets.minimum = Number(v);
       if (numeric && c.name === "maxInclusive") facets.maximum = Number(v);
       if (numeric && c.name === "minExclusive") facets.exclusiveMinimum = Number(v);
       if (numeric && c.name === "maxExclusive") facets.exclusiveMaximum = Number(v);
     }
+    // bounds of exact (string-held) numbers: checked by the codec's "x-bounds" keyword
+    if (Object.keys(bounds).length) facets["x-bounds"] = bounds;
     const baseSchema = simpleSchemaRef(base);
     const branches = baseSchema.anyOf as Record<string, unknown>[] | undefined;
     if (base.startsWith("xs:") && branches && !facets.enum) {
       // xs:float/double: numeric facets belong to the number branch, not beside "INF"/"NaN"
       info.schema = { anyOf: [{ ...branches[0], ...facets }, ...branches.slice(1)] };
     } else if (base.startsWith("xs:") && branches) info.schema = facets;
-    else info.schema = base.startsWith("xs:") ? { ...baseSchema, ...facets } : { allOf: [baseSchema], ...facets };
+    else
+      info.schema = base.startsWith("xs:")
+        ? { ...baseSchema, ...facets }
+        : { allOf: [baseSchema], ...facets };
     return qname;
   };
 
@@ -161,6 +196,16 @@ export function convertProfile(
     if (qname.startsWith("xs:"))
       return { ...(BUILTINS[qname.slice(3)]?.schema ?? { type: "string" }) };
     return { $ref: qname };
+  };
+
+  const builtinRoot = (qname: string): string => {
+    for (let q = qname, guard = 0; guard < 64; guard++) {
+      if (q.startsWith("xs:")) return q;
+      const t = out.types.get(q);
+      if (t?.kind !== "simple" || !t.base) return q;
+      q = t.base;
+    }
+    return qname;
   };
 
   const primitiveOf = (qname: string): Primitive => {
@@ -286,6 +331,7 @@ export function convertProfile(
       const name = qualified ? canon(`{${n.tns}}${local}`) : local;
       const p: Particle = { element: name, type: elementType(n, `${owner}/${local}`), ...o };
       if (n.attrs.nillable === "true") p.nillable = true;
+      if (n.attrs.fixed !== undefined) p.fixed = n.attrs.fixed;
       return p;
     }
     return undefined;
@@ -384,6 +430,7 @@ export function convertProfile(
     out.elements.set(name, info);
     if (node.attrs.abstract === "true") info.abstract = true;
     if (node.attrs.nillable === "true") info.nillable = true;
+    if (node.attrs.fixed !== undefined) info.fixed = node.attrs.fixed;
     if (node.attrs.substitutionGroup) {
       const head = resolveQName(node, node.attrs.substitutionGroup);
       info.substitutionGroup = canon(head);

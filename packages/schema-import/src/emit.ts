@@ -85,6 +85,23 @@ export function emitSchemas(
       return !t || (t.kind === "complex" && t.abstract === true);
     });
 
+  const primitiveOf = (type: string): string | undefined => {
+    if (type.startsWith("xs:")) return BUILTINS[type.slice(3)]?.primitive;
+    for (const d of profiles.values()) {
+      const t = d.types.get(type);
+      if (t?.kind === "simple") return t.primitive;
+    }
+    return undefined;
+  };
+  /** an element's fixed value, in the JSON form of its type */
+  const fixedValue = (type: string, fixed: string): unknown => {
+    const p = primitiveOf(type);
+    if (p === "int" || p === "float") return Number(fixed);
+    if (p === "boolean") return fixed.trim() === "true" || fixed.trim() === "1";
+    if (p === "token") return fixed.replace(/[\t\n\r ]+/g, " ").trim();
+    return fixed;
+  };
+
   const rewriteRefs = (fromFile: string, s: unknown): unknown => {
     if (Array.isArray(s)) return s.map((x) => rewriteRefs(fromFile, x));
     if (s && typeof s === "object") {
@@ -99,7 +116,12 @@ export function emitSchemas(
     return s;
   };
 
-  const valueSchema = (fromFile: string, type: string, nillable?: boolean): Json => {
+  const valueSchema = (
+    fromFile: string,
+    type: string,
+    nillable?: boolean,
+    fixed?: string,
+  ): Json => {
     let s: Json;
     if (type === "xs:anyType")
       s = {
@@ -119,6 +141,7 @@ export function emitSchemas(
           ? refTo(fromFile, alts[0] as string)
           : { anyOf: (alts.length ? alts : [type]).map((q) => refTo(fromFile, q)) };
     }
+    if (fixed !== undefined) s = { allOf: [s], const: fixedValue(type, fixed) };
     return nillable ? { anyOf: [s, { type: "null" }] } : s;
   };
 
@@ -140,6 +163,7 @@ export function emitSchemas(
     element: string;
     type: string;
     nillable?: boolean;
+    fixed?: string;
     many: boolean;
     required: boolean;
   }
@@ -167,6 +191,7 @@ export function emitSchemas(
         element: p.element,
         type: p.type,
         ...(p.nillable ? { nillable: true } : {}),
+        ...(p.fixed !== undefined ? { fixed: p.fixed } : {}),
         many: m,
         required: r,
       });
@@ -178,6 +203,7 @@ export function emitSchemas(
           element: e,
           type: info.type,
           ...(info.nillable ? { nillable: true } : {}),
+          ...(info.fixed !== undefined ? { fixed: info.fixed } : {}),
           many: m,
           required: r && ms.length === 1,
         });
@@ -220,6 +246,16 @@ export function emitSchemas(
         ...new Set(per.map(([, t]) => stable(rewriteRefs(f, (t as SimpleInfo).schema)))),
       ].map((s) => JSON.parse(s) as Json);
       const schema = variants.length === 1 ? (variants[0] as Json) : { anyOf: variants };
+      // profiles that disagree (OpenADR 2.0a vs 2.0b enumerations…): the JSON Schema is their
+      // union, and each profile's own facets are kept for the codec to enforce when it writes it
+      const own =
+        variants.length > 1
+          ? {
+              variants: Object.fromEntries(
+                per.map(([p, t]) => [p, rewriteRefs("", (t as SimpleInfo).schema)]),
+              ),
+            }
+          : {};
       defs[defKey.get(q) as string] = {
         title: defKey.get(q),
         ...schema,
@@ -227,6 +263,7 @@ export function emitSchemas(
           qname: q,
           primitive: (first as SimpleInfo).primitive,
           profiles: per.map(([p]) => p),
+          ...own,
         },
       };
       continue;
@@ -276,7 +313,7 @@ export function emitSchemas(
         const many = o.many || (counts.get(o.element) ?? 0) > 1;
         const req = o.required && !seenReq.has(key);
         if (req) seenReq.add(key);
-        add(key, valueSchema(f, o.type, o.nillable), many, req);
+        add(key, valueSchema(f, o.type, o.nillable, o.fixed), many, req);
       }
       if (anyAcc.any) add("$any", { type: "string" }, true, false);
       for (const a of t.attributes)

@@ -2213,7 +2213,43 @@ export const eiSchema: SchemaDocument = {
         "profiles": [
           "openadr2b",
           "cts"
-        ]
+        ],
+        "variants": {
+          "openadr2b": {
+            "type": "string",
+            "enum": [
+              "Direct Read",
+              "Net",
+              "Allocated",
+              "Estimated",
+              "Summed",
+              "Derived",
+              "Mean",
+              "Peak",
+              "Hybrid",
+              "Contract",
+              "Projected",
+              "x-RMS",
+              "x-notApplicable"
+            ]
+          },
+          "cts": {
+            "type": "string",
+            "enum": [
+              "Direct Read",
+              "Net",
+              "Allocated",
+              "Estimated",
+              "Summed",
+              "Derived",
+              "Mean",
+              "Peak",
+              "Hybrid",
+              "Contract",
+              "Projected"
+            ]
+          }
+        }
       }
     },
     "ReadingTypeType": {
@@ -2638,7 +2674,38 @@ export const eiSchema: SchemaDocument = {
         "profiles": [
           "openadr2b",
           "openadr2a"
-        ]
+        ],
+        "variants": {
+          "openadr2b": {
+            "type": "string",
+            "enum": [
+              "delta",
+              "level",
+              "multiplier",
+              "price",
+              "priceMultiplier",
+              "priceRelative",
+              "setpoint",
+              "x-loadControlCapacity",
+              "x-loadControlLevelOffset",
+              "x-loadControlPercentOffset",
+              "x-loadControlSetpoint"
+            ]
+          },
+          "openadr2a": {
+            "type": "string",
+            "enum": [
+              "delta",
+              "level",
+              "multiplier",
+              "price",
+              "priceMultiplier",
+              "priceRelative",
+              "product",
+              "setpoint"
+            ]
+          }
+        }
       }
     },
     "SimpleLevelContextType": {

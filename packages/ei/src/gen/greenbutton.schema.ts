@@ -2472,7 +2472,8 @@ export const greenbuttonSchema: SchemaDocument = {
     "HexBinary128": {
       "title": "HexBinary128",
       "type": "string",
-      "maxLength": 16,
+      "pattern": "^([0-9a-fA-F]{2})*$",
+      "maxLength": 32,
       "x-xml": {
         "qname": "espi:HexBinary128",
         "primitive": "string",
@@ -2484,7 +2485,8 @@ export const greenbuttonSchema: SchemaDocument = {
     "HexBinary16": {
       "title": "HexBinary16",
       "type": "string",
-      "maxLength": 2,
+      "pattern": "^([0-9a-fA-F]{2})*$",
+      "maxLength": 4,
       "x-xml": {
         "qname": "espi:HexBinary16",
         "primitive": "string",
@@ -2496,7 +2498,8 @@ export const greenbuttonSchema: SchemaDocument = {
     "HexBinary32": {
       "title": "HexBinary32",
       "type": "string",
-      "maxLength": 4,
+      "pattern": "^([0-9a-fA-F]{2})*$",
+      "maxLength": 8,
       "x-xml": {
         "qname": "espi:HexBinary32",
         "primitive": "string",
@@ -2508,7 +2511,8 @@ export const greenbuttonSchema: SchemaDocument = {
     "HexBinary8": {
       "title": "HexBinary8",
       "type": "string",
-      "maxLength": 1,
+      "pattern": "^([0-9a-fA-F]{2})*$",
+      "maxLength": 2,
       "x-xml": {
         "qname": "espi:HexBinary8",
         "primitive": "string",
@@ -2599,6 +2603,10 @@ export const greenbuttonSchema: SchemaDocument = {
       "title": "Int48",
       "type": "string",
       "pattern": "^[+-]?\\d+$",
+      "x-bounds": {
+        "minInclusive": "-140737488355328",
+        "maxInclusive": "140737488355328"
+      },
       "x-xml": {
         "qname": "espi:Int48",
         "primitive": "integer",
@@ -4427,6 +4435,10 @@ export const greenbuttonSchema: SchemaDocument = {
       "title": "TimeType",
       "type": "string",
       "pattern": "^[+-]?\\d+$",
+      "x-bounds": {
+        "minInclusive": "-9223372036854775808",
+        "maxInclusive": "9223372036854775807"
+      },
       "x-xml": {
         "qname": "espi:TimeType",
         "primitive": "integer",
@@ -4465,6 +4477,9 @@ export const greenbuttonSchema: SchemaDocument = {
       "title": "UInt48",
       "type": "string",
       "pattern": "^\\+?\\d+$",
+      "x-bounds": {
+        "maxInclusive": "281474976710655"
+      },
       "x-xml": {
         "qname": "espi:UInt48",
         "primitive": "integer",
@@ -4992,6 +5007,7 @@ export const greenbuttonSchema: SchemaDocument = {
     "doubleList": {
       "title": "doubleList",
       "type": "string",
+      "pattern": "^\\s*(([+-]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][+-]?\\d+)?|INF|-INF|NaN)(\\s+([+-]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][+-]?\\d+)?|INF|-INF|NaN))*)?\\s*$",
       "x-xml": {
         "qname": "gml:doubleList",
         "primitive": "string",

@@ -417,10 +417,20 @@ export const openadrSchema: SchemaDocument = {
       "type": "object",
       "properties": {
         "itemDescription": {
-          "type": "string"
+          "allOf": [
+            {
+              "type": "string"
+            }
+          ],
+          "const": "Current"
         },
         "itemUnits": {
-          "type": "string"
+          "allOf": [
+            {
+              "type": "string"
+            }
+          ],
+          "const": "A"
         },
         "siScaleCode": {
           "$ref": "emix.schema.json#/$defs/SiScaleCodeType"
@@ -451,11 +461,13 @@ export const openadrSchema: SchemaDocument = {
               "sequence": [
                 {
                   "element": "oadr:itemDescription",
-                  "type": "xs:string"
+                  "type": "xs:string",
+                  "fixed": "Current"
                 },
                 {
                   "element": "oadr:itemUnits",
-                  "type": "xs:string"
+                  "type": "xs:string",
+                  "fixed": "A"
                 },
                 {
                   "element": "scale:siScaleCode"
@@ -471,10 +483,20 @@ export const openadrSchema: SchemaDocument = {
       "type": "object",
       "properties": {
         "itemDescription": {
-          "type": "string"
+          "allOf": [
+            {
+              "type": "string"
+            }
+          ],
+          "const": "Frequency"
         },
         "itemUnits": {
-          "type": "string"
+          "allOf": [
+            {
+              "type": "string"
+            }
+          ],
+          "const": "Hz"
         },
         "siScaleCode": {
           "$ref": "emix.schema.json#/$defs/SiScaleCodeType"
@@ -505,11 +527,13 @@ export const openadrSchema: SchemaDocument = {
               "sequence": [
                 {
                   "element": "oadr:itemDescription",
-                  "type": "xs:string"
+                  "type": "xs:string",
+                  "fixed": "Frequency"
                 },
                 {
                   "element": "oadr:itemUnits",
-                  "type": "xs:string"
+                  "type": "xs:string",
+                  "fixed": "Hz"
                 },
                 {
                   "element": "scale:siScaleCode"
@@ -541,10 +565,20 @@ export const openadrSchema: SchemaDocument = {
       "type": "object",
       "properties": {
         "itemDescription": {
-          "type": "string"
+          "allOf": [
+            {
+              "type": "string"
+            }
+          ],
+          "const": "Therm"
         },
         "itemUnits": {
-          "type": "string"
+          "allOf": [
+            {
+              "type": "string"
+            }
+          ],
+          "const": "thm"
         },
         "siScaleCode": {
           "$ref": "emix.schema.json#/$defs/SiScaleCodeType"
@@ -575,11 +609,13 @@ export const openadrSchema: SchemaDocument = {
               "sequence": [
                 {
                   "element": "oadr:itemDescription",
-                  "type": "xs:string"
+                  "type": "xs:string",
+                  "fixed": "Therm"
                 },
                 {
                   "element": "oadr:itemUnits",
-                  "type": "xs:string"
+                  "type": "xs:string",
+                  "fixed": "thm"
                 },
                 {
                   "element": "scale:siScaleCode"
@@ -3730,10 +3766,20 @@ export const openadrSchema: SchemaDocument = {
       "type": "object",
       "properties": {
         "itemDescription": {
-          "type": "string"
+          "allOf": [
+            {
+              "type": "string"
+            }
+          ],
+          "const": "pulse count"
         },
         "itemUnits": {
-          "type": "string"
+          "allOf": [
+            {
+              "type": "string"
+            }
+          ],
+          "const": "count"
         },
         "pulseFactor": {
           "anyOf": [
@@ -3775,11 +3821,13 @@ export const openadrSchema: SchemaDocument = {
               "sequence": [
                 {
                   "element": "oadr:itemDescription",
-                  "type": "xs:string"
+                  "type": "xs:string",
+                  "fixed": "pulse count"
                 },
                 {
                   "element": "oadr:itemUnits",
-                  "type": "xs:string"
+                  "type": "xs:string",
+                  "fixed": "count"
                 },
                 {
                   "element": "oadr:pulseFactor"
@@ -3795,7 +3843,12 @@ export const openadrSchema: SchemaDocument = {
       "type": "object",
       "properties": {
         "itemDescription": {
-          "type": "string"
+          "allOf": [
+            {
+              "type": "string"
+            }
+          ],
+          "const": "temperature"
         },
         "itemUnits": {
           "$ref": "#/$defs/temperatureUnitType"
@@ -3829,7 +3882,8 @@ export const openadrSchema: SchemaDocument = {
               "sequence": [
                 {
                   "element": "oadr:itemDescription",
-                  "type": "xs:string"
+                  "type": "xs:string",
+                  "fixed": "temperature"
                 },
                 {
                   "element": "oadr:itemUnits",

@@ -1480,8 +1480,8 @@ export interface BaseUnitType {
  * XSD type `oadr:CurrentType` (openadr.schema.json#/$defs/CurrentType).
  */
 export interface CurrentType {
-  itemDescription: string;
-  itemUnits: string;
+  itemDescription: string & "Current";
+  itemUnits: string & "A";
   siScaleCode: SiScaleCodeType;
   "@xsi:type"?: string;
 }
@@ -1498,8 +1498,8 @@ export interface CurrencyType {
  * XSD type `oadr:FrequencyType` (openadr.schema.json#/$defs/FrequencyType).
  */
 export interface FrequencyType {
-  itemDescription: string;
-  itemUnits: string;
+  itemDescription: string & "Frequency";
+  itemUnits: string & "Hz";
   siScaleCode: SiScaleCodeType;
   "@xsi:type"?: string;
 }
@@ -1507,8 +1507,8 @@ export interface FrequencyType {
  * XSD type `oadr:ThermType` (openadr.schema.json#/$defs/ThermType).
  */
 export interface ThermType {
-  itemDescription: string;
-  itemUnits: string;
+  itemDescription: string & "Therm";
+  itemUnits: string & "thm";
   siScaleCode: SiScaleCodeType;
   "@xsi:type"?: string;
 }
@@ -1516,7 +1516,7 @@ export interface ThermType {
  * XSD type `oadr:temperatureType` (openadr.schema.json#/$defs/temperatureType).
  */
 export interface TemperatureType {
-  itemDescription: string;
+  itemDescription: string & "temperature";
   itemUnits: TemperatureUnitType;
   siScaleCode: SiScaleCodeType;
   "@xsi:type"?: string;
@@ -1525,8 +1525,8 @@ export interface TemperatureType {
  * XSD type `oadr:pulseCountType` (openadr.schema.json#/$defs/pulseCountType).
  */
 export interface PulseCountType {
-  itemDescription: string;
-  itemUnits: string;
+  itemDescription: string & "pulse count";
+  itemUnits: string & "count";
   pulseFactor: number | ("INF" | "-INF" | "NaN");
   "@xsi:type"?: string;
 }

@@ -234,6 +234,7 @@ export const xmldsigSchema: SchemaDocument = {
     "CryptoBinary": {
       "title": "CryptoBinary",
       "type": "string",
+      "pattern": "^[A-Za-z0-9+/=\\s]*$",
       "x-xml": {
         "qname": "ds:CryptoBinary",
         "primitive": "string",
@@ -385,6 +386,7 @@ export const xmldsigSchema: SchemaDocument = {
     "DigestValueType": {
       "title": "DigestValueType",
       "type": "string",
+      "pattern": "^[A-Za-z0-9+/=\\s]*$",
       "x-xml": {
         "qname": "ds:DigestValueType",
         "primitive": "string",
@@ -674,12 +676,14 @@ export const xmldsigSchema: SchemaDocument = {
       "type": "object",
       "properties": {
         "PGPKeyID": {
-          "type": "string"
+          "type": "string",
+          "pattern": "^[A-Za-z0-9+/=\\s]*$"
         },
         "PGPKeyPacket": {
           "type": "array",
           "items": {
-            "type": "string"
+            "type": "string",
+            "pattern": "^[A-Za-z0-9+/=\\s]*$"
           }
         },
         "$any": {
@@ -901,7 +905,8 @@ export const xmldsigSchema: SchemaDocument = {
         "SPKISexp": {
           "type": "array",
           "items": {
-            "type": "string"
+            "type": "string",
+            "pattern": "^[A-Za-z0-9+/=\\s]*$"
           }
         },
         "$any": {
@@ -1170,7 +1175,8 @@ export const xmldsigSchema: SchemaDocument = {
           "type": "string"
         },
         "$value": {
-          "type": "string"
+          "type": "string",
+          "pattern": "^[A-Za-z0-9+/=\\s]*$"
         }
       },
       "required": [
@@ -1360,7 +1366,8 @@ export const xmldsigSchema: SchemaDocument = {
         "X509SKI": {
           "type": "array",
           "items": {
-            "type": "string"
+            "type": "string",
+            "pattern": "^[A-Za-z0-9+/=\\s]*$"
           }
         },
         "X509SubjectName": {
@@ -1372,13 +1379,15 @@ export const xmldsigSchema: SchemaDocument = {
         "X509Certificate": {
           "type": "array",
           "items": {
-            "type": "string"
+            "type": "string",
+            "pattern": "^[A-Za-z0-9+/=\\s]*$"
           }
         },
         "X509CRL": {
           "type": "array",
           "items": {
-            "type": "string"
+            "type": "string",
+            "pattern": "^[A-Za-z0-9+/=\\s]*$"
           }
         },
         "$any": {
@@ -1565,7 +1574,8 @@ export const xmldsigSchema: SchemaDocument = {
           "type": "string"
         },
         "$value": {
-          "type": "string"
+          "type": "string",
+          "pattern": "^[A-Za-z0-9+/=\\s]*$"
         }
       },
       "required": [
@@ -2087,7 +2097,8 @@ export const xmldsigSchema: SchemaDocument = {
           "type": "string"
         },
         "$value": {
-          "type": "string"
+          "type": "string",
+          "pattern": "^[A-Za-z0-9+/=\\s]*$"
         }
       },
       "required": [

@@ -1026,7 +1026,384 @@ export const emixSchema: SchemaDocument = {
         "profiles": [
           "openadr2b",
           "cts"
-        ]
+        ],
+        "variants": {
+          "openadr2b": {
+            "type": "string",
+            "enum": [
+              "AED",
+              "AFN",
+              "ALL",
+              "AMD",
+              "ANG",
+              "AOA",
+              "ARS",
+              "AUD",
+              "AWG",
+              "AZN",
+              "BAM",
+              "BBD",
+              "BDT",
+              "BGN",
+              "BHD",
+              "BIF",
+              "BMD",
+              "BND",
+              "BOB",
+              "BOV",
+              "BRL",
+              "BSD",
+              "BTN",
+              "BWP",
+              "BYR",
+              "BZD",
+              "CAD",
+              "CDF",
+              "CHE",
+              "CHF",
+              "CHW",
+              "CLF",
+              "CLP",
+              "CNY",
+              "COP",
+              "COU",
+              "CRC",
+              "CUC",
+              "CUP",
+              "CVE",
+              "CZK",
+              "DJF",
+              "DKK",
+              "DOP",
+              "DZD",
+              "EEK",
+              "EGP",
+              "ERN",
+              "ETB",
+              "EUR",
+              "FJD",
+              "FKP",
+              "GBP",
+              "GEL",
+              "GHS",
+              "GIP",
+              "GMD",
+              "GNF",
+              "GTQ",
+              "GWP",
+              "GYD",
+              "HKD",
+              "HNL",
+              "HRK",
+              "HTG",
+              "HUF",
+              "IDR",
+              "ILS",
+              "INR",
+              "IQD",
+              "IRR",
+              "ISK",
+              "JMD",
+              "JOD",
+              "JPY",
+              "KES",
+              "KGS",
+              "KHR",
+              "KMF",
+              "KPW",
+              "KRW",
+              "KWD",
+              "KYD",
+              "KZT",
+              "LAK",
+              "LBP",
+              "LKR",
+              "LRD",
+              "LSL",
+              "LTL",
+              "LVL",
+              "LYD",
+              "MAD",
+              "MAD",
+              "MDL",
+              "MGA",
+              "MKD",
+              "MMK",
+              "MNT",
+              "MOP",
+              "MRO",
+              "MUR",
+              "MVR",
+              "MWK",
+              "MXN",
+              "MXV",
+              "MYR",
+              "MZN",
+              "NAD",
+              "NGN",
+              "NIO",
+              "NOK",
+              "NPR",
+              "NZD",
+              "OMR",
+              "PAB",
+              "PEN",
+              "PGK",
+              "PHP",
+              "PKR",
+              "PLN",
+              "PYG",
+              "QAR",
+              "RON",
+              "RSD",
+              "RUB",
+              "RWF",
+              "SAR",
+              "SBD",
+              "SCR",
+              "SDG",
+              "SEK",
+              "SGD",
+              "SHP",
+              "SLL",
+              "SOS",
+              "SRD",
+              "STD",
+              "SVC",
+              "SYP",
+              "SZL",
+              "THB",
+              "TJS",
+              "TMT",
+              "TND",
+              "TOP",
+              "TRY",
+              "TTD",
+              "TWD",
+              "TZS",
+              "UAH",
+              "UGX",
+              "USD",
+              "USN",
+              "USS",
+              "UYI",
+              "UYU",
+              "UZS",
+              "VEF",
+              "VND",
+              "VUV",
+              "WST",
+              "XAF",
+              "XAG",
+              "XAU",
+              "XBA",
+              "XBB",
+              "XBC",
+              "XBD",
+              "XCD",
+              "XDR",
+              "XFU",
+              "XOF",
+              "XPD",
+              "XPF",
+              "XPF",
+              "XPF",
+              "XPT",
+              "XTS",
+              "XXX",
+              "YER",
+              "ZAR",
+              "ZMK",
+              "ZWL"
+            ]
+          },
+          "cts": {
+            "type": "string",
+            "enum": [
+              "AED",
+              "AFN",
+              "ALL",
+              "AMD",
+              "ANG",
+              "AOA",
+              "ARS",
+              "AUD",
+              "AWG",
+              "AZN",
+              "BAM",
+              "BBD",
+              "BDT",
+              "BGN",
+              "BHD",
+              "BIF",
+              "BMD",
+              "BND",
+              "BOB",
+              "BOV",
+              "BRL",
+              "BSD",
+              "BTN",
+              "BWP",
+              "BYR",
+              "BZD",
+              "CAD",
+              "CDF",
+              "CHE",
+              "CHF",
+              "CHW",
+              "CLF",
+              "CLP",
+              "CNY",
+              "COP",
+              "COU",
+              "CRC",
+              "CUC",
+              "CUP",
+              "CVE",
+              "CZK",
+              "DJF",
+              "DKK",
+              "DOP",
+              "DZD",
+              "EEK",
+              "EGP",
+              "ERN",
+              "ETB",
+              "EUR",
+              "FJD",
+              "FKP",
+              "GBP",
+              "GEL",
+              "GHS",
+              "GIP",
+              "GMD",
+              "GNF",
+              "GTQ",
+              "GWP",
+              "GYD",
+              "HKD",
+              "HNL",
+              "HRK",
+              "HTG",
+              "HUF",
+              "IDR",
+              "ILS",
+              "INR",
+              "IQD",
+              "IRR",
+              "ISK",
+              "JMD",
+              "JOD",
+              "JPY",
+              "KES",
+              "KGS",
+              "KHR",
+              "KMF",
+              "KPW",
+              "KRW",
+              "KWD",
+              "KYD",
+              "KZT",
+              "LAK",
+              "LBP",
+              "LKR",
+              "LRD",
+              "LSL",
+              "LTL",
+              "LVL",
+              "LYD",
+              "MAD",
+              "MDL",
+              "MGA",
+              "MKD",
+              "MMK",
+              "MNT",
+              "MOP",
+              "MRO",
+              "MUR",
+              "MVR",
+              "MWK",
+              "MXN",
+              "MXV",
+              "MYR",
+              "MZN",
+              "NAD",
+              "NGN",
+              "NIO",
+              "NOK",
+              "NPR",
+              "NZD",
+              "OMR",
+              "PAB",
+              "PEN",
+              "PGK",
+              "PHP",
+              "PKR",
+              "PLN",
+              "PYG",
+              "QAR",
+              "RON",
+              "RSD",
+              "RUB",
+              "RWF",
+              "SAR",
+              "SBD",
+              "SCR",
+              "SDG",
+              "SEK",
+              "SGD",
+              "SHP",
+              "SLL",
+              "SOS",
+              "SRD",
+              "STD",
+              "SVC",
+              "SYP",
+              "SZL",
+              "THB",
+              "TJS",
+              "TMT",
+              "TND",
+              "TOP",
+              "TRY",
+              "TTD",
+              "TWD",
+              "TZS",
+              "UAH",
+              "UGX",
+              "USD",
+              "USN",
+              "USS",
+              "UYI",
+              "UYU",
+              "UZS",
+              "VEF",
+              "VND",
+              "VUV",
+              "WST",
+              "XAF",
+              "XAG",
+              "XAU",
+              "XBA",
+              "XBB",
+              "XBC",
+              "XBD",
+              "XCD",
+              "XDR",
+              "XFU",
+              "XOF",
+              "XPD",
+              "XPF",
+              "XPT",
+              "XTS",
+              "XXX",
+              "YER",
+              "ZAR",
+              "ZMK",
+              "ZWL"
+            ]
+          }
+        }
       }
     },
     "ArrayOfTerms": {
@@ -3862,10 +4239,20 @@ export const emixSchema: SchemaDocument = {
       "type": "object",
       "properties": {
         "itemDescription": {
-          "type": "string"
+          "allOf": [
+            {
+              "type": "string"
+            }
+          ],
+          "const": "ApparentEnergy"
         },
         "itemUnits": {
-          "type": "string"
+          "allOf": [
+            {
+              "type": "string"
+            }
+          ],
+          "const": "VAh"
         },
         "siScaleCode": {
           "$ref": "#/$defs/SiScaleCodeType"
@@ -3896,11 +4283,13 @@ export const emixSchema: SchemaDocument = {
               "sequence": [
                 {
                   "element": "power:itemDescription",
-                  "type": "xs:string"
+                  "type": "xs:string",
+                  "fixed": "ApparentEnergy"
                 },
                 {
                   "element": "power:itemUnits",
-                  "type": "xs:string"
+                  "type": "xs:string",
+                  "fixed": "VAh"
                 },
                 {
                   "element": "scale:siScaleCode"
@@ -3916,11 +4305,13 @@ export const emixSchema: SchemaDocument = {
               "sequence": [
                 {
                   "element": "power:itemDescription",
-                  "type": "xs:string"
+                  "type": "xs:string",
+                  "fixed": "ApparentEnergy"
                 },
                 {
                   "element": "power:itemUnits",
-                  "type": "xs:string"
+                  "type": "xs:string",
+                  "fixed": "VAh"
                 },
                 {
                   "element": "scale:siScaleCode"
@@ -4072,10 +4463,20 @@ export const emixSchema: SchemaDocument = {
       "type": "object",
       "properties": {
         "itemDescription": {
-          "type": "string"
+          "allOf": [
+            {
+              "type": "string"
+            }
+          ],
+          "const": "ReactiveEnergy"
         },
         "itemUnits": {
-          "type": "string"
+          "allOf": [
+            {
+              "type": "string"
+            }
+          ],
+          "const": "VARh"
         },
         "siScaleCode": {
           "$ref": "#/$defs/SiScaleCodeType"
@@ -4106,11 +4507,13 @@ export const emixSchema: SchemaDocument = {
               "sequence": [
                 {
                   "element": "power:itemDescription",
-                  "type": "xs:string"
+                  "type": "xs:string",
+                  "fixed": "ReactiveEnergy"
                 },
                 {
                   "element": "power:itemUnits",
-                  "type": "xs:string"
+                  "type": "xs:string",
+                  "fixed": "VARh"
                 },
                 {
                   "element": "scale:siScaleCode"
@@ -4126,11 +4529,13 @@ export const emixSchema: SchemaDocument = {
               "sequence": [
                 {
                   "element": "power:itemDescription",
-                  "type": "xs:string"
+                  "type": "xs:string",
+                  "fixed": "ReactiveEnergy"
                 },
                 {
                   "element": "power:itemUnits",
-                  "type": "xs:string"
+                  "type": "xs:string",
+                  "fixed": "VARh"
                 },
                 {
                   "element": "scale:siScaleCode"
@@ -4146,10 +4551,20 @@ export const emixSchema: SchemaDocument = {
       "type": "object",
       "properties": {
         "itemDescription": {
-          "type": "string"
+          "allOf": [
+            {
+              "type": "string"
+            }
+          ],
+          "const": "RealEnergy"
         },
         "itemUnits": {
-          "type": "string"
+          "allOf": [
+            {
+              "type": "string"
+            }
+          ],
+          "const": "Wh"
         },
         "siScaleCode": {
           "$ref": "#/$defs/SiScaleCodeType"
@@ -4180,11 +4595,13 @@ export const emixSchema: SchemaDocument = {
               "sequence": [
                 {
                   "element": "power:itemDescription",
-                  "type": "xs:string"
+                  "type": "xs:string",
+                  "fixed": "RealEnergy"
                 },
                 {
                   "element": "power:itemUnits",
-                  "type": "xs:string"
+                  "type": "xs:string",
+                  "fixed": "Wh"
                 },
                 {
                   "element": "scale:siScaleCode"
@@ -4200,11 +4617,13 @@ export const emixSchema: SchemaDocument = {
               "sequence": [
                 {
                   "element": "power:itemDescription",
-                  "type": "xs:string"
+                  "type": "xs:string",
+                  "fixed": "RealEnergy"
                 },
                 {
                   "element": "power:itemUnits",
-                  "type": "xs:string"
+                  "type": "xs:string",
+                  "fixed": "Wh"
                 },
                 {
                   "element": "scale:siScaleCode"
@@ -4631,10 +5050,20 @@ export const emixSchema: SchemaDocument = {
       "type": "object",
       "properties": {
         "itemDescription": {
-          "type": "string"
+          "allOf": [
+            {
+              "type": "string"
+            }
+          ],
+          "const": "ApparentPower"
         },
         "itemUnits": {
-          "type": "string"
+          "allOf": [
+            {
+              "type": "string"
+            }
+          ],
+          "const": "VA"
         },
         "siScaleCode": {
           "$ref": "#/$defs/SiScaleCodeType"
@@ -4670,11 +5099,13 @@ export const emixSchema: SchemaDocument = {
               "sequence": [
                 {
                   "element": "power:itemDescription",
-                  "type": "xs:string"
+                  "type": "xs:string",
+                  "fixed": "ApparentPower"
                 },
                 {
                   "element": "power:itemUnits",
-                  "type": "xs:string"
+                  "type": "xs:string",
+                  "fixed": "VA"
                 },
                 {
                   "element": "scale:siScaleCode"
@@ -4693,11 +5124,13 @@ export const emixSchema: SchemaDocument = {
               "sequence": [
                 {
                   "element": "power:itemDescription",
-                  "type": "xs:string"
+                  "type": "xs:string",
+                  "fixed": "ApparentPower"
                 },
                 {
                   "element": "power:itemUnits",
-                  "type": "xs:string"
+                  "type": "xs:string",
+                  "fixed": "VA"
                 },
                 {
                   "element": "scale:siScaleCode"
@@ -5115,10 +5548,20 @@ export const emixSchema: SchemaDocument = {
       "type": "object",
       "properties": {
         "itemDescription": {
-          "type": "string"
+          "allOf": [
+            {
+              "type": "string"
+            }
+          ],
+          "const": "ReactivePower"
         },
         "itemUnits": {
-          "type": "string"
+          "allOf": [
+            {
+              "type": "string"
+            }
+          ],
+          "const": "VAR"
         },
         "siScaleCode": {
           "$ref": "#/$defs/SiScaleCodeType"
@@ -5154,11 +5597,13 @@ export const emixSchema: SchemaDocument = {
               "sequence": [
                 {
                   "element": "power:itemDescription",
-                  "type": "xs:string"
+                  "type": "xs:string",
+                  "fixed": "ReactivePower"
                 },
                 {
                   "element": "power:itemUnits",
-                  "type": "xs:string"
+                  "type": "xs:string",
+                  "fixed": "VAR"
                 },
                 {
                   "element": "scale:siScaleCode"
@@ -5177,11 +5622,13 @@ export const emixSchema: SchemaDocument = {
               "sequence": [
                 {
                   "element": "power:itemDescription",
-                  "type": "xs:string"
+                  "type": "xs:string",
+                  "fixed": "ReactivePower"
                 },
                 {
                   "element": "power:itemUnits",
-                  "type": "xs:string"
+                  "type": "xs:string",
+                  "fixed": "VAR"
                 },
                 {
                   "element": "scale:siScaleCode"
@@ -5200,7 +5647,12 @@ export const emixSchema: SchemaDocument = {
       "type": "object",
       "properties": {
         "itemDescription": {
-          "type": "string"
+          "allOf": [
+            {
+              "type": "string"
+            }
+          ],
+          "const": "RealPower"
         },
         "itemUnits": {
           "$ref": "#/$defs/PowerRealType_itemUnits"
@@ -5239,7 +5691,8 @@ export const emixSchema: SchemaDocument = {
               "sequence": [
                 {
                   "element": "power:itemDescription",
-                  "type": "xs:string"
+                  "type": "xs:string",
+                  "fixed": "RealPower"
                 },
                 {
                   "element": "power:itemUnits",
@@ -5262,7 +5715,8 @@ export const emixSchema: SchemaDocument = {
               "sequence": [
                 {
                   "element": "power:itemDescription",
-                  "type": "xs:string"
+                  "type": "xs:string",
+                  "fixed": "RealPower"
                 },
                 {
                   "element": "power:itemUnits",
@@ -5991,10 +6445,20 @@ export const emixSchema: SchemaDocument = {
       "type": "object",
       "properties": {
         "itemDescription": {
-          "type": "string"
+          "allOf": [
+            {
+              "type": "string"
+            }
+          ],
+          "const": "Voltage"
         },
         "itemUnits": {
-          "type": "string"
+          "allOf": [
+            {
+              "type": "string"
+            }
+          ],
+          "const": "V"
         },
         "siScaleCode": {
           "$ref": "#/$defs/SiScaleCodeType"
@@ -6025,11 +6489,13 @@ export const emixSchema: SchemaDocument = {
               "sequence": [
                 {
                   "element": "power:itemDescription",
-                  "type": "xs:string"
+                  "type": "xs:string",
+                  "fixed": "Voltage"
                 },
                 {
                   "element": "power:itemUnits",
-                  "type": "xs:string"
+                  "type": "xs:string",
+                  "fixed": "V"
                 },
                 {
                   "element": "scale:siScaleCode"
@@ -6045,11 +6511,13 @@ export const emixSchema: SchemaDocument = {
               "sequence": [
                 {
                   "element": "power:itemDescription",
-                  "type": "xs:string"
+                  "type": "xs:string",
+                  "fixed": "Voltage"
                 },
                 {
                   "element": "power:itemUnits",
-                  "type": "xs:string"
+                  "type": "xs:string",
+                  "fixed": "V"
                 },
                 {
                   "element": "scale:siScaleCode"

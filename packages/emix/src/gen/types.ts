@@ -503,8 +503,8 @@ export interface MarketGranularityType {
  * XSD type `power:EnergyApparentType` (emix.schema.json#/$defs/EnergyApparentType).
  */
 export interface EnergyApparentType {
-  itemDescription: string;
-  itemUnits: string;
+  itemDescription: string & "ApparentEnergy";
+  itemUnits: string & "VAh";
   siScaleCode: SiScaleCodeType;
   "@xsi:type"?: string;
 }
@@ -512,8 +512,8 @@ export interface EnergyApparentType {
  * XSD type `power:EnergyReactiveType` (emix.schema.json#/$defs/EnergyReactiveType).
  */
 export interface EnergyReactiveType {
-  itemDescription: string;
-  itemUnits: string;
+  itemDescription: string & "ReactiveEnergy";
+  itemUnits: string & "VARh";
   siScaleCode: SiScaleCodeType;
   "@xsi:type"?: string;
 }
@@ -521,8 +521,8 @@ export interface EnergyReactiveType {
  * XSD type `power:EnergyRealType` (emix.schema.json#/$defs/EnergyRealType).
  */
 export interface EnergyRealType {
-  itemDescription: string;
-  itemUnits: string;
+  itemDescription: string & "RealEnergy";
+  itemUnits: string & "Wh";
   siScaleCode: SiScaleCodeType;
   "@xsi:type"?: string;
 }
@@ -530,8 +530,8 @@ export interface EnergyRealType {
  * XSD type `power:PowerApparentType` (emix.schema.json#/$defs/PowerApparentType).
  */
 export interface PowerApparentType {
-  itemDescription: string;
-  itemUnits: string;
+  itemDescription: string & "ApparentPower";
+  itemUnits: string & "VA";
   siScaleCode: SiScaleCodeType;
   powerAttributes: PowerAttributesType;
   "@xsi:type"?: string;
@@ -548,8 +548,8 @@ export interface PowerAttributesType {
  * XSD type `power:PowerReactiveType` (emix.schema.json#/$defs/PowerReactiveType).
  */
 export interface PowerReactiveType {
-  itemDescription: string;
-  itemUnits: string;
+  itemDescription: string & "ReactivePower";
+  itemUnits: string & "VAR";
   siScaleCode: SiScaleCodeType;
   powerAttributes: PowerAttributesType;
   "@xsi:type"?: string;
@@ -558,7 +558,7 @@ export interface PowerReactiveType {
  * XSD type `power:PowerRealType` (emix.schema.json#/$defs/PowerRealType).
  */
 export interface PowerRealType {
-  itemDescription: string;
+  itemDescription: string & "RealPower";
   itemUnits: PowerRealTypeItemUnits;
   siScaleCode: SiScaleCodeType;
   powerAttributes: PowerAttributesType;
@@ -568,8 +568,8 @@ export interface PowerRealType {
  * XSD type `power:VoltageType` (emix.schema.json#/$defs/VoltageType).
  */
 export interface VoltageType {
-  itemDescription: string;
-  itemUnits: string;
+  itemDescription: string & "Voltage";
+  itemUnits: string & "V";
   siScaleCode: SiScaleCodeType;
   "@xsi:type"?: string;
 }

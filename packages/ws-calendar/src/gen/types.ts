@@ -416,8 +416,8 @@ interface EmixPriceRelativeType {
  * XSD type `power:EnergyApparentType` (emix.schema.json#/$defs/EnergyApparentType).
  */
 interface EmixEnergyApparentType {
-  itemDescription: string;
-  itemUnits: string;
+  itemDescription: string & "ApparentEnergy";
+  itemUnits: string & "VAh";
   siScaleCode: EmixSiScaleCodeType;
   "@xsi:type"?: string;
 }
@@ -425,8 +425,8 @@ interface EmixEnergyApparentType {
  * XSD type `power:EnergyReactiveType` (emix.schema.json#/$defs/EnergyReactiveType).
  */
 interface EmixEnergyReactiveType {
-  itemDescription: string;
-  itemUnits: string;
+  itemDescription: string & "ReactiveEnergy";
+  itemUnits: string & "VARh";
   siScaleCode: EmixSiScaleCodeType;
   "@xsi:type"?: string;
 }
@@ -434,8 +434,8 @@ interface EmixEnergyReactiveType {
  * XSD type `power:EnergyRealType` (emix.schema.json#/$defs/EnergyRealType).
  */
 interface EmixEnergyRealType {
-  itemDescription: string;
-  itemUnits: string;
+  itemDescription: string & "RealEnergy";
+  itemUnits: string & "Wh";
   siScaleCode: EmixSiScaleCodeType;
   "@xsi:type"?: string;
 }
@@ -443,8 +443,8 @@ interface EmixEnergyRealType {
  * XSD type `power:PowerApparentType` (emix.schema.json#/$defs/PowerApparentType).
  */
 interface EmixPowerApparentType {
-  itemDescription: string;
-  itemUnits: string;
+  itemDescription: string & "ApparentPower";
+  itemUnits: string & "VA";
   siScaleCode: EmixSiScaleCodeType;
   powerAttributes: EmixPowerAttributesType;
   "@xsi:type"?: string;
@@ -461,8 +461,8 @@ interface EmixPowerAttributesType {
  * XSD type `power:PowerReactiveType` (emix.schema.json#/$defs/PowerReactiveType).
  */
 interface EmixPowerReactiveType {
-  itemDescription: string;
-  itemUnits: string;
+  itemDescription: string & "ReactivePower";
+  itemUnits: string & "VAR";
   siScaleCode: EmixSiScaleCodeType;
   powerAttributes: EmixPowerAttributesType;
   "@xsi:type"?: string;
@@ -471,7 +471,7 @@ interface EmixPowerReactiveType {
  * XSD type `power:PowerRealType` (emix.schema.json#/$defs/PowerRealType).
  */
 interface EmixPowerRealType {
-  itemDescription: string;
+  itemDescription: string & "RealPower";
   itemUnits: EmixPowerRealTypeItemUnits;
   siScaleCode: EmixSiScaleCodeType;
   powerAttributes: EmixPowerAttributesType;
@@ -665,8 +665,8 @@ interface EmixMeasurementType {
  * XSD type `power:VoltageType` (emix.schema.json#/$defs/VoltageType).
  */
 interface EmixVoltageType {
-  itemDescription: string;
-  itemUnits: string;
+  itemDescription: string & "Voltage";
+  itemUnits: string & "V";
   siScaleCode: EmixSiScaleCodeType;
   "@xsi:type"?: string;
 }

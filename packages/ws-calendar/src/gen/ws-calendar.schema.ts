@@ -4362,6 +4362,10 @@ export const wsCalendarSchema: SchemaDocument = {
       "title": "BymonthRecurType",
       "type": "string",
       "pattern": "^[+-]?\\d+$",
+      "x-bounds": {
+        "minInclusive": "1",
+        "maxInclusive": "12"
+      },
       "x-xml": {
         "qname": "xcal:BymonthRecurType",
         "primitive": "integer",
@@ -4374,6 +4378,10 @@ export const wsCalendarSchema: SchemaDocument = {
       "title": "BymonthdayRecurType",
       "type": "string",
       "pattern": "^[+-]?\\d+$",
+      "x-bounds": {
+        "minInclusive": "-31",
+        "maxInclusive": "31"
+      },
       "x-xml": {
         "qname": "xcal:BymonthdayRecurType",
         "primitive": "integer",

@@ -1,0 +1,116 @@
+/**
+ * Date-times and durations as RFC 5545 / WS-Calendar use them: a time is an instant plus the zone
+ * it is expressed in; a duration has nominal parts (years, months, weeks, days: wall-clock
+ * arithmetic in the zone, so a day across a daylight-saving change is 23 or 25 hours) and exact
+ * parts (hours, minutes, seconds).
+ */
+import { DateTime, FixedOffsetZone, IANAZone } from "luxon";
+import type { DateTimeValue } from "../model.js";
+import { fail } from "../errors.js";
+
+export interface Duration {
+  readonly text: string;
+  readonly sign: 1 | -1;
+  readonly years: number;
+  readonly months: number;
+  readonly weeks: number;
+  readonly days: number;
+  /** hours, minutes and seconds, in milliseconds */
+  readonly exactMs: number;
+  /** true when there are no nominal parts */
+  readonly exact: boolean;
+}
+
+const DURATION =
+  /^([+-])?P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/;
+
+const cache = new Map<string, Duration>();
+
+export function parseDuration(text: string, path: string): Duration {
+  const hit = cache.get(text);
+  if (hit) return hit;
+  const m = DURATION.exec(text);
+  if (!m || text.endsWith("T") || /^[+-]?P$/.test(text))
+    fail("bad-duration", path, `not an ISO 8601 duration: ${JSON.stringify(text)}`);
+  const n = (i: number): number => (m[i] ? Number(m[i]) : 0);
+  const d: Duration = {
+    text,
+    sign: m[1] === "-" ? -1 : 1,
+    years: n(2),
+    months: n(3),
+    weeks: n(4),
+    days: n(5),
+    exactMs: Math.round((n(6) * 3600 + n(7) * 60 + n(8)) * 1000),
+    exact: n(2) + n(3) + n(4) + n(5) === 0,
+  };
+  if (cache.size < 10_000) cache.set(text, d);
+  return d;
+}
+
+export const ZERO: Duration = parseDuration("PT0S", "");
+
+/** Adds (direction 1) or subtracts (-1) a duration: nominal parts first, then exact ones. */
+export function addDuration(ms: number, zone: string, d: Duration, direction: 1 | -1): number {
+  const s = d.sign * direction;
+  if (d.exact) return ms + s * d.exactMs;
+  const dt = DateTime.fromMillis(ms, { zone }).plus({
+    years: s * d.years,
+    months: s * d.months,
+    weeks: s * d.weeks,
+    days: s * d.days,
+  });
+  return dt.toMillis() + s * d.exactMs;
+}
+
+const OFFSET = /(Z|[+-]\d{2}:\d{2})$/;
+const zoneCache = new Map<string, boolean>();
+
+export function checkZone(tzid: string, path: string): string {
+  let ok = zoneCache.get(tzid);
+  if (ok === undefined) {
+    ok = IANAZone.isValidZone(tzid);
+    zoneCache.set(tzid, ok);
+  }
+  if (!ok) fail("bad-time-zone", path, `unknown time zone id ${JSON.stringify(tzid)}`);
+  return tzid;
+}
+
+/**
+ * Instant and zone of a date-time value. A local value needs a tzid; a value with "Z" is UTC; a
+ * value with an offset keeps that offset as its zone. A local value with no tzid is taken as UTC
+ * (OpenADR and CTS write UTC without "Z" only by mistake; RFC 5545 floating time has no instant).
+ * A local time that does not exist (spring-forward gap) is an error; an ambiguous one (fall-back)
+ * takes the first occurrence, as RFC 5545 §3.3.5 says.
+ */
+export function instant(v: DateTimeValue, path: string): { ms: number; zone: string } {
+  const offset = OFFSET.exec(v.value);
+  if (offset) {
+    if (v.tzid !== undefined)
+      fail("bad-date-time", path, `a UTC or offset date-time takes no tzid: ${v.value}`);
+    const dt = DateTime.fromISO(v.value, { setZone: true });
+    if (!dt.isValid) fail("bad-date-time", path, `not a date-time: ${JSON.stringify(v.value)}`);
+    const zone = offset[1] === "Z" ? "UTC" : FixedOffsetZone.instance(dt.offset).name;
+    return { ms: dt.toMillis(), zone };
+  }
+  const zone = v.tzid === undefined ? "UTC" : checkZone(v.tzid, path);
+  const dt = DateTime.fromISO(v.value, { zone });
+  if (!dt.isValid) fail("bad-date-time", path, `not a date-time: ${JSON.stringify(v.value)}`);
+  const local = v.value.replace(/\.\d+$/, "");
+  if (dt.toFormat("yyyy-MM-dd'T'HH:mm:ss") !== local.slice(0, 19))
+    fail(
+      "bad-date-time",
+      path,
+      `${v.value} does not exist in ${zone} (skipped by a daylight-saving change)`,
+    );
+  const earlier = dt.minus({ hours: 1 });
+  if (earlier.toFormat("yyyy-MM-dd'T'HH:mm:ss") === dt.toFormat("yyyy-MM-dd'T'HH:mm:ss"))
+    return { ms: earlier.toMillis(), zone };
+  return { ms: dt.toMillis(), zone };
+}
+
+/** ISO 8601 with offset ("2026-03-08T03:00:00-04:00"; UTC as "Z"). */
+export function formatInstant(ms: number, zone: string): string {
+  if (zone === "UTC") return new Date(ms).toISOString().replace(".000Z", "Z");
+  const dt = DateTime.fromMillis(ms, { zone });
+  return dt.toISO({ suppressMilliseconds: true }) ?? fail("bad-date-time", "", "unformattable");
+}
