@@ -78,11 +78,16 @@ export class PlanError extends Error {}
 interface Cache {
   readonly plans: Map<string, ComplexPlan | null>;
 }
-const caches = new WeakMap<Registry, Cache>();
+const caches = new WeakMap<Registry, WeakMap<Profile, Cache>>();
+const XS_PRIMITIVES = new Map<string, Primitive | undefined>();
 
 export function primitiveOf(registry: Registry, type: string): Primitive | undefined {
-  if (type.startsWith("xs:"))
-    return type === "xs:anyType" ? undefined : (BUILTINS[type.slice(3)]?.primitive ?? "string");
+  if (type.startsWith("xs:")) {
+    if (XS_PRIMITIVES.has(type)) return XS_PRIMITIVES.get(type);
+    const p = type === "xs:anyType" ? undefined : (BUILTINS[type.slice(3)]?.primitive ?? "string");
+    XS_PRIMITIVES.set(type, p);
+    return p;
+  }
   return registry.types.get(type)?.simple?.primitive;
 }
 
@@ -114,9 +119,11 @@ export function complexPlan(
   profile: Profile,
   qname: string,
 ): ComplexPlan | undefined {
-  let cache = caches.get(registry);
-  if (!cache) caches.set(registry, (cache = { plans: new Map() }));
-  const cacheKey = `${profile.name} ${qname}`;
+  let byProfile = caches.get(registry);
+  if (!byProfile) caches.set(registry, (byProfile = new WeakMap()));
+  let cache = byProfile.get(profile);
+  if (!cache) byProfile.set(profile, (cache = { plans: new Map() }));
+  const cacheKey = qname;
   const have = cache.plans.get(cacheKey);
   if (have !== undefined) return have ?? undefined;
   const entry = registry.types.get(qname);

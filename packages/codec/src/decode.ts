@@ -3,6 +3,8 @@
  * element's type, producing the canonical JSON form (docs/json-mapping.md). Any mismatch is a
  * CodecError naming the path; nothing is silently dropped.
  */
+
+import { variantValidator } from "./ajv.js";
 import {
   type Compiled,
   clark,
@@ -16,6 +18,7 @@ import {
 import type { CodecDocument } from "./document.js";
 import { CodecError, issue, shorten } from "./errors.js";
 import { getProfile, type Profile, type Registry } from "./registry.js";
+import { validate } from "./validate.js";
 import { fromLexical } from "./values.js";
 import { readXml } from "./xml/read.js";
 import { isXmlElement, type XmlElement, XmlError, type XmlLimits } from "./xml/types.js";
@@ -25,6 +28,12 @@ export interface DecodeOptions {
   /** force a wire profile instead of detecting it from the document element's namespace */
   readonly profile?: string;
   readonly limits?: Partial<XmlLimits>;
+  /**
+   * also check the decoded model against the JSON Schemas (facets: enumerations, patterns,
+   * lengths, bounds) and throw a CodecError listing every issue. The profile's content model is
+   * always enforced while decoding, so this is the whole of `validate()` for a decoded document.
+   */
+  readonly validate?: boolean;
 }
 
 /** Parses XML text or bytes and decodes it into the canonical model. */
@@ -41,7 +50,12 @@ export function decodeXml(
       throw new CodecError([{ code: "xml", path: e.path, message: e.message }]);
     throw e;
   }
-  return decodeTree(registry, root, options.profile);
+  const doc = decodeTree(registry, root, options.profile);
+  if (options.validate) {
+    const issues = validate(registry, doc, { profile: false });
+    if (issues.length) throw new CodecError(issues);
+  }
+  return doc;
 }
 
 /** Candidate profiles for a document element, best first. */
@@ -59,8 +73,7 @@ export function profilesFor(
     if (!profile.elements.has(element)) continue;
     let known = 0;
     for (const uri of declared) if (profile.prefixOf.has(uri)) known++;
-    let home = 0;
-    for (const q of profile.elements.keys()) if (q.startsWith(`${prefix}:`)) home++;
+    const home = homeCount(profile, prefix);
     out.push({ profile, element, known, home });
   }
   out.sort((a, b) => b.known - a.known || b.home - a.home);
@@ -114,7 +127,40 @@ export function decodeTree(
 
 interface Failure {
   index: number;
-  expected: Set<string>;
+  /** particles that could have matched at `index`; names are built only for an error */
+  at: Compiled[];
+}
+
+function expectedOf(at: readonly Compiled[]): Set<string> {
+  const out = new Set<string>();
+  for (const c of at) {
+    if (c.kind === "element") for (const t of c.targets) out.add(t.qname);
+    else if (c.kind === "any") out.add("(any element)");
+    else for (const id of c.first) out.add(id);
+  }
+  return out;
+}
+
+function fail(failure: Failure, i: number, c: Compiled): -1 {
+  if (i > failure.index) {
+    failure.index = i;
+    failure.at.length = 0;
+    failure.at.push(c);
+  } else if (i === failure.index) failure.at.push(c);
+  return -1;
+}
+
+const homeCounts = new WeakMap<Profile, Map<string, number>>();
+function homeCount(profile: Profile, prefix: string): number {
+  let m = homeCounts.get(profile);
+  if (!m) homeCounts.set(profile, (m = new Map()));
+  let n = m.get(prefix);
+  if (n === undefined) {
+    n = 0;
+    for (const q of profile.elements.keys()) if (q.startsWith(`${prefix}:`)) n++;
+    m.set(prefix, n);
+  }
+  return n;
 }
 
 class Decoder {
@@ -174,7 +220,15 @@ class Decoder {
           `${path}/@${extra.local}`,
           `attribute ${extra.local} not allowed on a simple-typed element`,
         );
-      return fromLexical(primitive, this.simpleText(node, path), path);
+      const value = fromLexical(primitive, this.simpleText(node, path), path);
+      const own = variantValidator(this.registry, type, this.profile.name);
+      if (own && !own(value))
+        throw issue(
+          "bad-value",
+          path,
+          `${JSON.stringify(value)} is not a valid ${type} in profile ${this.profile.name}`,
+        );
+      return value;
     }
     return this.complex(node, type, xsiType, path);
   }
@@ -267,11 +321,14 @@ class Decoder {
         );
     }
     if (plan.mixed && text.trim() !== "") out.$text = text;
-    const failure: Failure = { index: -1, expected: new Set() };
-    const end = plan.content ? this.match(plan.content, kids, 0, out, plan.many, path, failure) : 0;
+    const failure: Failure = { index: -1, at: [] };
+    const ids = kids.map((k) => clark(k.ns, k.local));
+    const end = plan.content
+      ? this.match(plan.content, kids, ids, 0, out, plan.many, path, failure)
+      : 0;
     if (end < 0 || end < kids.length) {
       const at = end < 0 ? failure.index : Math.max(end, failure.index);
-      const expected = [...failure.expected];
+      const expected = [...expectedOf(failure.at)];
       const kid = kids[at];
       if (kid) {
         const name = `${kid.prefix ? `${kid.prefix}:` : ""}${kid.local}`;
@@ -298,40 +355,26 @@ class Decoder {
   private match(
     c: Compiled,
     kids: readonly XmlElement[],
+    ids: readonly string[],
     start: number,
     out: Record<string, unknown>,
     many: ReadonlySet<string>,
     path: string,
     failure: Failure,
   ): number {
-    const fail = (i: number, expected: Iterable<string>): number => {
-      if (i > failure.index) {
-        failure.index = i;
-        failure.expected = new Set(expected);
-      } else if (i === failure.index) for (const e of expected) failure.expected.add(e);
-      return -1;
-    };
     let i = start;
     if (c.kind === "element") {
       let n = 0;
       while (n < c.max && i < kids.length) {
         const kid = kids[i] as XmlElement;
-        const t = c.byId.get(clark(kid.ns, kid.local));
+        const t = c.byId.get(ids[i] as string);
         if (!t) break;
         this.put(out, t, kid, many, path);
         i++;
         n++;
       }
-      if (n < c.min)
-        return fail(
-          i,
-          c.targets.map((t) => t.qname),
-        );
-      if (n < c.max && i < kids.length)
-        fail(
-          i,
-          c.targets.map((t) => t.qname),
-        );
+      if (n < c.min) return fail(failure, i, c);
+      if (n < c.max && i < kids.length) fail(failure, i, c);
       return i;
     }
     if (c.kind === "any") {
@@ -342,29 +385,28 @@ class Decoder {
         i++;
         n++;
       }
-      if (n < c.min) return fail(i, ["(any element)"]);
+      if (n < c.min) return fail(failure, i, c);
       return i;
     }
     let reps = 0;
     while (reps < c.max) {
       const kid = kids[i];
       const startsHere =
-        kid !== undefined &&
-        (c.first.has(clark(kid.ns, kid.local)) || c.firstAny.some((t) => t(kid.ns)));
+        kid !== undefined && (c.first.has(ids[i] as string) || c.firstAny.some((t) => t(kid.ns)));
       if (!startsHere && reps >= c.min) break;
       const snapshot = reps >= c.min ? snapshotOf(out) : undefined;
       let j: number;
       if (c.kind === "sequence") {
         j = i;
         for (const item of c.items) {
-          j = this.match(item, kids, j, out, many, path, failure);
+          j = this.match(item, kids, ids, j, out, many, path, failure);
           if (j < 0) break;
         }
       } else if (c.kind === "choice") {
         j = -1;
         for (const item of c.items) {
           if (kid === undefined) break;
-          const id = clark(kid.ns, kid.local);
+          const id = ids[i] as string;
           const can =
             item.kind === "element"
               ? item.byId.has(id)
@@ -372,15 +414,15 @@ class Decoder {
                 ? item.test(kid.ns)
                 : item.first.has(id) || item.firstAny.some((t) => t(kid.ns));
           if (!can) continue;
-          j = this.match(item, kids, i, out, many, path, failure);
+          j = this.match(item, kids, ids, i, out, many, path, failure);
           if (j >= 0) break;
         }
         if (j < 0 && !startsHere) {
           if (c.nullable) j = i;
-          else fail(i, c.first);
+          else fail(failure, i, c);
         }
       } else {
-        j = this.matchAll(c.items, kids, i, out, many, path, failure);
+        j = this.matchAll(c.items, kids, ids, i, out, many, path, failure);
       }
       if (j < 0) {
         if (snapshot) {
@@ -393,13 +435,14 @@ class Decoder {
       if (j === i) break;
       i = j;
     }
-    if (reps < c.min && !c.nullable) return fail(i, c.first);
+    if (reps < c.min && !c.nullable) return fail(failure, i, c);
     return i;
   }
 
   private matchAll(
     items: readonly Compiled[],
     kids: readonly XmlElement[],
+    ids: readonly string[],
     start: number,
     out: Record<string, unknown>,
     many: ReadonlySet<string>,
@@ -412,10 +455,10 @@ class Decoder {
       const kid = kids[i];
       if (!kid) break;
       const item = items.find(
-        (it) => !done.has(it) && it.kind === "element" && it.byId.has(clark(kid.ns, kid.local)),
+        (it) => !done.has(it) && it.kind === "element" && it.byId.has(ids[i] as string),
       );
       if (!item) break;
-      i = this.match(item, kids, i, out, many, path, failure);
+      i = this.match(item, kids, ids, i, out, many, path, failure);
       if (i < 0) return -1;
       done.add(item);
     }

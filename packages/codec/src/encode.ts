@@ -81,6 +81,12 @@ export function encodeTree(
 }
 
 const EMPTY_SCOPE: ReadonlyMap<string, string> = new Map();
+const attributeKeySets = new WeakMap<ComplexPlan, ReadonlySet<string>>();
+function attributeKeysOf(plan: ComplexPlan): ReadonlySet<string> {
+  let s = attributeKeySets.get(plan);
+  if (!s) attributeKeySets.set(plan, (s = new Set(plan.attributes.map((a) => a.key))));
+  return s;
+}
 
 class Encoder {
   readonly qnamePrefixes = new Map<string, string>();
@@ -180,19 +186,18 @@ class Encoder {
     if (plan.descriptor.abstract)
       throw issue("unknown-type", path, `type ${type} is abstract: give "@xsi:type"`);
     this.attributes(plan, obj, attrs, path);
-    const used = new Set<string>(["@xsi:type", "$attributes"]);
-    for (const a of plan.attributes) used.add(a.key);
+    let cursor: Map<string, number> | undefined;
+    let textUsed = false;
     if (plan.simple !== undefined) {
       if (!("$value" in obj)) throw issue("missing-element", `${path}/$value`, "missing $value");
       children.push({ text: toLexical(plan.simple, obj.$value, `${path}/$value`) });
-      used.add("$value");
     } else {
       if (plan.mixed && typeof obj.$text === "string") {
         children.push({ text: obj.$text });
-        used.add("$text");
+        textUsed = true;
       }
       if (plan.content) {
-        const cursor = new Map<string, number>();
+        cursor = new Map<string, number>();
         this.emit(plan.content, obj, plan, cursor, children, path, true);
         for (const [k, n] of cursor) {
           const v = obj[k];
@@ -203,12 +208,14 @@ class Encoder {
               `${path}/${k}`,
               `${total - n} value(s) of ${k} do not fit the content model of ${type} in profile ${this.profile.name}`,
             );
-          used.add(k);
         }
       }
     }
+    const attributeKeys = attributeKeysOf(plan);
     for (const k of Object.keys(obj)) {
-      if (used.has(k) || obj[k] === undefined) continue;
+      if (obj[k] === undefined || k === "@xsi:type" || k === "$attributes") continue;
+      if (attributeKeys.has(k) || cursor?.has(k)) continue;
+      if (k === "$value" ? plan.simple !== undefined : k === "$text" && textUsed) continue;
       if (plan.keys.has(k))
         throw issue(
           "not-in-profile",

@@ -1,0 +1,149 @@
+/**
+ * Typed client of the HTTP binding, on fetch. A message is a CodecDocument (encoded as XML or
+ * JSON), or XML/JSON text or bytes sent as they are; the answer comes back decoded with the codec
+ * when it is an EI document. TLS with a client certificate goes through an undici Agent, since
+ * Node's fetch takes no TLS options.
+ */
+import {
+  type CodecDocument,
+  CodecError,
+  decodeXml,
+  encodeXml,
+  fromJson,
+  type Issue,
+  type Registry,
+  toJson,
+} from "@transactive/codec";
+import { Agent, fetch as undiciFetch } from "undici";
+import { registry as eiRegistry } from "../index.js";
+import type { WireFormat } from "./errors.js";
+import { formatOf, parseMediaType } from "./media-type.js";
+import { type ServedProfile, servicePath } from "./paths.js";
+
+export interface EiClientTls {
+  /** CA certificate(s) (PEM) the server's certificate must chain to */
+  readonly ca?: string | Buffer | readonly (string | Buffer)[];
+  /** the client's certificate (PEM), for servers that require one */
+  readonly cert?: string | Buffer;
+  /** the client's private key (PEM) */
+  readonly key?: string | Buffer;
+  /** server name to check the certificate against, when it differs from the URL's host */
+  readonly servername?: string;
+}
+
+export interface EiClientOptions {
+  /** the server's origin, e.g. "http://127.0.0.1:8080" or "https://vtn.example:8443" */
+  readonly baseUrl: string | URL;
+  /** the wire profile whose service paths to use (default openadr2b) */
+  readonly profile?: ServedProfile;
+  /** explicit service paths (name -> path), e.g. from a Dispatcher's `services`; override `profile` */
+  readonly services?: readonly { readonly name: string; readonly path: string }[];
+  /** format of CodecDocument messages (default xml); text and bytes are sent in their own format */
+  readonly format?: WireFormat;
+  readonly tls?: EiClientTls;
+  /** per-request time limit in ms (default 30 000) */
+  readonly timeoutMs?: number;
+  /** codec registry to encode and decode with (default: @transactive/ei's) */
+  readonly registry?: Registry;
+}
+
+export interface EiReply {
+  readonly status: number;
+  /** the media type of the answer, without parameters */
+  readonly contentType: string;
+  readonly body: string;
+  /** the answer decoded with the codec, when it is an EI document */
+  readonly document?: CodecDocument;
+  /** why the answer could not be decoded (empty when it was, or when it is not XML/JSON) */
+  readonly issues: readonly Issue[];
+}
+
+export type EiMessage = CodecDocument | string | Uint8Array;
+
+export interface EiClient {
+  /** POSTs a message to a service (by name, e.g. "EiEvent") and returns the decoded answer. */
+  send(service: string, message: EiMessage, options?: { readonly format?: WireFormat }): Promise<EiReply>;
+  /** releases the TLS agent's connections */
+  close(): Promise<void>;
+}
+
+export function createEiClient(options: EiClientOptions): EiClient {
+  const registry = options.registry ?? eiRegistry;
+  const base = new URL(options.baseUrl);
+  const profile = options.profile ?? "openadr2b";
+  const paths = new Map(options.services?.map((s) => [s.name, s.path]));
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const agent = options.tls
+    ? new Agent({
+        connect: {
+          ...(options.tls.ca === undefined ? {} : { ca: options.tls.ca as string | Buffer | (string | Buffer)[] }),
+          ...(options.tls.cert === undefined ? {} : { cert: options.tls.cert }),
+          ...(options.tls.key === undefined ? {} : { key: options.tls.key }),
+          ...(options.tls.servername === undefined ? {} : { servername: options.tls.servername }),
+        },
+      })
+    : undefined;
+
+  return {
+    async send(service, message, sendOptions = {}) {
+      const path = paths.get(service) ?? (options.services ? undefined : servicePath(profile, service));
+      if (path === undefined)
+        throw new RangeError(`unknown service "${service}"; known: ${[...paths.keys()].join(", ")}`);
+      const { body, format } = encode(registry, message, sendOptions.format ?? options.format ?? "xml");
+      const url = new URL(path, base);
+      const init = {
+        method: "POST",
+        headers: {
+          "content-type": format === "json" ? "application/json" : "application/xml",
+          accept: format === "json" ? "application/json" : "application/xml",
+        },
+        body,
+        signal: AbortSignal.timeout(timeoutMs),
+      };
+      const response = agent
+        ? await undiciFetch(url, { ...init, dispatcher: agent })
+        : await fetch(url, init);
+      const text = await response.text();
+      const contentType = parseMediaType(response.headers.get("content-type") ?? undefined);
+      return { status: response.status, contentType: contentType?.essence ?? "", body: text, ...decode(registry, text, formatOf(contentType)) };
+    },
+    async close() {
+      await agent?.close();
+    },
+  };
+}
+
+function encode(
+  registry: Registry,
+  message: EiMessage,
+  format: WireFormat,
+): { body: string | Uint8Array; format: WireFormat } {
+  if (typeof message === "string") return { body: message, format: sniff(message.charCodeAt(firstNonSpace(message))) };
+  if (message instanceof Uint8Array) return { body: message, format: sniffBytes(message) };
+  return { body: format === "json" ? toJson(message) : encodeXml(registry, message), format };
+}
+
+function firstNonSpace(s: string): number {
+  const m = /[^\s\uFEFF]/.exec(s);
+  return m ? m.index : 0;
+}
+const sniff = (code: number): WireFormat => (code === 0x7b ? "json" : "xml");
+function sniffBytes(b: Uint8Array): WireFormat {
+  let i = b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf ? 3 : 0;
+  while (b[i] === 0x20 || b[i] === 0x09 || b[i] === 0x0a || b[i] === 0x0d) i++;
+  return sniff(b[i] ?? 0);
+}
+
+function decode(
+  registry: Registry,
+  text: string,
+  format: WireFormat | undefined,
+): { document?: CodecDocument; issues: readonly Issue[] } {
+  if (format === undefined || text.trim() === "") return { issues: [] };
+  try {
+    return { document: format === "json" ? fromJson(registry, text) : decodeXml(registry, text), issues: [] };
+  } catch (e) {
+    if (e instanceof CodecError) return { issues: e.issues };
+    throw e;
+  }
+}

@@ -1,0 +1,232 @@
+/**
+ * The HTTP binding's server: each service of a Dispatcher at its own path (ServiceInfo.path), on
+ * Node's own http/https modules. POST only; application/xml, text/xml or application/json in, the
+ * dispatcher's answer (in the caller's format) out. Bad requests get a clear 4xx body (errors.ts)
+ * and never disturb later requests.
+ */
+import { once } from "node:events";
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from "node:http";
+import { createServer as createHttpsServer } from "node:https";
+import type { AddressInfo } from "node:net";
+import type { Dispatcher, ServiceInfo } from "../dispatch.js";
+import { type HttpErrorBody, type HttpErrorCode, renderError, type WireFormat } from "./errors.js";
+import { errorFormat, formatOf, parseMediaType } from "./media-type.js";
+
+/** 1 MiB: the default request body limit. */
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+
+export interface EiServerLimits {
+  /** largest accepted request body in bytes, enforced while streaming (413 above it); default 1 MiB */
+  readonly maxBodyBytes?: number;
+  /** time to receive the request headers, ms (Node answers 408 after it); default 10 000 */
+  readonly headersTimeoutMs?: number;
+  /** time to receive the whole request, ms (408 after it); default 30 000 */
+  readonly requestTimeoutMs?: number;
+  /** idle time before a kept-alive connection is closed, ms; default 5 000 */
+  readonly keepAliveTimeoutMs?: number;
+}
+
+/** TLS settings: with `ca`, clients must present a certificate issued by it (mutual TLS). */
+export interface EiServerTls {
+  /** the server's private key (PEM) */
+  readonly key: string | Buffer;
+  /** the server's certificate chain (PEM) */
+  readonly cert: string | Buffer;
+  /** CA certificate(s) (PEM) that client certificates must chain to */
+  readonly ca?: string | Buffer | readonly (string | Buffer)[];
+  /** ask for a client certificate; default true when `ca` is given */
+  readonly requestCert?: boolean;
+  /** refuse clients without a valid certificate; default true when a certificate is requested */
+  readonly rejectUnauthorized?: boolean;
+}
+
+export interface EiServerOptions extends EiServerLimits {
+  readonly dispatcher: Dispatcher;
+  readonly tls?: EiServerTls;
+}
+
+export interface ServiceEndpoint {
+  readonly name: string;
+  readonly profile: string;
+  readonly path: string;
+  readonly url: string;
+  readonly operations: readonly string[];
+}
+
+export interface RunningEiServer {
+  /** e.g. "http://127.0.0.1:41234" */
+  readonly url: string;
+  readonly port: number;
+  readonly host: string;
+  readonly services: readonly ServiceEndpoint[];
+  readonly server: Server;
+  /** stops accepting connections, closes idle ones, and resolves when all are closed */
+  close(): Promise<void>;
+}
+
+/** The request listener alone, to mount on a server of your own. */
+export function createEiRequestListener(
+  dispatcher: Dispatcher,
+  limits: Pick<EiServerLimits, "maxBodyBytes"> = {},
+): (req: IncomingMessage, res: ServerResponse) => void {
+  const maxBodyBytes = limits.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  if (!Number.isSafeInteger(maxBodyBytes) || maxBodyBytes <= 0)
+    throw new RangeError(`maxBodyBytes must be a positive integer, got ${maxBodyBytes}`);
+  const byPath = new Map<string, ServiceInfo>();
+  for (const service of dispatcher.services) byPath.set(service.path, service);
+  const known = [...byPath.keys()].sort().join(", ");
+
+  return (req, res) => {
+    const path = pathOf(req.url);
+    const fail = (status: number, code: HttpErrorCode, message: string, format?: WireFormat) =>
+      sendError(res, { status, code, message, path }, format ?? errorFormat(req.headers["content-type"], req.headers.accept));
+
+    const service = byPath.get(path);
+    if (!service) {
+      drain(req);
+      return fail(404, "notFound", `no Energy Interoperation service at ${path}; services: ${known}`);
+    }
+    if (req.method !== "POST") {
+      drain(req);
+      res.setHeader("Allow", "POST");
+      return fail(405, "methodNotAllowed", `${req.method} is not allowed on ${path}; use POST`);
+    }
+    const media = parseMediaType(req.headers["content-type"]);
+    const format = formatOf(media);
+    if (!media || !format) {
+      drain(req);
+      return fail(
+        415,
+        "unsupportedMediaType",
+        media
+          ? `content type ${media.essence} is not accepted on ${path}; use application/xml, text/xml or application/json`
+          : `a Content-Type header is required on ${path}: application/xml, text/xml or application/json`,
+      );
+    }
+    if (format === "json" && media.charset !== undefined && media.charset !== "utf-8") {
+      drain(req);
+      return fail(415, "unsupportedMediaType", `JSON must be UTF-8, not charset=${media.charset}`);
+    }
+    const declared = Number(req.headers["content-length"] ?? Number.NaN);
+    if (declared > maxBodyBytes) {
+      drain(req);
+      return fail(413, "payloadTooLarge", tooLarge(path, maxBodyBytes), format);
+    }
+
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let refused = false;
+    req.on("data", (chunk: Buffer) => {
+      if (refused) return;
+      size += chunk.length;
+      if (size > maxBodyBytes) {
+        refused = true;
+        chunks.length = 0;
+        fail(413, "payloadTooLarge", tooLarge(path, maxBodyBytes), format);
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on("error", () => req.destroy());
+    req.on("end", () => {
+      if (refused || req.destroyed) return;
+      const body = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
+      dispatcher
+        .dispatch({
+          body: new Uint8Array(body.buffer, body.byteOffset, body.byteLength),
+          contentType: media.essence,
+          service: service.name,
+        })
+        .then(
+          (answer) => {
+            if (res.headersSent || res.destroyed) return;
+            res.writeHead(answer.status, {
+              "Content-Type": `${answer.contentType}; charset=utf-8`,
+              "Content-Length": Buffer.byteLength(answer.body),
+            });
+            res.end(answer.body);
+          },
+          (e: unknown) =>
+            // the dispatcher's contract is never to throw; if it does, the server keeps serving
+            fail(500, "internalError", `the ${service.name} service failed: ${(e as Error)?.message ?? String(e)}`, format),
+        );
+    });
+  };
+}
+
+/** Starts a server for the dispatcher's services; `port` 0 (default) takes an ephemeral port. */
+export async function startEiServer(
+  options: EiServerOptions & { readonly port?: number; readonly host?: string },
+): Promise<RunningEiServer> {
+  const listener = createEiRequestListener(options.dispatcher, options);
+  const tls = options.tls;
+  const server: Server = tls
+    ? createHttpsServer(
+        {
+          key: tls.key,
+          cert: tls.cert,
+          ...(tls.ca === undefined ? {} : { ca: tls.ca as string | Buffer | (string | Buffer)[] }),
+          requestCert: tls.requestCert ?? tls.ca !== undefined,
+          rejectUnauthorized: tls.rejectUnauthorized ?? tls.requestCert ?? tls.ca !== undefined,
+        },
+        listener,
+      )
+    : createHttpServer(listener);
+  server.headersTimeout = options.headersTimeoutMs ?? 10_000;
+  server.requestTimeout = options.requestTimeoutMs ?? 30_000;
+  server.keepAliveTimeout = options.keepAliveTimeoutMs ?? 5_000;
+  const host = options.host ?? "127.0.0.1";
+  server.listen(options.port ?? 0, host);
+  await once(server, "listening");
+  const address = server.address() as AddressInfo;
+  const hostPart = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  const url = `${tls ? "https" : "http"}://${hostPart}:${address.port}`;
+  return {
+    url,
+    port: address.port,
+    host: address.address,
+    server,
+    services: options.dispatcher.services.map((s) => ({
+      name: s.name,
+      profile: s.profile,
+      path: s.path,
+      url: `${url}${s.path}`,
+      operations: s.operations,
+    })),
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((e) => (e ? reject(e) : resolve()));
+        server.closeIdleConnections();
+      }),
+  };
+}
+
+function pathOf(url: string | undefined): string {
+  const raw = url ?? "/";
+  const q = raw.search(/[?#]/);
+  return q < 0 ? raw : raw.slice(0, q);
+}
+
+const tooLarge = (path: string, limit: number): string =>
+  `request body exceeds the limit of ${limit} bytes on ${path}`;
+
+/** Reads and discards the rest of a refused request, so the client sees the answer. */
+function drain(req: IncomingMessage): void {
+  req.resume();
+}
+
+function sendError(res: ServerResponse, error: HttpErrorBody, format: WireFormat): void {
+  if (res.headersSent || res.destroyed) return;
+  const { contentType, body } = renderError(error, format);
+  res.statusCode = error.status;
+  res.setHeader("Content-Type", `${contentType}; charset=utf-8`);
+  res.setHeader("Content-Length", Buffer.byteLength(body));
+  // an oversized body is not read on: the connection ends after the answer
+  if (error.status === 413) res.setHeader("Connection", "close");
+  res.end(body);
+}
