@@ -9,7 +9,7 @@ export type ParticleDescriptor =
   | ({ readonly sequence: readonly ParticleDescriptor[] } & Occurs)
   | ({ readonly choice: readonly ParticleDescriptor[] } & Occurs)
   | ({ readonly all: readonly ParticleDescriptor[] } & Occurs)
-  | ({ readonly element: string; readonly type?: string; readonly nillable?: boolean } & Occurs)
+  | ({ readonly element: string; readonly type?: string; readonly nillable?: boolean; readonly fixed?: string } & Occurs)
   | ({ readonly any: string; readonly processContents?: string } & Occurs);
 
 export interface AttributeDescriptor {
@@ -49,6 +49,7 @@ export interface ElementDescriptor {
   readonly abstract?: boolean;
   readonly substitutionGroup?: string;
   readonly nillable?: boolean;
+  readonly fixed?: string;
 }
 
 /** One schemas/<standard>.schema.json document. */
