@@ -7,7 +7,6 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { hasXmllint, xmllintValidate, xsdFor } from "../src/xsd.js";
 import {
   CodecError,
   decodeXml,
@@ -21,6 +20,7 @@ import {
 import { registry } from "@transactive/ei";
 import { describe, expect, it } from "vitest";
 import { haveOasis, oasisDir } from "../src/oasis.js";
+import { hasXmllint, xmllintValidate, xsdFor } from "../src/xsd.js";
 
 const present = haveOasis();
 const rows = present
