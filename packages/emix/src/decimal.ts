@@ -7,7 +7,14 @@
  */
 import { emixError } from "./errors.js";
 
-export type RoundingMode = "half-even" | "half-up" | "half-down" | "up" | "down" | "floor" | "ceiling";
+export type RoundingMode =
+  | "half-even"
+  | "half-up"
+  | "half-down"
+  | "up"
+  | "down"
+  | "floor"
+  | "ceiling";
 
 export type DecimalInput = Decimal | string | number | bigint;
 
@@ -102,7 +109,9 @@ export class Decimal {
 
   /** this × 10^n, exactly */
   shift(n: number): Decimal {
-    return n >= 0 ? Decimal.fraction(this.num * pow10(n), this.den) : Decimal.fraction(this.num, this.den * pow10(-n));
+    return n >= 0
+      ? Decimal.fraction(this.num * pow10(n), this.den)
+      : Decimal.fraction(this.num, this.den * pow10(-n));
   }
 
   neg(): Decimal {
@@ -172,7 +181,11 @@ export class Decimal {
   roundTo(increment: DecimalInput, mode: RoundingMode = "half-even"): Decimal {
     const inc = Decimal.of(increment);
     if (inc.sign() <= 0)
-      throw emixError("bad-decimal", "", `rounding increment must be positive, got ${inc.toFraction()}`);
+      throw emixError(
+        "bad-decimal",
+        "",
+        `rounding increment must be positive, got ${inc.toFraction()}`,
+      );
     const q = this.div(inc);
     return inc.mul(roundQuotient(q.num, q.den, mode));
   }

@@ -1,6 +1,6 @@
 /**
  * EMIX rule errors as data, in the shape of @transactive/codec's Issue: a code, the path where the
- * problem is (property names from the value given, array positions as [i]) and a message.
+ * problem is ("/"-separated property names from the value given, array positions as [i], as the codec writes them) and a message.
  */
 export type EmixIssueCode =
   | "bad-decimal" // not an exact decimal (or an INF/NaN float where a number is needed)
@@ -66,5 +66,5 @@ function shorten(s: string, max = 80): string {
 
 /** Appends a property or index to a path. */
 export function at(path: string, key: string | number): string {
-  return typeof key === "number" ? `${path}[${key}]` : path ? `${path}/${key}` : key;
+  return typeof key === "number" ? `${path}[${key}]` : `${path}/${key}`;
 }

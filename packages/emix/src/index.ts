@@ -7,3 +7,67 @@ export { emixSchema };
 
 /** Registry over the WS-Calendar and EMIX schema documents, with every wire profile. */
 export const registry: Registry = createRegistry([wsCalendarSchema, emixSchema], PROFILES);
+
+export {
+  type AmountJsonOptions,
+  type AmountOptions,
+  amountToJson,
+  type IntervalAmount,
+  optionAmounts,
+  type ProductAmount,
+  productAmount,
+} from "./amount.js";
+export {
+  productDocument,
+  type TemixInterval,
+  type TemixItem,
+  type TemixProductInput,
+  type TenderParties,
+  temixProduct,
+  temixTender,
+  temixTransaction,
+} from "./builders.js";
+export { Decimal, type DecimalInput, type RoundingMode, sum } from "./decimal.js";
+export { EmixError, type EmixIssue, type EmixIssueCode, formatEmixIssue } from "./errors.js";
+export {
+  CURRENCY_CODES,
+  checkCurrency,
+  ITEMS,
+  type Item,
+  type ItemDefinition,
+  type ItemDimension,
+  isSiScaleCode,
+  readItem,
+  SI_SCALE,
+  type SiScaleCode,
+} from "./items.js";
+export { type PriceKind, type PriceOptions, type ResolvedPrice, resolvePrice } from "./price.js";
+export {
+  add,
+  compare,
+  compatible,
+  energyOver,
+  formatQuantity,
+  powerOver,
+  type Quantity,
+  quantity,
+  subtract,
+  toScale,
+  total,
+} from "./quantity.js";
+export {
+  checkEmix,
+  checkOption,
+  checkProduct,
+  type EmixObject,
+  findEmixObjects,
+  type RuleOptions,
+  type Schedule,
+} from "./rules.js";
+export {
+  type Inherited,
+  type ParsedDuration,
+  parseDuration,
+  type ResolvedInterval,
+  resolveIntervals,
+} from "./schedule.js";

@@ -3,8 +3,9 @@
  * and the SI scale codes. The power items come from the EMIX power schema (in both the OpenADR 2.0b
  * and the CTS 0.4 sets); the oadr items are the ones OpenADR 2.0b adds to emix:itemBase.
  */
-import { emixSchema } from "./gen/emix.schema.js";
+
 import { at, emixError } from "./errors.js";
+import { emixSchema } from "./gen/emix.schema.js";
 
 /** What an item measures; arithmetic only combines items of one dimension. */
 export type ItemDimension =
@@ -40,18 +41,94 @@ export interface ItemDefinition {
 }
 
 const defs: readonly ItemDefinition[] = [
-  { key: "powerReal", element: "power:powerReal", dimension: "realPower", descriptions: ["RealPower"], units: ["W", "J/s"], energy: "energyReal" },
-  { key: "powerReactive", element: "power:powerReactive", dimension: "reactivePower", descriptions: ["ReactivePower"], units: ["VAR"], energy: "energyReactive" },
-  { key: "powerApparent", element: "power:powerApparent", dimension: "apparentPower", descriptions: ["ApparentPower"], units: ["VA"], energy: "energyApparent" },
-  { key: "energyReal", element: "power:energyReal", dimension: "realEnergy", descriptions: ["RealEnergy"], units: ["Wh"] },
-  { key: "energyReactive", element: "power:energyReactive", dimension: "reactiveEnergy", descriptions: ["ReactiveEnergy"], units: ["VARh"] },
-  { key: "energyApparent", element: "power:energyApparent", dimension: "apparentEnergy", descriptions: ["ApparentEnergy"], units: ["VAh"] },
-  { key: "voltage", element: "power:voltage", dimension: "voltage", descriptions: ["Voltage"], units: ["V"] },
-  { key: "current", element: "oadr:current", dimension: "current", descriptions: ["Current"], units: ["A"] },
-  { key: "frequency", element: "oadr:frequency", dimension: "frequency", descriptions: ["Frequency"], units: ["Hz"] },
-  { key: "Therm", element: "oadr:Therm", dimension: "therm", descriptions: ["Therm"], units: ["thm"] },
-  { key: "temperature", element: "oadr:temperature", dimension: "temperature", descriptions: ["temperature"], units: ["celsius", "fahrenheit"], unscalable: true },
-  { key: "pulseCount", element: "oadr:pulseCount", dimension: "pulseCount", descriptions: ["pulse count"], units: ["count"] },
+  {
+    key: "powerReal",
+    element: "power:powerReal",
+    dimension: "realPower",
+    descriptions: ["RealPower"],
+    units: ["W", "J/s"],
+    energy: "energyReal",
+  },
+  {
+    key: "powerReactive",
+    element: "power:powerReactive",
+    dimension: "reactivePower",
+    descriptions: ["ReactivePower"],
+    units: ["VAR"],
+    energy: "energyReactive",
+  },
+  {
+    key: "powerApparent",
+    element: "power:powerApparent",
+    dimension: "apparentPower",
+    descriptions: ["ApparentPower"],
+    units: ["VA"],
+    energy: "energyApparent",
+  },
+  {
+    key: "energyReal",
+    element: "power:energyReal",
+    dimension: "realEnergy",
+    descriptions: ["RealEnergy"],
+    units: ["Wh"],
+  },
+  {
+    key: "energyReactive",
+    element: "power:energyReactive",
+    dimension: "reactiveEnergy",
+    descriptions: ["ReactiveEnergy"],
+    units: ["VARh"],
+  },
+  {
+    key: "energyApparent",
+    element: "power:energyApparent",
+    dimension: "apparentEnergy",
+    descriptions: ["ApparentEnergy"],
+    units: ["VAh"],
+  },
+  {
+    key: "voltage",
+    element: "power:voltage",
+    dimension: "voltage",
+    descriptions: ["Voltage"],
+    units: ["V"],
+  },
+  {
+    key: "current",
+    element: "oadr:current",
+    dimension: "current",
+    descriptions: ["Current"],
+    units: ["A"],
+  },
+  {
+    key: "frequency",
+    element: "oadr:frequency",
+    dimension: "frequency",
+    descriptions: ["Frequency"],
+    units: ["Hz"],
+  },
+  {
+    key: "Therm",
+    element: "oadr:Therm",
+    dimension: "therm",
+    descriptions: ["Therm"],
+    units: ["thm"],
+  },
+  {
+    key: "temperature",
+    element: "oadr:temperature",
+    dimension: "temperature",
+    descriptions: ["temperature"],
+    units: ["celsius", "fahrenheit"],
+    unscalable: true,
+  },
+  {
+    key: "pulseCount",
+    element: "oadr:pulseCount",
+    dimension: "pulseCount",
+    descriptions: ["pulse count"],
+    units: ["count"],
+  },
   { key: "customUnit", element: "oadr:customUnit", dimension: "custom" },
   ...["currency", "currencyPerKW", "currencyPerKWh", "currencyPerThm"].map(
     (key): ItemDefinition => ({
@@ -126,7 +203,9 @@ export interface Item {
 
 /** The item elements of a JSON object (a product description or interval payload), by key. */
 export function findItemKey(payload: Readonly<Record<string, unknown>>): string | undefined {
-  for (const key of Object.keys(payload)) if (ITEMS.has(key) || key === "powerItem" || key === "energyItem" || key === "itemBase") return key;
+  for (const key of Object.keys(payload))
+    if (ITEMS.has(key) || key === "powerItem" || key === "energyItem" || key === "itemBase")
+      return key;
   return undefined;
 }
 
@@ -177,7 +256,9 @@ export function readItem(key: string, value: unknown, path: string): Item {
     throw emixError(
       scale === undefined ? "missing" : "bad-scale",
       at(path, "siScaleCode"),
-      scale === undefined ? "siScaleCode is required" : `"${String(scale)}" is not an SI scale code`,
+      scale === undefined
+        ? "siScaleCode is required"
+        : `"${String(scale)}" is not an SI scale code`,
       scale,
     );
   return { definition, units, scale, description };
