@@ -5,7 +5,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { basename, join, relative } from "node:path";
-import { profilesFor, readXml, type Registry } from "@transactive/codec";
+import { profilesFor, type Registry, readXml } from "@transactive/codec";
 import type { Case, Standard } from "./cases.js";
 
 /** "a/B_c.xml" -> "a.b-c" : lower-case, path separators as dots, other runs of symbols as "-". */
@@ -53,7 +53,9 @@ export function oasisCases(oasisRoot: string, problems: string[]): Case[] {
     col("first_error"),
   ];
   if (iSample < 0 || iSchema < 0 || iResult < 0) {
-    problems.push(`${manifest}:1: expected the columns sample, schema, result (got ${header.join(", ")})`);
+    problems.push(
+      `${manifest}:1: expected the columns sample, schema, result (got ${header.join(", ")})`,
+    );
     return [];
   }
   const cases: Case[] = [];
@@ -64,7 +66,9 @@ export function oasisCases(oasisRoot: string, problems: string[]): Case[] {
     const source = `validation.tsv:${i + 1}`;
     const profile = PROFILE_OF_SCHEMA.find(([re]) => re.test(schema ?? ""))?.[1];
     if (!sample || profile === undefined || (result !== "valid" && result !== "invalid")) {
-      problems.push(`${source}: cannot make a case of ${JSON.stringify(line)} (unknown schema or verdict)`);
+      problems.push(
+        `${source}: cannot make a case of ${JSON.stringify(line)} (unknown schema or verdict)`,
+      );
       return;
     }
     const xmlPath = join(oasisRoot, sample);
@@ -121,7 +125,9 @@ export function exampleCases(
 ): Case[] {
   if (!existsSync(examplesDir)) return [];
   const cases: Case[] = [];
-  for (const name of readdirSync(examplesDir).filter((n) => n.endsWith(".xml")).sort()) {
+  for (const name of readdirSync(examplesDir)
+    .filter((n) => n.endsWith(".xml"))
+    .sort()) {
     const xmlPath = join(examplesDir, name);
     const source = relative(displayRoot, xmlPath);
     let found: ReturnType<typeof profilesFor>[number] | undefined;

@@ -12,7 +12,11 @@ const show = (v: unknown): string => (v === undefined ? "(absent)" : JSON.string
 const pointer = (path: string, key: string | number) =>
   `${path}/${String(key).replace(/~/g, "~0").replace(/\//g, "~1")}`;
 
-export function jsonDiff(expected: unknown, actual: unknown, path = ""): JsonDifference | undefined {
+export function jsonDiff(
+  expected: unknown,
+  actual: unknown,
+  path = "",
+): JsonDifference | undefined {
   if (expected === actual) return undefined;
   const differ = (): JsonDifference => ({
     path: path || "/",

@@ -28,6 +28,11 @@ export interface TesteeRequest {
   /** the wire profile of the XML form: openadr2b, openadr2a, cts or xcal */
   readonly profile: string;
   readonly input: unknown;
+  /**
+   * EI scenarios: requests with the same session go, in order, to one service instance that keeps
+   * its state (registrations, tenders…) from one request to the next. Absent: a fresh instance.
+   */
+  readonly session?: string;
 }
 
 /**

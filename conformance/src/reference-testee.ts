@@ -33,8 +33,14 @@ function load(input: unknown, profile: string): CodecDocument {
   return doc;
 }
 
-function semantic(id: string, result: SemanticResult): TesteeResponse {
-  return result.ok ? { id, output: result.output } : { id, unsupported: result.unsupported };
+function semantic(
+  id: string,
+  result: SemanticResult | { ok: false; reject: string },
+): TesteeResponse {
+  if (result.ok) return { id, output: result.output };
+  return "reject" in result
+    ? { id, reject: { reason: result.reject } }
+    : { id, unsupported: result.unsupported };
 }
 
 export async function handle(request: TesteeRequest): Promise<TesteeResponse> {
@@ -57,7 +63,10 @@ export async function handle(request: TesteeRequest): Promise<TesteeResponse> {
       case "amount":
         return semantic(id, await computeAmounts(load(input, profile)));
       case "respond":
-        return semantic(id, await respond(registry, load(input, profile)));
+        return semantic(
+          id,
+          await respond(registry, load(input, profile), input as string, request.session),
+        );
       default:
         return {
           id,
@@ -70,6 +79,18 @@ export async function handle(request: TesteeRequest): Promise<TesteeResponse> {
       return { id, reject: { reason: `${first.code}: ${first.message}`, path: first.path } };
     }
     if (e instanceof Rejected) return { id, reject: { reason: e.message, path: e.issue.path } };
+    // the standard packages' semantic errors (ResolutionError, EmixError…) carry issues as data
+    const issues = (e as { issues?: unknown }).issues;
+    if (e instanceof Error && Array.isArray(issues) && issues.length > 0) {
+      const first = issues[0] as { code?: string; path?: string; message?: string };
+      return {
+        id,
+        reject: {
+          reason: `${e.name}: ${first.code ? `${first.code}: ` : ""}${first.message ?? e.message}`,
+          ...(typeof first.path === "string" ? { path: first.path } : {}),
+        },
+      };
+    }
     throw e;
   }
 }

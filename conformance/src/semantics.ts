@@ -47,30 +47,83 @@ function isDocument(v: unknown): v is CodecDocument {
   );
 }
 
-const RESOLVE = ["resolveSchedule", "resolve"] as const;
-const AMOUNT = ["computeAmounts", "evaluateAmounts", "amounts", "amount"] as const;
+const RESOLVE = ["resolveDocument", "resolveSchedule"] as const;
+const RESOLVED_JSON = ["resolvedToJson"] as const;
+const AMOUNT = ["documentAmounts", "documentAmount", "computeAmounts", "amountsOf"] as const;
+const AMOUNT_JSON = ["documentAmountsToJson", "amountsToJson"] as const;
 const DISPATCHER = ["createReferenceDispatcher"] as const;
+const SETUP = ["setupDispatcher", "setupReferenceDispatcher"] as const;
 
-/** WS-Calendar: the resolved schedule of an xCal document. */
+/** The EI services of a session (protocol.ts), kept for the life of the testee process. */
+const sessions = new Map<string, Module>();
+
+/**
+ * A reference dispatcher for a profile: @transactive/ei's scenario set-up (`setupDispatcher`: the
+ * fixed clock and the published event its vectors were made with) when it exports one, else a
+ * plain `createReferenceDispatcher({ profile })`.
+ */
+async function dispatcherFor(
+  profile: string,
+  session: string | undefined,
+): Promise<Module | SemanticResult> {
+  const key = session === undefined ? undefined : `${profile}\u0000${session}`;
+  const kept = key === undefined ? undefined : sessions.get(key);
+  if (kept) return kept;
+  const m = (await import("@transactive/ei")) as Module;
+  const setup = entry(m, SETUP);
+  const create = entry(m, DISPATCHER);
+  if (!setup && !create) return notImplemented("@transactive/ei", DISPATCHER);
+  const served = profile === "cts" ? "cts" : "openadr2b";
+  const d = (await (setup ? setup(served) : (create as Fn)({ profile: served }))) as Module;
+  if (key !== undefined) sessions.set(key, d);
+  return d;
+}
+
+async function toJsonWith(
+  module: Module,
+  names: readonly string[],
+  value: unknown,
+): Promise<unknown> {
+  const f = entry(module, names);
+  return plain(f ? f(value) : value);
+}
+
+/** WS-Calendar: the resolved schedules of a document (`transactive resolve` output). */
 export async function resolveSchedule(doc: CodecDocument): Promise<SemanticResult> {
-  const f = entry((await import("@transactive/ws-calendar")) as Module, RESOLVE);
+  const m = (await import("@transactive/ws-calendar")) as Module;
+  const f = entry(m, RESOLVE);
   if (!f) return notImplemented("@transactive/ws-calendar", RESOLVE);
-  return { ok: true, output: await plain(f(doc)) };
+  return { ok: true, output: await toJsonWith(m, RESOLVED_JSON, await f(doc)) };
 }
 
 /** EMIX: the quantities and amounts a document states. */
 export async function computeAmounts(doc: CodecDocument): Promise<SemanticResult> {
-  const f = entry((await import("@transactive/emix")) as Module, AMOUNT);
+  const m = (await import("@transactive/emix")) as Module;
+  const f = entry(m, AMOUNT);
   if (!f) return notImplemented("@transactive/emix", AMOUNT);
-  return { ok: true, output: await plain(f(doc)) };
+  return { ok: true, output: await toJsonWith(m, AMOUNT_JSON, await f(doc)) };
 }
 
-/** EI: the response the reference dispatcher gives to a request document. */
-export async function respond(registry: Registry, doc: CodecDocument): Promise<SemanticResult> {
-  const f = entry((await import("@transactive/ei")) as Module, DISPATCHER);
-  if (!f) return notImplemented("@transactive/ei", DISPATCHER);
-  const dispatcher = (await f({ registry })) as Module;
-  const dispatch = entry(dispatcher, ["dispatch", "handle"]);
+/**
+ * EI: the response the reference dispatcher (packages/ei/src/dispatch.ts) gives to the request XML,
+ * as the response's JSON form; an error status becomes a rejection.
+ */
+export async function respond(
+  registry: Registry,
+  doc: CodecDocument,
+  xml: string,
+  session?: string,
+): Promise<SemanticResult | { ok: false; reject: string }> {
+  const d = await dispatcherFor(doc.profile, session);
+  if ("ok" in d) return d as SemanticResult;
+  const dispatch = entry(d, ["dispatch"]);
   if (!dispatch) return notImplemented("the EI reference dispatcher", ["dispatch"]);
-  return { ok: true, output: await plain(dispatch.call(dispatcher, doc)) };
+  const answer = (await dispatch.call(d, { body: xml, contentType: "application/xml" })) as {
+    status: number;
+    body: string;
+  };
+  if (answer.status >= 400)
+    return { ok: false, reject: `HTTP ${answer.status}: ${answer.body.slice(0, 300)}` };
+  const { decodeXml, toJsonObject } = await import("@transactive/codec");
+  return { ok: true, output: toJsonObject(decodeXml(registry, answer.body)) };
 }

@@ -21,7 +21,9 @@ lines.on("line", (line) => {
     return;
   }
   if (typeof request?.id !== "string") {
-    process.stderr.write(`transactive-testee: request without a string "id": ${line.slice(0, 200)}\n`);
+    process.stderr.write(
+      `transactive-testee: request without a string "id": ${line.slice(0, 200)}\n`,
+    );
     return;
   }
   const job = handle(request)

@@ -20,7 +20,10 @@ export type XsdEngine = "xmllint" | "xmllint-wasm";
 export interface XsdOracle {
   readonly engine: XsdEngine;
   /** verdict per document (keys as given) against the official XSD of `profile` */
-  validate(profile: string, documents: ReadonlyMap<string, string>): Promise<Map<string, XsdVerdict>>;
+  validate(
+    profile: string,
+    documents: ReadonlyMap<string, string>,
+  ): Promise<Map<string, XsdVerdict>>;
 }
 
 /** The native oracle when xmllint runs here, else the wasm one; `prefer` forces one. */
@@ -80,7 +83,10 @@ function wasmOracle(): XsdOracle {
         allXsds(top).map(async (p) => ({ fileName: name(p), contents: await readFile(p, "utf8") })),
       );
       const keys = [...documents.keys()];
-      const xml = keys.map((k, i) => ({ fileName: `doc${i}.xml`, contents: documents.get(k) as string }));
+      const xml = keys.map((k, i) => ({
+        fileName: `doc${i}.xml`,
+        contents: documents.get(k) as string,
+      }));
       const result = await validateXML({
         xml,
         schema: preload.filter((f) => f.fileName === name(root)),
@@ -93,9 +99,15 @@ function wasmOracle(): XsdOracle {
         const list = file === undefined ? undefined : errors.get(file);
         if (list)
           list.push({
-            message: e.message.replace(/^\s*(Schemas validity error|parser error|namespace error) : /, "").trim(), ...(e.loc ? { line: e.loc.lineNumber } : {}) });
+            message: e.message
+              .replace(/^\s*(Schemas validity error|parser error|namespace error) : /, "")
+              .trim(),
+            ...(e.loc ? { line: e.loc.lineNumber } : {}),
+          });
         else if (file === undefined || !errors.has(file))
-          throw new XsdUnavailableError(`xmllint-wasm could not use the ${profile} XSD: ${e.rawMessage}`);
+          throw new XsdUnavailableError(
+            `xmllint-wasm could not use the ${profile} XSD: ${e.rawMessage}`,
+          );
       }
       return new Map(
         keys.map((k, i) => {

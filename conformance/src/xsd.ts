@@ -19,7 +19,8 @@ export class XsdUnavailableError extends Error {
 export const XSD_ROOTS: Readonly<Record<string, string>> = {
   openadr2b: "OpenLEADR-openleadr-python/openleadr/schema/oadr_20b.xsd",
   openadr2a: "avob-OpenADR/OpenADRModel20a/xsd/oadr20a_schema/oadr_20a.xsd",
-  xcal: "Bedework-bw-xml/src/main/schemas/icalendar-strict/iCalendar.xsd",
+  xcal: "Bedework-bw-xml/src/main/schemas/icalendar/iCalendar.xsd",
+  "xcal-strict": "Bedework-bw-xml/src/main/schemas/icalendar-strict/iCalendar.xsd",
   cts: "EnergyMashupLab-CTS-schemas/_driver/cts-all.xsd",
 };
 

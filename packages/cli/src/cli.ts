@@ -4,10 +4,13 @@
  */
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
+import { XsdUnavailableError } from "@transactive/conformance";
+import { conformanceCommand } from "./conformance.js";
 import { convertCommand, parseOutputFormat } from "./convert.js";
 import { EXIT, type ExitCode, type Io, UsageError } from "./io.js";
+import { RESOLVE_HELP, resolveCommand } from "./resolve.js";
+import { SERVE_HELP, serveCommand } from "./serve.js";
 import { validateCommand } from "./validate.js";
-import { XsdUnavailableError } from "@transactive/conformance";
 
 export const HELP = `Usage: transactive <command> [options]
 
@@ -21,9 +24,12 @@ Commands:
   convert <file|-> --to json|xml [--profile P]
       Print the document converted to JSON (2-space indent) or XML. --profile
       chooses the output wire profile. "-" reads standard input.
+${RESOLVE_HELP}${SERVE_HELP}  conformance [--testee "CMD" | --files DIR | --endpoint URL] [--junit F] [--html F]
+      Run the conformance suite: against our own codecs (no target), a testee
+      speaking the line protocol (docs/conformance.md), a folder of payloads or a
+      live EI HTTP endpoint. "transactive conformance --help" lists its options.
+      Exit 0 only when every required case passes.
   help                Show this help.
-
-Planned, not implemented yet: resolve, serve, conformance.
 
 Options:
   --profile P   openadr2b, openadr2a, cts or xcal
@@ -41,7 +47,11 @@ Environment: TRANSACTIVE_OASIS_DIR, the folder of the official XSDs (for --xsd).
  * lives in its own module (resolve.ts, serve.ts, conformance.ts…) and is registered here with one line.
  */
 export type CommandRunner = (args: readonly string[], io: Io) => Promise<ExitCode>;
-const COMMANDS: Record<string, CommandRunner> = {};
+const COMMANDS: Record<string, CommandRunner> = {
+  resolve: resolveCommand,
+  conformance: conformanceCommand,
+  serve: serveCommand,
+};
 
 const PLANNED = new Set(["resolve", "serve", "conformance"].filter((c) => !(c in COMMANDS)));
 

@@ -3,6 +3,8 @@
  * particles resolved to namespace URIs and JSON keys, substitution groups expanded, first-sets
  * computed for choices, attribute lookups by expanded name. Plans are cached per registry.
  */
+import type { ValidateFunction } from "ajv/dist/2020.js";
+import { variantValidator } from "./ajv.js";
 import { BUILTINS } from "./builtins.js";
 import type { ComplexProfileDescriptor, ParticleDescriptor } from "./descriptors.js";
 import type { Profile, Registry, TypeEntry } from "./registry.js";
@@ -12,6 +14,8 @@ export interface ElementTarget {
   readonly qname: string;
   readonly ns: string;
   readonly local: string;
+  /** the canonical prefix the encoder writes ("" for an unqualified element) */
+  readonly prefix: string;
   /** the "{ns}local" name the decoder looks children up by */
   readonly id: string;
   readonly key: string;
@@ -19,24 +23,30 @@ export interface ElementTarget {
   readonly nillable: boolean;
 }
 
+interface Occurrence {
+  readonly min: number;
+  readonly max: number;
+  /**
+   * the distinct JSON keys this particle can take values from ("$any" for a wildcard): the
+   * encoder asks "does the object hold anything for this particle?" with one flat scan
+   */
+  readonly keys: readonly string[];
+}
+
 export type Compiled =
-  | {
+  | (Occurrence & {
       readonly kind: "element";
-      readonly min: number;
-      readonly max: number;
       readonly targets: readonly ElementTarget[];
       readonly byId: ReadonlyMap<string, ElementTarget>;
-    }
-  | {
+    })
+  | (Occurrence & {
       readonly kind: "sequence" | "choice" | "all";
-      readonly min: number;
-      readonly max: number;
       readonly items: readonly Compiled[];
       readonly first: ReadonlySet<string>;
       readonly firstAny: readonly NsTest[];
       readonly nullable: boolean;
-    }
-  | { readonly kind: "any"; readonly min: number; readonly max: number; readonly test: NsTest };
+    })
+  | (Occurrence & { readonly kind: "any"; readonly test: NsTest });
 
 export type NsTest = (ns: string) => boolean;
 
@@ -58,6 +68,8 @@ export interface ComplexPlan {
   readonly descriptor: ComplexProfileDescriptor;
   readonly attributes: readonly AttributePlan[];
   readonly attributesById: ReadonlyMap<string, AttributePlan>;
+  /** the `@…` keys of `attributes` */
+  readonly attributeKeys: ReadonlySet<string>;
   readonly anyAttribute?: NsTest;
   readonly content?: Compiled;
   readonly simple?: Primitive;
@@ -75,10 +87,59 @@ const maxOf = (m: number | "unbounded" | undefined): number =>
 
 export class PlanError extends Error {}
 
-interface Cache {
-  readonly plans: Map<string, ComplexPlan | null>;
+/** A simple type as the codec reads and writes it in one profile. */
+export interface SimpleType {
+  readonly primitive: Primitive;
+  /** the type's own facets in this profile, when they differ from the canonical schema's */
+  readonly variant: ValidateFunction | undefined;
 }
-const caches = new WeakMap<Registry, WeakMap<Profile, Cache>>();
+
+/**
+ * The compiled types of one profile. The decoder and encoder hold one for a whole document, so
+ * each element costs one map lookup by type name.
+ */
+export class ProfilePlans {
+  private readonly plans = new Map<string, ComplexPlan | null>();
+  private readonly simples = new Map<string, SimpleType | null>();
+  constructor(
+    private readonly registry: Registry,
+    private readonly profile: Profile,
+  ) {}
+
+  /** The plan of a complex type; undefined when the profile has no such type. Throws PlanError. */
+  complex(qname: string): ComplexPlan | undefined {
+    const have = this.plans.get(qname);
+    if (have !== undefined) return have ?? undefined;
+    const plan = compilePlan(this.registry, this.profile, qname);
+    this.plans.set(qname, plan ?? null);
+    return plan;
+  }
+
+  /** The simple type `type` is; undefined for a complex type and for xs:anyType. */
+  simple(type: string): SimpleType | undefined {
+    let s = this.simples.get(type);
+    if (s === undefined) {
+      const primitive = primitiveOf(this.registry, type);
+      s =
+        primitive === undefined
+          ? null
+          : { primitive, variant: variantValidator(this.registry, type, this.profile.name) };
+      this.simples.set(type, s);
+    }
+    return s ?? undefined;
+  }
+}
+
+const caches = new WeakMap<Registry, WeakMap<Profile, ProfilePlans>>();
+
+export function plansFor(registry: Registry, profile: Profile): ProfilePlans {
+  let byProfile = caches.get(registry);
+  if (!byProfile) caches.set(registry, (byProfile = new WeakMap()));
+  let plans = byProfile.get(profile);
+  if (!plans) byProfile.set(profile, (plans = new ProfilePlans(registry, profile)));
+  return plans;
+}
+
 const XS_PRIMITIVES = new Map<string, Primitive | undefined>();
 
 export function primitiveOf(registry: Registry, type: string): Primitive | undefined {
@@ -119,19 +180,13 @@ export function complexPlan(
   profile: Profile,
   qname: string,
 ): ComplexPlan | undefined {
-  let byProfile = caches.get(registry);
-  if (!byProfile) caches.set(registry, (byProfile = new WeakMap()));
-  let cache = byProfile.get(profile);
-  if (!cache) byProfile.set(profile, (cache = { plans: new Map() }));
-  const cacheKey = qname;
-  const have = cache.plans.get(cacheKey);
-  if (have !== undefined) return have ?? undefined;
+  return plansFor(registry, profile).complex(qname);
+}
+
+function compilePlan(registry: Registry, profile: Profile, qname: string): ComplexPlan | undefined {
   const entry = registry.types.get(qname);
   const descriptor = entry?.complex?.profiles[profile.name];
-  if (!entry?.complex || !descriptor) {
-    cache.plans.set(cacheKey, null);
-    return undefined;
-  }
+  if (!entry?.complex || !descriptor) return undefined;
   const keysByElement = entry.complex.keys;
   const targetNs = uriOf(profile, qname).ns;
 
@@ -141,17 +196,19 @@ export function complexPlan(
     if ("element" in p) {
       const names = p.type !== undefined ? [p.element] : (profile.substitutes.get(p.element) ?? []);
       const targets = names.map((q): ElementTarget => {
-        const { ns, local } = uriOf(profile, q);
+        const { ns, local, prefix } = uriOf(profile, q);
         const type = p.type ?? profile.elements.get(q)?.type ?? "xs:anyType";
         const nillable =
           p.type !== undefined ? p.nillable === true : profile.elements.get(q)?.nillable === true;
         const key = keysByElement[q];
         if (key === undefined) throw new PlanError(`${qname}: no JSON key for element ${q}`);
-        return { qname: q, ns, local, id: clark(ns, local), key, type, nillable };
+        return { qname: q, ns, local, prefix, id: clark(ns, local), key, type, nillable };
       });
-      return { kind: "element", min, max, targets, byId: new Map(targets.map((t) => [t.id, t])) };
+      const keys = [...new Set(targets.map((t) => t.key))];
+      const byId = new Map(targets.map((t) => [t.id, t]));
+      return { kind: "element", min, max, keys, targets, byId };
     }
-    if ("any" in p) return { kind: "any", min, max, test: nsTest(p.any, targetNs) };
+    if ("any" in p) return { kind: "any", min, max, keys: ["$any"], test: nsTest(p.any, targetNs) };
     const kind = "sequence" in p ? "sequence" : "choice" in p ? "choice" : "all";
     const raw = "sequence" in p ? p.sequence : "choice" in p ? p.choice : p.all;
     const items = raw.map(compile);
@@ -182,7 +239,8 @@ export function complexPlan(
       nullable =
         kind === "all" ? items.every(nullableOf) : items.some(nullableOf) || items.length === 0;
     }
-    return { kind, min, max, items, first, firstAny, nullable };
+    const keys = [...new Set(items.flatMap((c) => c.keys))];
+    return { kind, min, max, keys, items, first, firstAny, nullable };
   };
 
   const attributes = descriptor.attributes.map((a): AttributePlan => {
@@ -208,6 +266,7 @@ export function complexPlan(
     descriptor,
     attributes,
     attributesById: new Map(attributes.map((a) => [a.id, a])),
+    attributeKeys: new Set(attributes.map((a) => a.key)),
     ...(descriptor.anyAttribute ? { anyAttribute: nsTest(descriptor.anyAttribute, targetNs) } : {}),
     ...(descriptor.content ? { content: compile(descriptor.content) } : {}),
     ...(descriptor.simple ? { simple: primitiveOf(registry, descriptor.simple) ?? "string" } : {}),
@@ -219,7 +278,6 @@ export function complexPlan(
     ),
     keys: new Set(Object.keys(props)),
   };
-  cache.plans.set(cacheKey, plan);
   return plan;
 }
 

@@ -2,25 +2,27 @@
  * Model -> XML for one wire profile. Walks the profile's content model in XSD order, taking values
  * from the canonical JSON form; element names get the profile's namespace URIs and the canonical
  * prefixes. A property the profile cannot carry is an error, never silently left out.
+ *
+ * Cost per element is kept to the tree node itself (docs/benchmarks.md): error paths are built
+ * only when an error is thrown, from path pieces kept per depth; particles are walked by methods,
+ * not closures; alternatives are tried on copies only when more than one holds values.
  */
 
-import { variantValidator } from "./ajv.js";
 import {
-  type AttributePlan,
   type Compiled,
   type ComplexPlan,
   clark,
-  complexPlan,
   derivesFrom,
   type ElementTarget,
   PlanError,
-  primitiveOf,
+  type ProfilePlans,
+  plansFor,
   XSI,
 } from "./compile.js";
 import type { CodecDocument } from "./document.js";
 import { issue } from "./errors.js";
 import { getProfile, type Profile, type Registry } from "./registry.js";
-import { toLexical } from "./values.js";
+import { formatLexical } from "./values.js";
 import { readXml } from "./xml/read.js";
 import type { XmlAttribute, XmlElement, XmlNode } from "./xml/types.js";
 import { writeXml } from "./xml/write.js";
@@ -68,195 +70,307 @@ export function encodeTree(
   if (decl.abstract) throw issue("not-in-profile", `/${element}`, `element ${element} is abstract`);
   const enc = new Encoder(registry, profile);
   const colon = element.indexOf(":");
-  const root = enc.element(
-    element.slice(0, colon),
-    element.slice(colon + 1),
-    decl.type,
-    decl.nillable === true,
-    value,
-    `/${element.slice(colon + 1)}`,
-  );
+  const prefix = element.slice(0, colon);
+  const name: ElementName = {
+    ns: prefix === "" ? "" : (profile.uriOf.get(prefix) as string),
+    local: element.slice(colon + 1),
+    prefix,
+    type: decl.type,
+    nillable: decl.nillable === true,
+  };
+  const root = enc.root(name, value);
   // prefixes used inside xsi:type values must be declared even if no element name uses them
   return enc.qnamePrefixes.size ? { ...root, scope: enc.qnamePrefixes } : root;
 }
 
+/** What the encoder needs to know of an element: the document element's or a particle's. */
+type ElementName = Pick<ElementTarget, "ns" | "local" | "prefix" | "type" | "nillable">;
+
 const EMPTY_SCOPE: ReadonlyMap<string, string> = new Map();
-const attributeKeySets = new WeakMap<ComplexPlan, ReadonlySet<string>>();
-function attributeKeysOf(plan: ComplexPlan): ReadonlySet<string> {
-  let s = attributeKeySets.get(plan);
-  if (!s) attributeKeySets.set(plan, (s = new Set(plan.attributes.map((a) => a.key))));
-  return s;
+/** shared by the many elements without attributes (trees are read-only) */
+const NO_ATTRS: readonly XmlAttribute[] = Object.freeze([]);
+const NIL: XmlAttribute = { ns: XSI, local: "nil", prefix: "xsi", value: "true" };
+
+function node(name: ElementName, attrs: readonly XmlAttribute[], children: XmlNode[]): XmlElement {
+  return {
+    ns: name.ns,
+    local: name.local,
+    prefix: name.prefix,
+    attrs,
+    children,
+    scope: EMPTY_SCOPE,
+  };
+}
+
+/**
+ * The content of one complex element being written: its object, its plan, and the cursor, how
+ * many values of each JSON key are written so far. A key is in the cursor once a particle that
+ * takes it has been reached, so that what is left over can be reported.
+ */
+class Frame {
+  /** key -> position in the object, computed only when alternatives must be ordered */
+  private order: Map<string, number> | undefined;
+  constructor(
+    readonly obj: Record<string, unknown>,
+    readonly plan: ComplexPlan,
+    /** depth of the element, for its path */
+    readonly depth: number,
+    readonly cursor: Map<string, number> = new Map(),
+  ) {}
+
+  /** A copy to try an alternative on. */
+  fork(): Frame {
+    const f = new Frame(this.obj, this.plan, this.depth, new Map(this.cursor));
+    f.order = this.order;
+    return f;
+  }
+
+  /** How many values of `key` are not written yet. */
+  available(key: string): number {
+    const v = this.obj[key];
+    if (v === undefined) return 0;
+    const total = Array.isArray(v) && this.plan.many.has(key) ? v.length : 1;
+    return total - (this.cursor.get(key) ?? 0);
+  }
+
+  /** Does the object still hold values for particle `c`? */
+  has(c: Compiled): boolean {
+    for (const k of c.keys) if (this.available(k) > 0) return true;
+    return false;
+  }
+
+  /** Where the object first lists a value `c` can still write (Infinity: nowhere). */
+  firstOrder(c: Compiled): number {
+    let min = Number.POSITIVE_INFINITY;
+    for (const k of c.keys) if (this.available(k) > 0) min = Math.min(min, this.orderOf(k));
+    return min;
+  }
+
+  /**
+   * Of the targets with values left, the one the object lists first (several members of a
+   * substitution group are written in the order of first appearance when decoded).
+   */
+  nextTarget(targets: readonly ElementTarget[]): ElementTarget | undefined {
+    let next: ElementTarget | undefined;
+    for (const t of targets)
+      if (this.available(t.key) > 0 && (!next || this.orderOf(t.key) < this.orderOf(next.key)))
+        next = t;
+    return next;
+  }
+
+  private orderOf(key: string): number {
+    if (!this.order) {
+      this.order = new Map();
+      for (const k of Object.keys(this.obj)) this.order.set(k, this.order.size);
+    }
+    return this.order.get(key) ?? Number.POSITIVE_INFINITY;
+  }
 }
 
 class Encoder {
   readonly qnamePrefixes = new Map<string, string>();
+  private readonly plans: ProfilePlans;
+  /** path pieces of the element being written at each depth: its JSON key, its index or -1 */
+  private readonly keys: string[] = [];
+  private readonly indexes: number[] = [];
+
   constructor(
     private readonly registry: Registry,
     private readonly profile: Profile,
-  ) {}
+  ) {
+    this.plans = plansFor(registry, profile);
+  }
 
-  element(
-    prefix: string,
-    local: string,
-    declared: string,
-    nillable: boolean,
-    value: unknown,
-    path: string,
-  ): XmlElement {
-    const ns = prefix === "" ? "" : (this.profile.uriOf.get(prefix) as string);
-    const attrs: XmlAttribute[] = [];
-    const children: XmlNode[] = [];
-    const el = { ns, local, prefix, attrs, children, scope: EMPTY_SCOPE };
+  root(name: ElementName, value: unknown): XmlElement {
+    this.keys[0] = name.local;
+    this.indexes[0] = -1;
+    return this.element(name, value, 0);
+  }
+
+  /** The path of the element at `depth` (e.g. "/oadrPayload/…/interval[3]") plus `suffix`. */
+  private path(depth: number, suffix = ""): string {
+    let p = "";
+    for (let d = 0; d <= depth; d++) {
+      p += `/${this.keys[d]}`;
+      const n = this.indexes[d] as number;
+      if (n >= 0) p += `[${n}]`;
+    }
+    return p + suffix;
+  }
+
+  private element(name: ElementName, value: unknown, depth: number): XmlElement {
+    const declared = name.type;
     if (value === null) {
-      if (!nillable) throw issue("bad-value", path, "null for an element that is not nillable");
-      attrs.push({ ns: XSI, local: "nil", prefix: "xsi", value: "true" });
-      return el;
+      if (!name.nillable)
+        throw issue("bad-value", this.path(depth), "null for an element that is not nillable");
+      return node(name, [NIL], []);
     }
-    if (declared === "xs:anyType") {
-      const frag = (value as { $xml?: unknown } | undefined)?.$xml;
-      if (typeof frag !== "string")
-        throw issue(
-          "bad-value",
-          path,
-          'expected {"$xml": "<element>…</element>"} for an element of any type',
-        );
-      const parsed = readFragment(frag, path);
-      if (parsed.ns !== ns || parsed.local !== local)
-        throw issue(
-          "bad-value",
-          `${path}/$xml`,
-          `the fragment's element {${parsed.ns}}${parsed.local} is not {${ns}}${local}`,
-        );
-      return { ...el, attrs: [...parsed.attrs], children: [...parsed.children] };
-    }
-    const primitive = primitiveOf(this.registry, declared);
-    if (primitive !== undefined) {
-      children.push({ text: toLexical(primitive, value, path) });
-      const own = variantValidator(this.registry, declared, this.profile.name);
-      if (own && !own(value))
+    if (declared === "xs:anyType") return this.anyType(name, value, depth);
+    const simple = this.plans.simple(declared);
+    if (simple !== undefined) {
+      const text = formatLexical(simple.primitive, value);
+      if (typeof text !== "string") throw text.issue(this.path(depth));
+      if (simple.variant && !simple.variant(value))
         throw issue(
           "not-in-profile",
-          path,
+          this.path(depth),
           `${JSON.stringify(value)} is not a valid ${declared} in profile ${this.profile.name}`,
         );
-      return el;
+      return node(name, NO_ATTRS, [{ text }]);
     }
     if (typeof value !== "object" || value === undefined || Array.isArray(value))
-      throw issue("bad-value", path, `expected an object for ${declared}`);
-    const obj = value as Record<string, unknown>;
+      throw issue("bad-value", this.path(depth), `expected an object for ${declared}`);
+    return this.complex(name, value as Record<string, unknown>, depth);
+  }
+
+  private anyType(name: ElementName, value: unknown, depth: number): XmlElement {
+    const frag = (value as { $xml?: unknown } | undefined)?.$xml;
+    if (typeof frag !== "string")
+      throw issue(
+        "bad-value",
+        this.path(depth),
+        'expected {"$xml": "<element>…</element>"} for an element of any type',
+      );
+    const parsed = this.fragment(frag, depth, "");
+    if (parsed.ns !== name.ns || parsed.local !== name.local)
+      throw issue(
+        "bad-value",
+        this.path(depth, "/$xml"),
+        `the fragment's element {${parsed.ns}}${parsed.local} is not {${name.ns}}${name.local}`,
+      );
+    return node(name, [...parsed.attrs], [...parsed.children]);
+  }
+
+  private complex(name: ElementName, obj: Record<string, unknown>, depth: number): XmlElement {
+    const declared = name.type;
+    let attrs: XmlAttribute[] | undefined;
     let type = declared;
     const xsiType = obj["@xsi:type"];
     if (xsiType !== undefined) {
-      if (
-        typeof xsiType !== "string" ||
-        !this.registry.types.has(xsiType) ||
-        !derivesFrom(this.registry, this.profile, xsiType, declared)
-      )
-        throw issue(
-          "unknown-type",
-          `${path}/@xsi:type`,
-          `${String(xsiType)} is not a type derived from ${declared}`,
-        );
-      type = xsiType;
-      const colon = xsiType.indexOf(":");
-      const tp = xsiType.slice(0, colon);
-      const tpUri = this.profile.uriOf.get(tp);
-      if (tpUri === undefined)
-        throw issue(
-          "not-in-profile",
-          `${path}/@xsi:type`,
-          `profile ${this.profile.name} has no namespace for ${tp}`,
-        );
-      this.qnamePrefixes.set(tp, tpUri);
-      attrs.push({ ns: XSI, local: "type", prefix: "xsi", value: xsiType });
+      type = this.xsiType(xsiType, declared, depth);
+      attrs = [{ ns: XSI, local: "type", prefix: "xsi", value: type }];
     }
     let plan: ComplexPlan | undefined;
     try {
-      plan = complexPlan(this.registry, this.profile, type);
+      plan = this.plans.complex(type);
     } catch (e) {
-      if (e instanceof PlanError) throw issue("not-in-profile", path, e.message);
+      if (e instanceof PlanError) throw issue("not-in-profile", this.path(depth), e.message);
       throw e;
     }
     if (!plan)
       throw issue(
         "not-in-profile",
-        path,
+        this.path(depth),
         `type ${type} is not part of profile ${this.profile.name}`,
       );
     if (plan.descriptor.abstract)
-      throw issue("unknown-type", path, `type ${type} is abstract: give "@xsi:type"`);
-    this.attributes(plan, obj, attrs, path);
+      throw issue("unknown-type", this.path(depth), `type ${type} is abstract: give "@xsi:type"`);
+    attrs = this.attributes(plan, obj, attrs, depth);
+    const children: XmlNode[] = [];
     let cursor: Map<string, number> | undefined;
     let textUsed = false;
     if (plan.simple !== undefined) {
-      if (!("$value" in obj)) throw issue("missing-element", `${path}/$value`, "missing $value");
-      children.push({ text: toLexical(plan.simple, obj.$value, `${path}/$value`) });
+      if (!("$value" in obj))
+        throw issue("missing-element", this.path(depth, "/$value"), "missing $value");
+      const text = formatLexical(plan.simple, obj.$value);
+      if (typeof text !== "string") throw text.issue(this.path(depth, "/$value"));
+      children.push({ text });
     } else {
       if (plan.mixed && typeof obj.$text === "string") {
         children.push({ text: obj.$text });
         textUsed = true;
       }
       if (plan.content) {
-        cursor = new Map<string, number>();
-        this.emit(plan.content, obj, plan, cursor, children, path, true);
-        for (const [k, n] of cursor) {
-          const v = obj[k];
-          const total = Array.isArray(v) && plan.many.has(k) ? v.length : 1;
-          if (n < total)
-            throw issue(
-              "not-in-profile",
-              `${path}/${k}`,
-              `${total - n} value(s) of ${k} do not fit the content model of ${type} in profile ${this.profile.name}`,
-            );
-        }
+        const frame = new Frame(obj, plan, depth);
+        this.emit(plan.content, frame, children, true);
+        this.checkAllWritten(frame, type);
+        cursor = frame.cursor;
       }
     }
-    const attributeKeys = attributeKeysOf(plan);
     for (const k of Object.keys(obj)) {
       if (obj[k] === undefined || k === "@xsi:type" || k === "$attributes") continue;
-      if (attributeKeys.has(k) || cursor?.has(k)) continue;
+      if (plan.attributeKeys.has(k) || cursor?.has(k)) continue;
       if (k === "$value" ? plan.simple !== undefined : k === "$text" && textUsed) continue;
       if (plan.keys.has(k))
         throw issue(
           "not-in-profile",
-          `${path}/${k}`,
+          this.path(depth, `/${k}`),
           `${k} cannot be written in profile ${this.profile.name} (type ${type})`,
         );
-      throw issue("unknown-property", `${path}/${k}`, `unknown property ${k} for ${type}`);
+      throw issue(
+        "unknown-property",
+        this.path(depth, `/${k}`),
+        `unknown property ${k} for ${type}`,
+      );
     }
-    return el;
+    return node(name, attrs ?? NO_ATTRS, children);
+  }
+
+  /** Checks an "@xsi:type" value and notes its prefix for declaration; returns the type. */
+  private xsiType(xsiType: unknown, declared: string, depth: number): string {
+    if (
+      typeof xsiType !== "string" ||
+      !this.registry.types.has(xsiType) ||
+      !derivesFrom(this.registry, this.profile, xsiType, declared)
+    )
+      throw issue(
+        "unknown-type",
+        this.path(depth, "/@xsi:type"),
+        `${String(xsiType)} is not a type derived from ${declared}`,
+      );
+    const tp = xsiType.slice(0, xsiType.indexOf(":"));
+    const tpUri = this.profile.uriOf.get(tp);
+    if (tpUri === undefined)
+      throw issue(
+        "not-in-profile",
+        this.path(depth, "/@xsi:type"),
+        `profile ${this.profile.name} has no namespace for ${tp}`,
+      );
+    this.qnamePrefixes.set(tp, tpUri);
+    return xsiType;
+  }
+
+  /** A value left over once the content model is walked does not fit it. */
+  private checkAllWritten(f: Frame, type: string): void {
+    for (const [k, n] of f.cursor) {
+      const v = f.obj[k];
+      const total = Array.isArray(v) && f.plan.many.has(k) ? v.length : 1;
+      if (n < total)
+        throw issue(
+          "not-in-profile",
+          this.path(f.depth, `/${k}`),
+          `${total - n} value(s) of ${k} do not fit the content model of ${type} in profile ${this.profile.name}`,
+        );
+    }
   }
 
   private attributes(
     plan: ComplexPlan,
     obj: Record<string, unknown>,
-    attrs: XmlAttribute[],
-    path: string,
-  ): void {
-    for (const a of plan.attributes as AttributePlan[]) {
+    attrs: XmlAttribute[] | undefined,
+    depth: number,
+  ): XmlAttribute[] | undefined {
+    for (const a of plan.attributes) {
       const v = obj[a.key];
       if (v === undefined) {
         if (a.required)
           throw issue(
             "missing-attribute",
-            `${path}/${a.key}`,
+            this.path(depth, `/${a.key}`),
             `required attribute ${a.local} is missing`,
           );
         continue;
       }
-      attrs.push({
-        ns: a.ns,
-        local: a.local,
-        prefix: a.prefix,
-        value: toLexical(a.primitive, v, `${path}/${a.key}`),
-      });
+      const value = formatLexical(a.primitive, v);
+      if (typeof value !== "string") throw value.issue(this.path(depth, `/${a.key}`));
+      (attrs ??= []).push({ ns: a.ns, local: a.local, prefix: a.prefix, value });
     }
     const bag = obj.$attributes;
     if (bag !== undefined) {
       if (!plan.anyAttribute || typeof bag !== "object" || bag === null)
         throw issue(
           "unknown-property",
-          `${path}/$attributes`,
+          this.path(depth, "/$attributes"),
           "this type takes no foreign attributes",
         );
       for (const [name, v] of Object.entries(bag as Record<string, unknown>)) {
@@ -266,10 +380,10 @@ class Encoder {
         if (!plan.anyAttribute(ns) || typeof v !== "string")
           throw issue(
             "bad-value",
-            `${path}/$attributes/${name}`,
+            this.path(depth, `/$attributes/${name}`),
             "foreign attribute not allowed here",
           );
-        attrs.push({
+        (attrs ??= []).push({
           ns,
           local,
           prefix: ns ? (this.profile.prefixOf.get(ns) ?? "") : "",
@@ -277,180 +391,162 @@ class Encoder {
         });
       }
     }
+    return attrs;
   }
 
   /** Writes the values a particle takes; returns how many items it wrote. */
-  private emit(
-    c: Compiled,
-    obj: Record<string, unknown>,
-    plan: ComplexPlan,
-    cursor: Map<string, number>,
-    out: XmlNode[],
-    path: string,
-    required: boolean,
-  ): number {
-    const available = (key: string): number => {
-      const v = obj[key];
-      if (v === undefined) return 0;
-      const total = plan.many.has(key) && Array.isArray(v) ? v.length : 1;
-      return total - (cursor.get(key) ?? 0);
-    };
-    const order = (key: string): number => keyOrder(obj).get(key) ?? Number.POSITIVE_INFINITY;
-    const firstOrder = (x: Compiled): number => {
-      if (x.kind === "element")
-        return Math.min(
-          ...x.targets.map((t) => (available(t.key) > 0 ? order(t.key) : Number.POSITIVE_INFINITY)),
-        );
-      if (x.kind === "any") return available("$any") > 0 ? order("$any") : Number.POSITIVE_INFINITY;
-      return Math.min(...x.items.map(firstOrder));
-    };
-    if (c.kind === "element") {
-      let written = 0;
-      for (const t of c.targets)
-        if (!cursor.has(t.key) && obj[t.key] !== undefined) cursor.set(t.key, 0);
-      // several members of a substitution group: in the order the object lists them (the order
-      // of first appearance when it was decoded)
-      while (written < c.max) {
-        let next: ElementTarget | undefined;
-        for (const t of c.targets)
-          if (available(t.key) > 0 && (!next || order(t.key) < order(next.key))) next = t;
-        if (!next) break;
-        this.writeTarget(next, obj, plan, cursor, out, path);
-        written++;
-      }
-      if (required && written < c.min) {
-        const names = c.targets.map((t) => t.key);
-        throw issue(
-          "missing-element",
-          `${path}/${names[0]}`,
-          `missing ${names.length > 1 ? `one of ${names.join(" | ")}` : names[0]}`,
-          { expected: c.targets.map((t) => t.qname) },
-        );
-      }
-      return written;
-    }
-    if (c.kind === "any") {
-      const frags = obj.$any;
-      if (!Array.isArray(frags)) {
-        if (required && c.min > 0)
-          throw issue("missing-element", `${path}/$any`, "missing wildcard content");
-        return 0;
-      }
-      let written = 0;
-      while (written < c.max && available("$any") > 0) {
-        const n = cursor.get("$any") ?? 0;
-        const frag = frags[n];
-        if (typeof frag !== "string")
-          throw issue("bad-value", `${path}/$any[${n}]`, "expected an XML fragment string");
-        out.push(readFragment(frag, `${path}/$any[${n}]`));
-        cursor.set("$any", n + 1);
-        written++;
-      }
-      cursor.set("$any", cursor.get("$any") ?? 0);
-      return written;
-    }
-    const has = (x: Compiled): boolean => {
-      if (x.kind === "element") return x.targets.some((t) => available(t.key) > 0);
-      if (x.kind === "any") return available("$any") > 0;
-      return x.items.some(has);
-    };
+  private emit(c: Compiled, f: Frame, out: XmlNode[], required: boolean): number {
+    if (c.kind === "element") return this.emitElement(c, f, out, required);
+    if (c.kind === "any") return this.emitAny(c, f, out, required);
     let total = 0;
     for (let rep = 0; rep < c.max; rep++) {
       const mustWrite = required && rep < c.min;
-      if (!mustWrite && !has(c)) break;
+      if (!mustWrite && !f.has(c)) break;
       let written = 0;
-      if (c.kind === "choice") {
-        // Alternatives that hold values, earliest in the object first. Several may share an element
-        // (ds:PGPData: KeyID+Packet | Packet), so each is tried on a copy and the first that can be
-        // written completely wins.
-        const candidates = c.items
-          .filter(has)
-          .map((item, index) => ({ item, index, order: firstOrder(item) }))
-          .sort((a, b) => a.order - b.order || a.index - b.index);
-        let firstError: unknown;
-        for (const { item } of candidates) {
-          const trialCursor = new Map(cursor);
-          const trialOut: XmlNode[] = [];
-          try {
-            written = this.emit(item, obj, plan, trialCursor, trialOut, path, true);
-          } catch (e) {
-            firstError ??= e;
-            continue;
-          }
-          for (const [k, v] of trialCursor) cursor.set(k, v);
-          out.push(...trialOut);
-          firstError = undefined;
-          break;
-        }
-        if (firstError !== undefined) throw firstError;
-        if (!candidates.length && mustWrite && !c.nullable) {
-          const names = [...c.first];
-          throw issue("missing-element", path, `missing one of ${names.join(" | ")}`, {
-            expected: names,
-          });
-        }
-      } else
+      if (c.kind === "choice") written = this.emitChoice(c, f, out, mustWrite);
+      else
         for (const item of c.items)
-          written += this.emit(
-            item,
-            obj,
-            plan,
-            cursor,
-            out,
-            path,
-            mustWrite || written > 0 || has(c),
-          );
+          written += this.emit(item, f, out, mustWrite || written > 0 || f.has(c));
       total += written;
       if (written === 0) break;
     }
     return total;
   }
 
-  private writeTarget(
-    t: ElementTarget,
-    obj: Record<string, unknown>,
-    plan: ComplexPlan,
-    cursor: Map<string, number>,
+  private emitElement(
+    c: Compiled & { kind: "element" },
+    f: Frame,
     out: XmlNode[],
-    path: string,
-  ): void {
-    const n = cursor.get(t.key) ?? 0;
-    const v = obj[t.key];
-    const many = plan.many.has(t.key);
-    const item = many ? (Array.isArray(v) ? v[n] : v) : v;
+    required: boolean,
+  ): number {
+    const { obj, cursor } = f;
+    for (const t of c.targets)
+      if (obj[t.key] !== undefined && !cursor.has(t.key)) cursor.set(t.key, 0);
+    let written = 0;
+    while (written < c.max) {
+      const next = f.nextTarget(c.targets);
+      if (!next) break;
+      this.writeTarget(next, f, out);
+      written++;
+    }
+    if (required && written < c.min) {
+      const names = c.targets.map((t) => t.key);
+      throw issue(
+        "missing-element",
+        this.path(f.depth, `/${names[0]}`),
+        `missing ${names.length > 1 ? `one of ${names.join(" | ")}` : names[0]}`,
+        { expected: c.targets.map((t) => t.qname) },
+      );
+    }
+    return written;
+  }
+
+  private emitAny(
+    c: Compiled & { kind: "any" },
+    f: Frame,
+    out: XmlNode[],
+    required: boolean,
+  ): number {
+    const frags = f.obj.$any;
+    if (!Array.isArray(frags)) {
+      if (required && c.min > 0)
+        throw issue("missing-element", this.path(f.depth, "/$any"), "missing wildcard content");
+      return 0;
+    }
+    let written = 0;
+    while (written < c.max && f.available("$any") > 0) {
+      const n = f.cursor.get("$any") ?? 0;
+      const frag = frags[n];
+      if (typeof frag !== "string")
+        throw issue(
+          "bad-value",
+          this.path(f.depth, `/$any[${n}]`),
+          "expected an XML fragment string",
+        );
+      out.push(this.fragment(frag, f.depth, `/$any[${n}]`));
+      f.cursor.set("$any", n + 1);
+      written++;
+    }
+    f.cursor.set("$any", f.cursor.get("$any") ?? 0);
+    return written;
+  }
+
+  /** One repetition of a choice: the alternative that holds values. */
+  private emitChoice(
+    c: Compiled & { kind: "choice" | "sequence" | "all" },
+    f: Frame,
+    out: XmlNode[],
+    mustWrite: boolean,
+  ): number {
+    let only: Compiled | undefined;
+    let count = 0;
+    for (const item of c.items)
+      if (f.has(item)) {
+        only = item;
+        count++;
+      }
+    if (count === 1) return this.emit(only as Compiled, f, out, true);
+    if (count > 1) return this.tryAlternatives(c.items, f, out);
+    if (mustWrite && !c.nullable) {
+      const names = [...c.first];
+      throw issue("missing-element", this.path(f.depth), `missing one of ${names.join(" | ")}`, {
+        expected: names,
+      });
+    }
+    return 0;
+  }
+
+  /**
+   * Alternatives that hold values, earliest in the object first. Several may share an element
+   * (ds:PGPData: KeyID+Packet | Packet), so each is tried on a copy and the first that can be
+   * written completely wins; if none can, the first one's error is reported.
+   */
+  private tryAlternatives(items: readonly Compiled[], f: Frame, out: XmlNode[]): number {
+    const candidates = items
+      .filter((item) => f.has(item))
+      .map((item, index) => ({ item, index, order: f.firstOrder(item) }))
+      .sort((a, b) => a.order - b.order || a.index - b.index);
+    let firstError: unknown;
+    for (const { item } of candidates) {
+      const trial = f.fork();
+      const trialOut: XmlNode[] = [];
+      let written: number;
+      try {
+        written = this.emit(item, trial, trialOut, true);
+      } catch (e) {
+        firstError ??= e;
+        continue;
+      }
+      for (const [k, v] of trial.cursor) f.cursor.set(k, v);
+      out.push(...trialOut);
+      return written;
+    }
+    throw firstError;
+  }
+
+  private writeTarget(t: ElementTarget, f: Frame, out: XmlNode[]): void {
+    const n = f.cursor.get(t.key) ?? 0;
+    const v = f.obj[t.key];
+    const many = f.plan.many.has(t.key);
     if (many && !Array.isArray(v))
-      throw issue("bad-value", `${path}/${t.key}`, `${t.key} must be an array`);
-    const colon = t.qname.indexOf(":");
-    const prefix = colon < 0 ? "" : t.qname.slice(0, colon);
-    out.push(
-      this.element(
-        prefix,
-        t.local,
-        t.type,
-        t.nillable,
-        item,
-        many ? `${path}/${t.key}[${n}]` : `${path}/${t.key}`,
-      ),
-    );
-    cursor.set(t.key, n + 1);
+      throw issue("bad-value", this.path(f.depth, `/${t.key}`), `${t.key} must be an array`);
+    const depth = f.depth + 1;
+    this.keys[depth] = t.key;
+    this.indexes[depth] = many ? n : -1;
+    out.push(this.element(t, many ? (v as unknown[])[n] : v, depth));
+    f.cursor.set(t.key, n + 1);
   }
-}
 
-const keyOrders = new WeakMap<object, Map<string, number>>();
-function keyOrder(obj: Record<string, unknown>): Map<string, number> {
-  let m = keyOrders.get(obj);
-  if (!m) {
-    m = new Map(Object.keys(obj).map((k, i) => [k, i]));
-    keyOrders.set(obj, m);
-  }
-  return m;
-}
-
-function readFragment(xml: string, path: string): XmlElement {
-  try {
-    return readXml(xml);
-  } catch (e) {
-    throw issue("bad-value", path, `not a well-formed XML fragment: ${(e as Error).message}`);
+  private fragment(xml: string, depth: number, suffix: string): XmlElement {
+    try {
+      return readXml(xml);
+    } catch (e) {
+      throw issue(
+        "bad-value",
+        this.path(depth, suffix),
+        `not a well-formed XML fragment: ${(e as Error).message}`,
+      );
+    }
   }
 }
 

@@ -4,7 +4,7 @@
  * the bounded integer and float types become numbers; booleans become booleans.
  */
 import { DateTime } from "luxon";
-import { issue, shorten } from "./errors.js";
+import { type CodecError, issue, shorten } from "./errors.js";
 
 export type Primitive =
   | "string"
@@ -19,14 +19,60 @@ export type Primitive =
   | "time"
   | "duration";
 
-const INT = /^[+-]?\d+$/;
-const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
-const FLOAT = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 const DATE_TIME =
   /^(-?\d{4,})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]\d{2}:\d{2})?$/;
 const DATE = /^(-?\d{4,})-(\d{2})-(\d{2})(Z|[+-]\d{2}:\d{2})?$/;
 const TIME = /^(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]\d{2}:\d{2})?$/;
 const XSD_DURATION = /^-?P(?!$)(\d+Y)?(\d+M)?(\d+D)?(T(?!$)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$/;
+
+// Numbers are checked by hand rather than by regular expression: they are the most frequent
+// values, and a scan of their characters is several times cheaper than a regex test.
+
+const isDigit = (c: number): boolean => c >= 48 && c <= 57; // 0-9 (\d without the u flag)
+
+/** End of the run of digits starting at `i`. */
+function digitsFrom(s: string, i: number): number {
+  while (i < s.length && isDigit(s.charCodeAt(i))) i++;
+  return i;
+}
+
+/** End of an optional sign at `i`. */
+const signFrom = (s: string, i: number): number => {
+  const c = s.charCodeAt(i);
+  return c === 43 || c === 45 ? i + 1 : i; // + -
+};
+
+/** /^[+-]?\d+$/ */
+function isIntegerLexical(s: string): boolean {
+  const i = signFrom(s, 0);
+  const j = digitsFrom(s, i);
+  return j > i && j === s.length;
+}
+
+/** End of /[+-]?(\d+(\.\d*)?|\.\d+)/ at the start of `s`, or -1. */
+function decimalEnd(s: string): number {
+  const i = signFrom(s, 0);
+  const j = digitsFrom(s, i);
+  if (s.charCodeAt(j) !== 46) return j > i ? j : -1; // no "."
+  const k = digitsFrom(s, j + 1);
+  return j > i || k > j + 1 ? k : -1;
+}
+
+/** /^[+-]?(\d+(\.\d*)?|\.\d+)$/ */
+function isDecimalLexical(s: string): boolean {
+  return decimalEnd(s) === s.length;
+}
+
+/** /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/ */
+function isFloatLexical(s: string): boolean {
+  const m = decimalEnd(s);
+  if (m < 0 || m === s.length) return m === s.length;
+  const c = s.charCodeAt(m);
+  if (c !== 69 && c !== 101) return false; // E e
+  const i = signFrom(s, m + 1);
+  const j = digitsFrom(s, i);
+  return j > i && j === s.length;
+}
 
 function validTimeOfDay(h: string, m: string, s: string, frac?: string): boolean {
   if (h === "24") return m === "00" && s === "00" && (!frac || /^\.0+$/.test(frac));
@@ -39,27 +85,38 @@ function validZone(z: string | undefined): boolean {
   return mm < 60 && hh * 60 + mm <= 14 * 60;
 }
 
-/** xs:dateTime: the XSD lexical form, with a real calendar date (checked with luxon). */
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * A real calendar date (proleptic Gregorian; years up to 0 are accepted as they are). Years
+ * 1-9999 are checked here, as luxon's DateTime.fromObject(...).isValid does (it costs
+ * microseconds per call); other years are left to luxon.
+ */
+function validDate(y: string, mo: string, d: string): boolean {
+  const year = Number(y);
+  if (year <= 0) return true;
+  if (year > 9999) return DateTime.fromObject({ year, month: Number(mo), day: Number(d) }).isValid;
+  const month = Number(mo);
+  const day = Number(d);
+  if (month < 1 || month > 12 || day < 1) return false;
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return day <= (month === 2 && leap ? 29 : (DAYS_IN_MONTH[month - 1] as number));
+}
+
+/** xs:dateTime: the XSD lexical form, with a real calendar date. */
 export function isXsdDateTime(s: string): boolean {
   const m = DATE_TIME.exec(s);
   if (!m) return false;
   const [, y, mo, d, h, mi, se, frac, z] = m as unknown as string[];
   if (!validTimeOfDay(h as string, mi as string, se as string, frac) || !validZone(z)) return false;
-  return (
-    DateTime.fromObject({ year: Number(y), month: Number(mo), day: Number(d) }).isValid ||
-    Number(y) <= 0
-  );
+  return validDate(y as string, mo as string, d as string);
 }
 
 export function isXsdDate(s: string): boolean {
   const m = DATE.exec(s);
   if (!m) return false;
   const [, y, mo, d, z] = m as unknown as string[];
-  return (
-    validZone(z) &&
-    (DateTime.fromObject({ year: Number(y), month: Number(mo), day: Number(d) }).isValid ||
-      Number(y) <= 0)
-  );
+  return validZone(z) && validDate(y as string, mo as string, d as string);
 }
 
 export function isXsdTime(s: string): boolean {
@@ -78,8 +135,47 @@ export function isXsdDuration(s: string): boolean {
 
 const collapse = (s: string): string => s.trim();
 
-/** XML text -> JSON value. `path` names the element or attribute for the error. */
-export function fromLexical(primitive: Primitive, text: string, path: string): unknown {
+/**
+ * A value outside the lexical or value space of its type. The checks below return one instead
+ * of throwing, so that callers build the error's path only when there is an error.
+ */
+export class LexicalProblem {
+  constructor(
+    readonly message: string,
+    /** the offending input, shortened, when the issue names it */
+    readonly input: string | undefined,
+  ) {}
+
+  /** The "bad-value" error at `path`. */
+  issue(path: string): CodecError {
+    return issue(
+      "bad-value",
+      path,
+      this.message,
+      this.input === undefined ? {} : { input: this.input },
+    );
+  }
+}
+
+const notA = (what: string, t: string): LexicalProblem =>
+  new LexicalProblem(`not ${what}: "${shorten(t)}"`, shorten(t));
+
+/** Is `t` (collapsed) in the lexical space of a date/time primitive? */
+function isTemporal(primitive: "dateTime" | "date" | "time" | "duration", t: string): boolean {
+  switch (primitive) {
+    case "dateTime":
+      return isXsdDateTime(t);
+    case "date":
+      return isXsdDate(t);
+    case "time":
+      return isXsdTime(t);
+    case "duration":
+      return isXsdDuration(t);
+  }
+}
+
+/** XML text -> JSON value, or the problem with it. */
+export function parseLexical(primitive: Primitive, text: string): unknown {
   switch (primitive) {
     case "string":
       return text;
@@ -89,90 +185,90 @@ export function fromLexical(primitive: Primitive, text: string, path: string): u
       const t = collapse(text);
       if (t === "true" || t === "1") return true;
       if (t === "false" || t === "0") return false;
-      throw issue("bad-value", path, `not a boolean: "${shorten(t)}"`, { input: shorten(t) });
+      return notA("a boolean", t);
     }
     case "int": {
       const t = collapse(text);
-      if (!INT.test(t))
-        throw issue("bad-value", path, `not an integer: "${shorten(t)}"`, { input: shorten(t) });
-      return Number(t);
+      return isIntegerLexical(t) ? Number(t) : notA("an integer", t);
     }
     case "float": {
       const t = collapse(text);
       if (t === "INF" || t === "-INF" || t === "NaN") return t;
-      if (!FLOAT.test(t))
-        throw issue("bad-value", path, `not a number: "${shorten(t)}"`, { input: shorten(t) });
-      return Number(t);
+      return isFloatLexical(t) ? Number(t) : notA("a number", t);
     }
-    case "decimal":
+    case "decimal": {
+      const t = collapse(text);
+      return isDecimalLexical(t) ? t : notA("a decimal", t);
+    }
     case "integer": {
       const t = collapse(text);
-      if (!(primitive === "decimal" ? DECIMAL : INT).test(t))
-        throw issue(
-          "bad-value",
-          path,
-          `not ${primitive === "decimal" ? "a decimal" : "an integer"}: "${shorten(t)}"`,
-          { input: shorten(t) },
-        );
-      return t;
+      return isIntegerLexical(t) ? t : notA("an integer", t);
     }
     case "dateTime":
     case "date":
     case "time":
     case "duration": {
       const t = collapse(text);
-      const ok = {
-        dateTime: isXsdDateTime,
-        date: isXsdDate,
-        time: isXsdTime,
-        duration: isXsdDuration,
-      }[primitive](t);
-      if (!ok)
-        throw issue("bad-value", path, `not a valid xs:${primitive}: "${shorten(t)}"`, {
-          input: shorten(t),
-        });
-      return t;
+      return isTemporal(primitive, t) ? t : notA(`a valid xs:${primitive}`, t);
     }
   }
 }
 
-/** JSON value -> XML text, checking the JSON type. */
-export function toLexical(primitive: Primitive, value: unknown, path: string): string {
-  const bad = (what: string): never => {
-    throw issue(
-      "bad-value",
-      path,
-      `expected ${what}, got ${shorten(JSON.stringify(value) ?? String(value))}`,
-    );
-  };
+/** XML text -> JSON value. `path` names the element or attribute for the error. */
+export function fromLexical(primitive: Primitive, text: string, path: string): unknown {
+  const v = parseLexical(primitive, text);
+  if (v instanceof LexicalProblem) throw v.issue(path);
+  return v;
+}
+
+const expected = (what: string, value: unknown): LexicalProblem =>
+  new LexicalProblem(
+    `expected ${what}, got ${shorten(JSON.stringify(value) ?? String(value))}`,
+    undefined,
+  );
+
+/** JSON value -> XML text, or the problem with the value (its JSON type or its lexical form). */
+export function formatLexical(primitive: Primitive, value: unknown): string | LexicalProblem {
   switch (primitive) {
     case "boolean":
-      return typeof value === "boolean" ? String(value) : bad("a boolean");
+      return typeof value === "boolean" ? String(value) : expected("a boolean", value);
     case "int":
       return typeof value === "number" && Number.isInteger(value)
         ? String(value)
-        : bad("an integer number");
+        : expected("an integer number", value);
     case "float":
       if (value === "INF" || value === "-INF" || value === "NaN") return value;
       return typeof value === "number" && Number.isFinite(value)
         ? String(value)
-        : bad('a number (or "INF", "-INF", "NaN")');
+        : expected('a number (or "INF", "-INF", "NaN")', value);
     case "decimal":
     case "integer":
-      if (typeof value !== "string") return bad(`a string holding an exact ${primitive}`);
-      fromLexical(primitive, value, path);
-      return value;
+      if (typeof value !== "string")
+        return expected(`a string holding an exact ${primitive}`, value);
+      return checked(primitive, value);
     case "dateTime":
     case "date":
     case "time":
     case "duration":
-      if (typeof value !== "string") return bad(`a string holding an xs:${primitive}`);
-      fromLexical(primitive, value, path);
-      return value;
+      if (typeof value !== "string") return expected(`a string holding an xs:${primitive}`, value);
+      return checked(primitive, value);
     case "string":
     case "token":
-      return typeof value === "string" ? value : bad("a string");
+      return typeof value === "string" ? value : expected("a string", value);
   }
+}
+
+/** `value` itself (written as given, not collapsed) when its collapsed form parses. */
+function checked(primitive: Primitive, value: string): string | LexicalProblem {
+  const p = parseLexical(primitive, value);
+  return p instanceof LexicalProblem ? p : value;
+}
+
+/** JSON value -> XML text, checking the JSON type. */
+export function toLexical(primitive: Primitive, value: unknown, path: string): string {
+  const r = formatLexical(primitive, value);
+  if (typeof r !== "string") throw r.issue(path);
+  return r;
 }
 
 /** Compares two exact decimals given as XSD lexical strings: -1, 0 or 1. */

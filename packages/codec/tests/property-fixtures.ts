@@ -5,7 +5,7 @@
  */
 import type { ArbitraryOptions } from "@transactive/codec/testing";
 
-export const PROFILE_NAMES = ["openadr2b", "openadr2a", "cts", "xcal"] as const;
+export const PROFILE_NAMES = ["openadr2b", "openadr2a", "cts", "xcal", "xcal-strict"] as const;
 
 /**
  * XSD facets missing from schemas/*.schema.json (schema-import gaps: validate() accepts values

@@ -379,6 +379,7 @@ export const OPERATIONS: readonly OperationEntry[] = [
     receiver: "registrar",
     profiles: CTS,
     support: "reference",
+    note: "its ei:eiRegistrationInfo is abstract and CTS 0.4 defines no extension, so on the wire it needs a market's own xsi:type; without one it is refused as invalid",
   },
   {
     service: "EiRegisterParty",

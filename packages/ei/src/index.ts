@@ -1,16 +1,73 @@
-import { createRegistry, PROFILES, type Registry } from "@transactive/codec";
-import { emixSchema } from "@transactive/emix";
-import { wsCalendarSchema } from "@transactive/ws-calendar";
 import { eiSchema } from "./gen/ei.schema.js";
 import { greenbuttonSchema } from "./gen/greenbutton.schema.js";
 import { openadrSchema } from "./gen/openadr.schema.js";
 import { xmldsigSchema } from "./gen/xmldsig.schema.js";
 
+export {
+  type EiServiceName,
+  OPERATIONS,
+  type OperationEntry,
+  operationFor,
+  SERVICES,
+  type ServiceEntry,
+  type ServiceProfile,
+} from "./catalog.js";
+export { fromCtsJson, isCtsJson, toCtsJson } from "./cts-json.js";
+export {
+  createDispatcher,
+  createReferenceDispatcher,
+  type Dispatcher,
+  type DispatcherOptions,
+  type DispatchRequest,
+  type DispatchResponse,
+  findRequestId,
+  type ReferenceDispatcherOptions,
+  type ServiceInfo,
+  servicePath,
+} from "./dispatch.js";
 export type * from "./gen/types.js";
-export { eiSchema, greenbuttonSchema, openadrSchema, xmldsigSchema };
-
+export {
+  createEiClient,
+  type EiClient,
+  type EiClientOptions,
+  type EiClientTls,
+  type EiMessage,
+  type EiReply,
+} from "./http/client.js";
+export {
+  type HttpErrorBody,
+  type HttpErrorCode,
+  renderError,
+  type WireFormat,
+} from "./http/errors.js";
+export {
+  createEiRequestListener,
+  DEFAULT_MAX_BODY_BYTES,
+  type EiServerLimits,
+  type EiServerOptions,
+  type EiServerTls,
+  type RunningEiServer,
+  type ServiceEndpoint,
+  startEiServer,
+} from "./http/server.js";
 /** Registry over all six schema documents (WS-Calendar, EMIX, EI, OpenADR, XMLDSig, Green Button). */
-export const registry: Registry = createRegistry(
-  [wsCalendarSchema, emixSchema, eiSchema, openadrSchema, xmldsigSchema, greenbuttonSchema],
-  PROFILES,
-);
+export { registry } from "./registry.js";
+export {
+  batchResponse,
+  EiFault,
+  eiResponse,
+  type FaultReason,
+  RESPONSE_CODES,
+  responseCode,
+} from "./responses.js";
+export type { ReferenceOptions, ServiceContext } from "./services/context.js";
+export {
+  createReferenceMarket,
+  type MarketOptions,
+  type ReferenceMarket,
+  type TenderState,
+} from "./services/cts/index.js";
+export type * from "./services/interfaces.js";
+export { createReferenceVtn, type ReferenceVtn, type VtnOptions } from "./services/vtn/index.js";
+export * from "./signature/index.js";
+export { eiSchema, greenbuttonSchema, openadrSchema, xmldsigSchema };

@@ -15,35 +15,39 @@ export type FaultReason =
   | "outOfSequence" // a modification number or sequence that goes backwards
   | "notRegistered" // the sender is not registered with the receiver
   | "notRecognized" // a payload the receiver does not accept at this service
-  | "notSupported"; // part of EI 1.0 no implemented profile carries
+  | "notSupported" // part of EI 1.0 no implemented profile carries
+  | "internal"; // the responder failed
 
 /**
  * responseCode per profile. OpenADR 2.0 defines its own 45x/46x codes; EI 1.0 and CTS 0.4 use the
  * HTTP 1.1 pattern.
  */
-export const RESPONSE_CODES: Readonly<Record<"openadr" | "ei", Record<FaultReason | "ok", string>>> =
-  {
-    openadr: {
-      ok: "200",
-      outOfSequence: "450",
-      notAllowed: "451",
-      invalidId: "452",
-      notRecognized: "453",
-      invalidData: "454",
-      notRegistered: "463",
-      notSupported: "469",
-    },
-    ei: {
-      ok: "200",
-      invalidData: "400",
-      notRegistered: "403",
-      invalidId: "404",
-      notRecognized: "405",
-      notAllowed: "409",
-      outOfSequence: "409",
-      notSupported: "501",
-    },
-  };
+export const RESPONSE_CODES: Readonly<
+  Record<"openadr" | "ei", Record<FaultReason | "ok", string>>
+> = {
+  openadr: {
+    ok: "200",
+    outOfSequence: "450",
+    notAllowed: "451",
+    invalidId: "452",
+    notRecognized: "453",
+    invalidData: "454",
+    notRegistered: "463",
+    notSupported: "469",
+    internal: "469",
+  },
+  ei: {
+    ok: "200",
+    invalidData: "400",
+    notRegistered: "403",
+    invalidId: "404",
+    notRecognized: "405",
+    notAllowed: "409",
+    outOfSequence: "409",
+    notSupported: "501",
+    internal: "500",
+  },
+};
 
 export function responseCode(profile: string, reason: FaultReason | "ok"): string {
   return RESPONSE_CODES[profile.startsWith("openadr") ? "openadr" : "ei"][reason];
@@ -70,7 +74,8 @@ export function eiResponse(
 ): EiResponseType {
   const responseCode_ = responseCode(profile, code);
   const responseDescription = description ?? (code === "ok" ? "OK" : code);
-  if (profile === "cts") return { responseCode: responseCode_, responseDescription, refID: requestID };
+  if (profile === "cts")
+    return { responseCode: responseCode_, responseDescription, refID: requestID };
   return { responseCode: responseCode_, responseDescription, requestID };
 }
 

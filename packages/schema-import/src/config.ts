@@ -85,8 +85,17 @@ export const PROFILES: readonly ProfileSource[] = [
     ),
   },
   {
+    // the extensible Bedework set: every component carries properties and components, so
+    // WS-Calendar intervals and gluons can hold dtstart, duration, related-to with gap…
     name: "xcal",
     title: "xCal with the WS-Calendar 1.0 extensions",
+    roots: ["Bedework-bw-xml/src/main/schemas/icalendar/iCalendar.xsd"],
+    namespaces: { [XCAL]: "xcal" },
+  },
+  {
+    // the strict Bedework set: each component lists the properties RFC 5545 allows it
+    name: "xcal-strict",
+    title: "xCal with the WS-Calendar 1.0 extensions (strict component schemas)",
     roots: ["Bedework-bw-xml/src/main/schemas/icalendar-strict/iCalendar.xsd"],
     namespaces: { [XCAL]: "xcal" },
   },

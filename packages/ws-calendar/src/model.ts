@@ -40,7 +40,7 @@ export interface Relation {
  * standard's property names (`tolerance`, `granularity`, `x-wsCalendar-attach`, `summary`,
  * `x-eiNotification`…); values are the property values as read. They take part in inheritance.
  */
-export type Properties = Readonly<Record<string, unknown>>;
+export type ComponentProperties = Readonly<Record<string, unknown>>;
 
 interface ComponentBase {
   readonly uid: string;
@@ -51,7 +51,7 @@ interface ComponentBase {
   /** ISO 8601 duration */
   readonly duration?: string;
   readonly relatedTo?: readonly Relation[];
-  readonly properties?: Properties;
+  readonly properties?: ComponentProperties;
 }
 
 /** WS-Calendar Interval: a duration of time with attached information (an artifact). */
@@ -89,7 +89,7 @@ export interface ResolvedInterval {
   /** uid of the Gluon whose start or end bound this interval's Sequence, if any */
   readonly boundBy?: string;
   /** properties after inheritance (own values win over inherited ones) */
-  readonly properties: Properties;
+  readonly properties: ComponentProperties;
   /** where the interval was read from */
   readonly path: string;
   /** epoch milliseconds, for arithmetic */

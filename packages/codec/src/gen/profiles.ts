@@ -71,6 +71,12 @@ export const PROFILES: ProfilesDocument = {
       "namespaces": {
         "xcal": "urn:ietf:params:xml:ns:icalendar-2.0"
       }
+    },
+    "xcal-strict": {
+      "title": "xCal with the WS-Calendar 1.0 extensions (strict component schemas)",
+      "namespaces": {
+        "xcal": "urn:ietf:params:xml:ns:icalendar-2.0"
+      }
     }
   }
 };

@@ -158,6 +158,37 @@ describe("readXml: text and attribute values", () => {
   });
 });
 
+describe("readXml: names and start tags", () => {
+  it("accepts whitespace around '=', either quote and '>' inside values", () => {
+    const root = readXml('<r\n  a = "1"\tb=\'x>"y\'\n/>');
+    expect(root.attrs.map((a) => [a.local, a.value])).toEqual([
+      ["a", "1"],
+      ["b", 'x>"y'],
+    ]);
+  });
+
+  it("accepts whitespace before '>' of an end tag", () => {
+    expect(readXml("<r><c></c \n></r >").children).toHaveLength(1);
+  });
+
+  it("accepts names from the whole XML 1.0 Name production", () => {
+    const root = readXml('<中文 a-b.c="1" _d="2" é·\u0301="3"><\u{10000}/><x.y-z9/></中文>');
+    expect(root.local).toBe("中文");
+    expect(root.attrs.map((a) => a.local)).toEqual(["a-b.c", "_d", "é·\u0301"]);
+    expect(elements(root).map((e) => e.local)).toEqual(["\u{10000}", "x.y-z9"]);
+  });
+
+  it("accepts many distinct attributes", () => {
+    const attrs = Array.from({ length: 40 }, (_, i) => ` a${i}="${i}"`).join("");
+    expect(readXml(`<r${attrs}/>`).attrs).toHaveLength(40);
+  });
+
+  it("merges text across comments, processing instructions and CDATA", () => {
+    const root = readXml("<r>a<!--x-->b<?p?><![CDATA[c]]><![CDATA[]]>d</r>");
+    expect(root.children).toEqual([{ text: "abcd" }]);
+  });
+});
+
 describe("readXml: encodings", () => {
   const xml = '<?xml version="1.0" encoding="UTF-16"?><r a="é">Grüße €</r>';
 
@@ -242,9 +273,31 @@ describe("readXml: errors", () => {
     expect(e.message).toContain("line 2, column 6");
   });
 
-  it("reports XMLValidator findings as malformed with a position", () => {
+  it("reports start-tag errors as malformed with a position", () => {
     const e = thrown(() => readXml('<a>\n<b x="1" x="2"/></a>'));
     expect(e).toMatchObject({ code: "malformed", path: "/a/b", line: 2 });
+  });
+
+  it("counts following siblings too in the path of a namespace or reference error", () => {
+    expect(thrown(() => readXml("<a><b><p:c/></b><b/></a>"))).toMatchObject({
+      code: "namespace",
+      path: "/a/b[1]/c",
+    });
+    expect(thrown(() => readXml('<a><b/><b x="&bad;"/></a>'))).toMatchObject({
+      code: "malformed",
+      path: "/a/b[2]/@x",
+      line: 1,
+      column: 15,
+    });
+  });
+
+  it("reports the position of a bad reference in text", () => {
+    expect(thrown(() => readXml("<a>\n x &bad; </a>"))).toMatchObject({ line: 2, column: 4 });
+  });
+
+  it("reports a well-formedness error before an earlier namespace or reference error", () => {
+    expect(thrown(() => readXml("<a><p:b/><c></a>")).code).toBe("malformed");
+    expect(thrown(() => readXml("<a>&bad;<c a='1' a='2'/></a>")).message).toContain("twice");
   });
 
   it("applies custom limits", () => {

@@ -15,10 +15,9 @@ import {
   toJson,
 } from "@transactive/codec";
 import { Agent, fetch as undiciFetch } from "undici";
-import { registry as eiRegistry } from "../index.js";
+import { registry as eiRegistry } from "../registry.js";
 import type { WireFormat } from "./errors.js";
 import { formatOf, parseMediaType } from "./media-type.js";
-import { type ServedProfile, servicePath } from "./paths.js";
 
 export interface EiClientTls {
   /** CA certificate(s) (PEM) the server's certificate must chain to */
@@ -35,7 +34,7 @@ export interface EiClientOptions {
   /** the server's origin, e.g. "http://127.0.0.1:8080" or "https://vtn.example:8443" */
   readonly baseUrl: string | URL;
   /** the wire profile whose service paths to use (default openadr2b) */
-  readonly profile?: ServedProfile;
+  readonly profile?: "openadr2b" | "cts";
   /** explicit service paths (name -> path), e.g. from a Dispatcher's `services`; override `profile` */
   readonly services?: readonly { readonly name: string; readonly path: string }[];
   /** format of CodecDocument messages (default xml); text and bytes are sent in their own format */
@@ -62,7 +61,11 @@ export type EiMessage = CodecDocument | string | Uint8Array;
 
 export interface EiClient {
   /** POSTs a message to a service (by name, e.g. "EiEvent") and returns the decoded answer. */
-  send(service: string, message: EiMessage, options?: { readonly format?: WireFormat }): Promise<EiReply>;
+  send(
+    service: string,
+    message: EiMessage,
+    options?: { readonly format?: WireFormat },
+  ): Promise<EiReply>;
   /** releases the TLS agent's connections */
   close(): Promise<void>;
 }
@@ -76,7 +79,9 @@ export function createEiClient(options: EiClientOptions): EiClient {
   const agent = options.tls
     ? new Agent({
         connect: {
-          ...(options.tls.ca === undefined ? {} : { ca: options.tls.ca as string | Buffer | (string | Buffer)[] }),
+          ...(options.tls.ca === undefined
+            ? {}
+            : { ca: options.tls.ca as string | Buffer | (string | Buffer)[] }),
           ...(options.tls.cert === undefined ? {} : { cert: options.tls.cert }),
           ...(options.tls.key === undefined ? {} : { key: options.tls.key }),
           ...(options.tls.servername === undefined ? {} : { servername: options.tls.servername }),
@@ -86,10 +91,17 @@ export function createEiClient(options: EiClientOptions): EiClient {
 
   return {
     async send(service, message, sendOptions = {}) {
-      const path = paths.get(service) ?? (options.services ? undefined : servicePath(profile, service));
+      const path =
+        paths.get(service) ?? (options.services ? undefined : servicePath(profile, service));
       if (path === undefined)
-        throw new RangeError(`unknown service "${service}"; known: ${[...paths.keys()].join(", ")}`);
-      const { body, format } = encode(registry, message, sendOptions.format ?? options.format ?? "xml");
+        throw new RangeError(
+          `unknown service "${service}"; known: ${[...paths.keys()].join(", ")}`,
+        );
+      const { body, format } = encode(
+        registry,
+        message,
+        sendOptions.format ?? options.format ?? "xml",
+      );
       const url = new URL(path, base);
       const init = {
         method: "POST",
@@ -97,7 +109,8 @@ export function createEiClient(options: EiClientOptions): EiClient {
           "content-type": format === "json" ? "application/json" : "application/xml",
           accept: format === "json" ? "application/json" : "application/xml",
         },
-        body,
+        // a Uint8Array is sent as is; Node's fetch types it as BodyInit through ArrayBufferView
+        body: body as string | Uint8Array<ArrayBuffer>,
         signal: AbortSignal.timeout(timeoutMs),
       };
       const response = agent
@@ -105,7 +118,12 @@ export function createEiClient(options: EiClientOptions): EiClient {
         : await fetch(url, init);
       const text = await response.text();
       const contentType = parseMediaType(response.headers.get("content-type") ?? undefined);
-      return { status: response.status, contentType: contentType?.essence ?? "", body: text, ...decode(registry, text, formatOf(contentType)) };
+      return {
+        status: response.status,
+        contentType: contentType?.essence ?? "",
+        body: text,
+        ...decode(registry, text, formatOf(contentType)),
+      };
     },
     async close() {
       await agent?.close();
@@ -113,12 +131,20 @@ export function createEiClient(options: EiClientOptions): EiClient {
   };
 }
 
+/** The service paths of the reference dispatcher (dispatch.ts): OpenADR 2.0b's simple HTTP paths, /cts/<service>. */
+function servicePath(profile: "openadr2b" | "cts", service: string): string {
+  if (!/^[A-Za-z][A-Za-z0-9]*$/.test(service))
+    throw new RangeError(`a service name is letters and digits, got "${service}"`);
+  return profile === "cts" ? `/cts/${service}` : `/OpenADR2/Simple/2.0b/${service}`;
+}
+
 function encode(
   registry: Registry,
   message: EiMessage,
   format: WireFormat,
 ): { body: string | Uint8Array; format: WireFormat } {
-  if (typeof message === "string") return { body: message, format: sniff(message.charCodeAt(firstNonSpace(message))) };
+  if (typeof message === "string")
+    return { body: message, format: sniff(message.charCodeAt(firstNonSpace(message))) };
   if (message instanceof Uint8Array) return { body: message, format: sniffBytes(message) };
   return { body: format === "json" ? toJson(message) : encodeXml(registry, message), format };
 }
@@ -141,7 +167,10 @@ function decode(
 ): { document?: CodecDocument; issues: readonly Issue[] } {
   if (format === undefined || text.trim() === "") return { issues: [] };
   try {
-    return { document: format === "json" ? fromJson(registry, text) : decodeXml(registry, text), issues: [] };
+    return {
+      document: format === "json" ? fromJson(registry, text) : decodeXml(registry, text),
+      issues: [],
+    };
   } catch (e) {
     if (e instanceof CodecError) return { issues: e.issues };
     throw e;

@@ -43,7 +43,10 @@ export function formatOf(media: MediaType | undefined): WireFormat | undefined {
  * The format of an error answer: the request's own format when it has an accepted one, else JSON
  * when the Accept header names JSON and not XML, else XML (the format of both wire profiles).
  */
-export function errorFormat(contentType: string | undefined, accept: string | undefined): WireFormat {
+export function errorFormat(
+  contentType: string | undefined,
+  accept: string | undefined,
+): WireFormat {
   const own = formatOf(parseMediaType(contentType));
   if (own) return own;
   const a = (accept ?? "").toLowerCase();

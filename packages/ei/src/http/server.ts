@@ -65,8 +65,11 @@ export interface RunningEiServer {
   readonly host: string;
   readonly services: readonly ServiceEndpoint[];
   readonly server: Server;
-  /** stops accepting connections, closes idle ones, and resolves when all are closed */
-  close(): Promise<void>;
+  /**
+   * Stops accepting connections and closes idle ones; requests in progress get `graceMs`
+   * (default 1 000) to finish before their connections are cut. Resolves when all are closed.
+   */
+  close(graceMs?: number): Promise<void>;
 }
 
 /** The request listener alone, to mount on a server of your own. */
@@ -84,12 +87,20 @@ export function createEiRequestListener(
   return (req, res) => {
     const path = pathOf(req.url);
     const fail = (status: number, code: HttpErrorCode, message: string, format?: WireFormat) =>
-      sendError(res, { status, code, message, path }, format ?? errorFormat(req.headers["content-type"], req.headers.accept));
+      sendError(
+        res,
+        { status, code, message, path },
+        format ?? errorFormat(req.headers["content-type"], req.headers.accept),
+      );
 
     const service = byPath.get(path);
     if (!service) {
       drain(req);
-      return fail(404, "notFound", `no Energy Interoperation service at ${path}; services: ${known}`);
+      return fail(
+        404,
+        "notFound",
+        `no Energy Interoperation service at ${path}; services: ${known}`,
+      );
     }
     if (req.method !== "POST") {
       drain(req);
@@ -153,7 +164,12 @@ export function createEiRequestListener(
           },
           (e: unknown) =>
             // the dispatcher's contract is never to throw; if it does, the server keeps serving
-            fail(500, "internalError", `the ${service.name} service failed: ${(e as Error)?.message ?? String(e)}`, format),
+            fail(
+              500,
+              "internalError",
+              `the ${service.name} service failed: ${(e as Error)?.message ?? String(e)}`,
+              format,
+            ),
         );
     });
   };
@@ -165,9 +181,22 @@ export async function startEiServer(
 ): Promise<RunningEiServer> {
   const listener = createEiRequestListener(options.dispatcher, options);
   const tls = options.tls;
+  const headersTimeout = options.headersTimeoutMs ?? 10_000;
+  const requestTimeout = options.requestTimeoutMs ?? 30_000;
+  const timing = {
+    headersTimeout,
+    requestTimeout,
+    keepAliveTimeout: options.keepAliveTimeoutMs ?? 5_000,
+    // how often Node checks the two timeouts above (its default, 30 s, would outlast them)
+    connectionsCheckingInterval: Math.max(
+      50,
+      Math.min(1_000, Math.floor(Math.min(headersTimeout, requestTimeout) / 4)),
+    ),
+  };
   const server: Server = tls
     ? createHttpsServer(
         {
+          ...timing,
           key: tls.key,
           cert: tls.cert,
           ...(tls.ca === undefined ? {} : { ca: tls.ca as string | Buffer | (string | Buffer)[] }),
@@ -176,10 +205,7 @@ export async function startEiServer(
         },
         listener,
       )
-    : createHttpServer(listener);
-  server.headersTimeout = options.headersTimeoutMs ?? 10_000;
-  server.requestTimeout = options.requestTimeoutMs ?? 30_000;
-  server.keepAliveTimeout = options.keepAliveTimeoutMs ?? 5_000;
+    : createHttpServer(timing, listener);
   const host = options.host ?? "127.0.0.1";
   server.listen(options.port ?? 0, host);
   await once(server, "listening");
@@ -198,9 +224,14 @@ export async function startEiServer(
       url: `${url}${s.path}`,
       operations: s.operations,
     })),
-    close: () =>
+    close: (graceMs = 1_000) =>
       new Promise<void>((resolve, reject) => {
-        server.close((e) => (e ? reject(e) : resolve()));
+        const cut = setTimeout(() => server.closeAllConnections(), graceMs);
+        server.close((e) => {
+          clearTimeout(cut);
+          if (e) reject(e);
+          else resolve();
+        });
         server.closeIdleConnections();
       }),
   };

@@ -170,9 +170,17 @@ type OpenadrOadrDataQualityType =
  */
 type EiEiExtensionTokenType = string;
 /**
+ * XSD type `xcal:CalscaleValueType` (ws-calendar.schema.json#/$defs/CalscaleValueType).
+ */
+export type CalscaleValueType = "GREGORIAN";
+/**
  * XSD type `xcal:UTCDateTimeType` (ws-calendar.schema.json#/$defs/UTCDateTimeType).
  */
 export type UTCDateTimeType = string;
+/**
+ * XSD type `xcal:UtcOffsetType` (ws-calendar.schema.json#/$defs/UtcOffsetType).
+ */
+export type UtcOffsetType = string;
 /**
  * XSD type `xcal:FreqRecurType` (ws-calendar.schema.json#/$defs/FreqRecurType).
  */
@@ -190,14 +198,6 @@ export type BymonthRecurType = string;
  * XSD type `xcal:WeekdayRecurType` (ws-calendar.schema.json#/$defs/WeekdayRecurType).
  */
 export type WeekdayRecurType = "SU" | "MO" | "TU" | "WE" | "TH" | "FR" | "SA";
-/**
- * XSD type `xcal:CalscaleValueType` (ws-calendar.schema.json#/$defs/CalscaleValueType).
- */
-export type CalscaleValueType = "GREGORIAN";
-/**
- * XSD type `xcal:UtcOffsetType` (ws-calendar.schema.json#/$defs/UtcOffsetType).
- */
-export type UtcOffsetType = string;
 /**
  * XSD type `xcalmin:InstanceUidType` (ws-calendar.schema.json#/$defs/InstanceUidType).
  */
@@ -775,7 +775,10 @@ export interface ArrayOfParameters {
     | ScheduleAgentParamType
     | ScheduleForceSendParamType
     | ScheduleStatusParamType
+    | PublicCommentParameterType
     | XBedeworkUidParamType
+    | XBedeworkLocKeyParamType
+    | XBedeworkWrappedNameParamType
     | CalAddressListParamType
     | DelegatedFromParamType
     | DelegatedToParamType
@@ -783,8 +786,11 @@ export interface ArrayOfParameters {
     | RangeParamType
     | BooleanParameterType
     | RsvpParamType
+    | StayInformedParameterType
     | CalAddressParamType
     | SentByParamType
+    | IntegerParameterType
+    | ResponseParameterType
     | DurationParameterType
   )[];
   altrep?: AltrepParamType[];
@@ -825,9 +831,17 @@ export interface ArrayOfParameters {
     | ScheduleAgentParamType
     | ScheduleForceSendParamType
     | ScheduleStatusParamType
+    | PublicCommentParameterType
     | XBedeworkUidParamType
+    | XBedeworkLocKeyParamType
+    | XBedeworkWrappedNameParamType
   )[];
+  "public-comment"?: PublicCommentParameterType[];
+  response?: ResponseParameterType[];
+  "stay-informed"?: StayInformedParameterType[];
   "x-bedework-uid"?: XBedeworkUidParamType[];
+  "x-bedework-loc-key"?: XBedeworkLocKeyParamType[];
+  "x-bedework-wrapped-name"?: XBedeworkWrappedNameParamType[];
   gap?: DurationParameterType[];
 }
 /**
@@ -957,9 +971,30 @@ export interface ScheduleStatusParamType {
   "@xsi:type"?: string;
 }
 /**
+ * XSD type `xcal:PublicCommentParameterType` (ws-calendar.schema.json#/$defs/PublicCommentParameterType).
+ */
+export interface PublicCommentParameterType {
+  text: string;
+  "@xsi:type"?: string;
+}
+/**
  * XSD type `xcal:XBedeworkUidParamType` (ws-calendar.schema.json#/$defs/XBedeworkUidParamType).
  */
 export interface XBedeworkUidParamType {
+  text: string;
+  "@xsi:type"?: string;
+}
+/**
+ * XSD type `xcal:XBedeworkLocKeyParamType` (ws-calendar.schema.json#/$defs/XBedeworkLocKeyParamType).
+ */
+export interface XBedeworkLocKeyParamType {
+  text: string;
+  "@xsi:type"?: string;
+}
+/**
+ * XSD type `xcal:XBedeworkWrappedNameParamType` (ws-calendar.schema.json#/$defs/XBedeworkWrappedNameParamType).
+ */
+export interface XBedeworkWrappedNameParamType {
   text: string;
   "@xsi:type"?: string;
 }
@@ -1013,6 +1048,13 @@ export interface RsvpParamType {
   "@xsi:type"?: string;
 }
 /**
+ * XSD type `xcal:StayInformedParameterType` (ws-calendar.schema.json#/$defs/StayInformedParameterType).
+ */
+export interface StayInformedParameterType {
+  boolean: boolean;
+  "@xsi:type"?: string;
+}
+/**
  * XSD type `xcal:CalAddressParamType` (ws-calendar.schema.json#/$defs/CalAddressParamType).
  */
 export interface CalAddressParamType {
@@ -1024,6 +1066,20 @@ export interface CalAddressParamType {
  */
 export interface SentByParamType {
   "cal-address": CalAddressType;
+  "@xsi:type"?: string;
+}
+/**
+ * XSD type `xcal:IntegerParameterType` (ws-calendar.schema.json#/$defs/IntegerParameterType).
+ */
+export interface IntegerParameterType {
+  integer: string;
+  "@xsi:type"?: string;
+}
+/**
+ * XSD type `xcal:ResponseParameterType` (ws-calendar.schema.json#/$defs/ResponseParameterType).
+ */
+export interface ResponseParameterType {
+  integer: string;
   "@xsi:type"?: string;
 }
 /**
@@ -1316,6 +1372,14 @@ export interface StrmStreamPayloadBaseType {
   "@xsi:type"?: string;
 }
 /**
+ * XSD type `xcal:AcceptResponsePropType` (ws-calendar.schema.json#/$defs/AcceptResponsePropType).
+ */
+export interface AcceptResponsePropType {
+  parameters?: ArrayOfParameters;
+  text: string;
+  "@xsi:type"?: string;
+}
+/**
  * XSD type `xcal:ActionPropType` (ws-calendar.schema.json#/$defs/ActionPropType).
  */
 export interface ActionPropType {
@@ -1387,397 +1451,46 @@ export interface AttachPropType {
   "@xsi:type"?: string;
 }
 /**
- * XSD type `xcal:ArrayOfEventContainedProperties` (ws-calendar.schema.json#/$defs/ArrayOfEventContainedProperties).
+ * XSD type `xcal:ArrayOfComponents` (ws-calendar.schema.json#/$defs/ArrayOfComponents).
  */
-export interface ArrayOfEventContainedProperties {
-  dtstamp?: DtstampPropType[];
-  uid?: UidPropType[];
-  dtstart?: DtstartPropType[];
-  class?: ClassPropType[];
-  created?: CreatedPropType[];
-  description?: DescriptionPropType[];
-  geo?: GeoPropType[];
-  "last-modified"?: LastModifiedPropType[];
-  location?: LocationPropType[];
-  organizer?: OrganizerPropType[];
-  priority?: PriorityPropType[];
-  "recurrence-id"?: RecurrenceIdPropType[];
-  sequence?: SequencePropType[];
-  status?: StatusPropType[];
-  summary?: SummaryPropType[];
-  transp?: TranspPropType[];
-  url?: UrlPropType[];
-  rrule?: RrulePropType[];
-  exrule?: ExrulePropType[];
-  dtend?: DtendPropType[];
-  duration?: DurationPropType[];
-  attach?: AttachPropType[];
-  attendee?: AttendeePropType[];
-  categories?: CategoriesPropType[];
-  comment?: CommentPropType[];
-  contact?: ContactPropType[];
-  exdate?: ExdatePropType[];
-  "request-status"?: RequestStatusPropType[];
-  related?: RelatedParamType[];
-  resources?: ResourcesPropType[];
-  rdate?: RdatePropType[];
-}
-/**
- * XSD type `xcal:DtstampPropType` (ws-calendar.schema.json#/$defs/DtstampPropType).
- */
-export interface DtstampPropType {
-  parameters?: ArrayOfParameters;
-  "utc-date-time": UTCDateTimeType;
-  "@xsi:type"?: string;
-}
-/**
- * XSD type `xcal:UidPropType` (ws-calendar.schema.json#/$defs/UidPropType).
- */
-export interface UidPropType {
-  parameters?: ArrayOfParameters;
-  text: string;
-  "@xsi:type"?: string;
-}
-/**
- * XSD type `xcal:DtstartPropType` (ws-calendar.schema.json#/$defs/DtstartPropType).
- */
-export interface DtstartPropType {
-  parameters?: ArrayOfParameters;
-  "date-time"?: XcalDateTimeType;
-  date?: string;
-  "@xsi:type"?: string;
-}
-/**
- * XSD type `xcal:ClassPropType` (ws-calendar.schema.json#/$defs/ClassPropType).
- */
-export interface ClassPropType {
-  parameters?: ArrayOfParameters;
-  text: string;
-  "@xsi:type"?: string;
-}
-/**
- * XSD type `xcal:CreatedPropType` (ws-calendar.schema.json#/$defs/CreatedPropType).
- */
-export interface CreatedPropType {
-  parameters?: ArrayOfParameters;
-  "utc-date-time": UTCDateTimeType;
-  "@xsi:type"?: string;
-}
-/**
- * XSD type `xcal:GeoPropType` (ws-calendar.schema.json#/$defs/GeoPropType).
- */
-export interface GeoPropType {
-  parameters?: ArrayOfParameters;
-  latitude: number | ("INF" | "-INF" | "NaN");
-  longitude: number | ("INF" | "-INF" | "NaN");
-  "@xsi:type"?: string;
-}
-/**
- * XSD type `xcal:LastModifiedPropType` (ws-calendar.schema.json#/$defs/LastModifiedPropType).
- */
-export interface LastModifiedPropType {
-  parameters?: ArrayOfParameters;
-  "utc-date-time": UTCDateTimeType;
-  "@xsi:type"?: string;
-}
-/**
- * XSD type `xcal:LocationPropType` (ws-calendar.schema.json#/$defs/LocationPropType).
- */
-export interface LocationPropType {
-  parameters?: ArrayOfParameters;
-  text: string;
-  "@xsi:type"?: string;
-}
-/**
- * XSD type `xcal:OrganizerPropType` (ws-calendar.schema.json#/$defs/OrganizerPropType).
- */
-export interface OrganizerPropType {
-  parameters?: ArrayOfParameters;
-  "cal-address": CalAddressType;
-  "@xsi:type"?: string;
-}
-/**
- * XSD type `xcal:PriorityPropType` (ws-calendar.schema.json#/$defs/PriorityPropType).
- */
-export interface PriorityPropType {
-  parameters?: ArrayOfParameters;
-  integer: string;
-  "@xsi:type"?: string;
-}
-/**
- * XSD type `xcal:RecurrenceIdPropType` (ws-calendar.schema.json#/$defs/RecurrenceIdPropType).
- */
-export interface RecurrenceIdPropType {
-  parameters?: ArrayOfParameters;
-  "date-time"?: XcalDateTimeType;
-  date?: string;
-  "@xsi:type"?: string;
-}
-/**
- * XSD type `xcal:SequencePropType` (ws-calendar.schema.json#/$defs/SequencePropType).
- */
-export interface SequencePropType {
-  parameters?: ArrayOfParameters;
-  integer: string;
-  "@xsi:type"?: string;
-}
-/**
- * XSD type `xcal:StatusPropType` (ws-calendar.schema.json#/$defs/StatusPropType).
- */
-export interface StatusPropType {
-  parameters?: ArrayOfParameters;
-  text: string;
-  "@xsi:type"?: string;
-}
-/**
- * XSD type `xcal:TranspPropType` (ws-calendar.schema.json#/$defs/TranspPropType).
- */
-export interface TranspPropType {
-  parameters?: ArrayOfParameters;
-  text: string;
-  "@xsi:type"?: string;
-}
-/**
- * XSD type `xcal:UrlPropType` (ws-calendar.schema.json#/$defs/UrlPropType).
- */
-export interface UrlPropType {
-  parameters?: ArrayOfParameters;
-  uri: UriType;
-  "@xsi:type"?: string;
-}
-/**
- * XSD type `xcal:RrulePropType` (ws-calendar.schema.json#/$defs/RrulePropType).
- */
-export interface RrulePropType {
-  parameters?: ArrayOfParameters;
-  recur: RecurType;
-  "@xsi:type"?: string;
-}
-/**
- * XSD type `xcal:RecurType` (ws-calendar.schema.json#/$defs/RecurType).
- */
-export interface RecurType {
-  freq: FreqRecurType;
-  until?: UntilRecurType;
-  count?: string;
-  interval?: string;
-  bysecond?: string[];
-  byminute?: string[];
-  byhour?: string[];
-  byday?: string[];
-  byyearday?: string[];
-  bymonthday?: BymonthdayRecurType[];
-  byweekno?: string[];
-  bymonth?: BymonthRecurType[];
-  bysetpos?: string[];
-  wkst?: WeekdayRecurType;
-}
-/**
- * XSD type `xcal:UntilRecurType` (ws-calendar.schema.json#/$defs/UntilRecurType).
- */
-export interface UntilRecurType {
-  date?: string;
-  "date-time"?: XcalDateTimeType;
-}
-/**
- * XSD type `xcal:ExrulePropType` (ws-calendar.schema.json#/$defs/ExrulePropType).
- */
-export interface ExrulePropType {
-  parameters?: ArrayOfParameters;
-  recur: RecurType;
-  "@xsi:type"?: string;
-}
-/**
- * XSD type `xcal:DtendPropType` (ws-calendar.schema.json#/$defs/DtendPropType).
- */
-export interface DtendPropType {
-  parameters?: ArrayOfParameters;
-  "date-time"?: XcalDateTimeType;
-  date?: string;
-  "@xsi:type"?: string;
-}
-/**
- * XSD type `xcal:CategoriesPropType` (ws-calendar.schema.json#/$defs/CategoriesPropType).
- */
-export interface CategoriesPropType {
-  parameters?: ArrayOfParameters;
-  text: string[];
-  "@xsi:type"?: string;
-}
-/**
- * XSD type `xcal:CommentPropType` (ws-calendar.schema.json#/$defs/CommentPropType).
- */
-export interface CommentPropType {
-  parameters?: ArrayOfParameters;
-  text: string;
-  "@xsi:type"?: string;
-}
-/**
- * XSD type `xcal:ContactPropType` (ws-calendar.schema.json#/$defs/ContactPropType).
- */
-export interface ContactPropType {
-  parameters?: ArrayOfParameters;
-  text: string;
-  "@xsi:type"?: string;
-}
-/**
- * XSD type `xcal:ExdatePropType` (ws-calendar.schema.json#/$defs/ExdatePropType).
- */
-export interface ExdatePropType {
-  parameters?: ArrayOfParameters;
-  "date-time"?: XcalDateTimeType;
-  date?: string;
-  "@xsi:type"?: string;
-}
-/**
- * XSD type `xcal:RequestStatusPropType` (ws-calendar.schema.json#/$defs/RequestStatusPropType).
- */
-export interface RequestStatusPropType {
-  parameters?: ArrayOfParameters;
-  code: string;
-  description: string;
-  extdata: string;
-  "@xsi:type"?: string;
-}
-/**
- * XSD type `xcal:ResourcesPropType` (ws-calendar.schema.json#/$defs/ResourcesPropType).
- */
-export interface ResourcesPropType {
-  parameters?: ArrayOfParameters;
-  text: string[];
-  "@xsi:type"?: string;
-}
-/**
- * XSD type `xcal:RdatePropType` (ws-calendar.schema.json#/$defs/RdatePropType).
- */
-export interface RdatePropType {
-  parameters?: ArrayOfParameters;
-  "date-time"?: XcalDateTimeType;
-  date?: string;
-  "@xsi:type"?: string;
-}
-/**
- * XSD type `xcal:ArrayOfEventTodoContainedComponents` (ws-calendar.schema.json#/$defs/ArrayOfEventTodoContainedComponents).
- */
-export interface ArrayOfEventTodoContainedComponents {
+export interface ArrayOfComponents {
+  baseComponent?: (
+    | VpollType
+    | WsCalendarGluonType
+    | WsCalendarIntervalType
+    | VeventType
+    | VtodoType
+    | VjournalType
+    | VfreebusyType
+    | VtimezoneType
+    | StandardType
+    | DaylightType
+    | ValarmType
+    | VcalendarType
+    | VavailabilityType
+    | AvailableType
+  )[];
+  vpoll?: VpollType[];
+  gluon?: WsCalendarGluonType[];
+  interval?: WsCalendarIntervalType[];
+  vevent?: VeventType[];
+  vtodo?: VtodoType[];
+  vjournal?: VjournalType[];
+  vfreebusy?: VfreebusyType[];
+  vtimezone?: VtimezoneType[];
+  standard?: StandardType[];
+  daylight?: DaylightType[];
   valarm?: ValarmType[];
-}
-/**
- * XSD type `xcal:ValarmType` (ws-calendar.schema.json#/$defs/ValarmType).
- */
-export interface ValarmType {
-  properties?: ArrayOfAlarmContainedProperties;
-  "@xsi:type"?: string;
-}
-/**
- * XSD type `xcal:ArrayOfFreebusyContainedProperties` (ws-calendar.schema.json#/$defs/ArrayOfFreebusyContainedProperties).
- */
-export interface ArrayOfFreebusyContainedProperties {
-  dtstamp?: DtstampPropType[];
-  uid?: UidPropType[];
-  contact?: ContactPropType[];
-  dtend?: DtendPropType[];
-  dtstart?: DtstartPropType[];
-  organizer?: OrganizerPropType[];
-  url?: UrlPropType[];
-  attendee?: AttendeePropType[];
-  comment?: CommentPropType[];
-  freebusy?: FreebusyPropType[];
-  "request-status"?: RequestStatusPropType[];
-}
-/**
- * XSD type `xcal:FreebusyPropType` (ws-calendar.schema.json#/$defs/FreebusyPropType).
- */
-export interface FreebusyPropType {
-  parameters?: ArrayOfParameters;
-  period: PeriodType[];
-  "@xsi:type"?: string;
-}
-/**
- * XSD type `xcal:PeriodType` (ws-calendar.schema.json#/$defs/PeriodType).
- */
-export interface PeriodType {
-  start: XcalDateTimeType;
-  end?: XcalDateTimeType;
-  duration?: DurationValueType;
-}
-/**
- * XSD type `xcal:ArrayOfGluonContainedComponents` (ws-calendar.schema.json#/$defs/ArrayOfGluonContainedComponents).
- */
-export interface ArrayOfGluonContainedComponents {
   vavailability?: VavailabilityType[];
-}
-/**
- * XSD type `xcal:VavailabilityType` (ws-calendar.schema.json#/$defs/VavailabilityType).
- */
-export interface VavailabilityType {
-  components: ArrayOfVavailabilityContainedComponents;
-  "@xsi:type"?: string;
-}
-/**
- * XSD type `xcal:ArrayOfVavailabilityContainedComponents` (ws-calendar.schema.json#/$defs/ArrayOfVavailabilityContainedComponents).
- */
-export interface ArrayOfVavailabilityContainedComponents {
   available?: AvailableType[];
 }
 /**
- * XSD type `xcal:AvailableType` (ws-calendar.schema.json#/$defs/AvailableType).
+ * XSD type `xcal:VpollType` (ws-calendar.schema.json#/$defs/VpollType).
  */
-export interface AvailableType {
-  properties?: Properties;
+export interface VpollType {
+  properties?: ArrayOfProperties;
+  components?: ArrayOfComponents;
   "@xsi:type"?: string;
-}
-/**
- * XSD type `xcal:properties@` (ws-calendar.schema.json#/$defs/Properties).
- */
-export interface Properties {
-  dtstart: Dtstart;
-  duration: DurationPropType;
-  tolerance?: Properties_Tolerance;
-  "x-eiNotification"?: DurationPropType;
-  "x-eiRampUp"?: DurationPropType;
-  "x-eiRecovery"?: DurationPropType;
-}
-/**
- * XSD type `xcal:properties@/tolerance` (ws-calendar.schema.json#/$defs/Properties__tolerance).
- */
-export interface Properties_Tolerance {
-  tolerate: Properties_ToleranceTolerate;
-}
-/**
- * XSD type `xcal:properties@/tolerance/tolerate` (ws-calendar.schema.json#/$defs/Properties__tolerance_tolerate).
- */
-export interface Properties_ToleranceTolerate {
-  startafter?: DurationValueType;
-}
-/**
- * XSD type `xcal:ArrayOfJournalContainedProperties` (ws-calendar.schema.json#/$defs/ArrayOfJournalContainedProperties).
- */
-export interface ArrayOfJournalContainedProperties {
-  dtstamp?: DtstampPropType[];
-  uid?: UidPropType[];
-  class?: ClassPropType[];
-  created?: CreatedPropType[];
-  dtstart?: DtstartPropType[];
-  "last-modified"?: LastModifiedPropType[];
-  organizer?: OrganizerPropType[];
-  "recurrence-id"?: RecurrenceIdPropType[];
-  sequence?: SequencePropType[];
-  status?: StatusPropType[];
-  summary?: SummaryPropType[];
-  url?: UrlPropType[];
-  rrule?: RrulePropType[];
-  exrule?: ExrulePropType[];
-  attach?: AttachPropType[];
-  attendee?: AttendeePropType[];
-  categories?: CategoriesPropType[];
-  comment?: CommentPropType[];
-  contact?: ContactPropType[];
-  description?: DescriptionPropType[];
-  exdate?: ExdatePropType[];
-  rdate?: RdatePropType[];
-  related?: RelatedParamType[];
-  "request-status"?: RequestStatusPropType[];
 }
 /**
  * XSD type `xcal:ArrayOfProperties` (ws-calendar.schema.json#/$defs/ArrayOfProperties).
@@ -1796,29 +1509,41 @@ export interface ArrayOfProperties {
     | StatusPropType
     | SummaryPropType
     | TranspPropType
+    | TzidPropType
     | TznamePropType
     | ContactPropType
     | UidPropType
     | ActionPropType
+    | AcceptResponsePropType
+    | PollModePropType
+    | PollPropertiesPropType
     | XBedeworkCostPropType
     | XBedeworkExsynchEndtzidPropType
     | XBedeworkExsynchLastmodPropType
     | XBedeworkExsynchStarttzidPropType
+    | XBwLocationPropType
+    | XBwContactPropType
+    | XBedeworkInstanceOnlyPropType
+    | XBedeworkWaitListLimitPropType
+    | XBedeworkWrapperPropType
     | XMicrosoftCdoBusystatusPropType
     | XMicrosoftCdoIntendedstatusPropType
     | WsCalendarTypeType
-    | TzidPropType
     | BusytypePropType
     | AttachPropType
     | TextListPropertyType
     | CategoriesPropType
     | ResourcesPropType
+    | XBwCategoriesPropType
     | GeoPropType
     | IntegerPropertyType
     | PercentCompletePropType
     | PriorityPropType
     | RepeatPropType
     | SequencePropType
+    | PollItemIdPropType
+    | XBedeworkMaxTicketsPropType
+    | XBedeworkMaxTicketsPerUserPropType
     | UtcDatetimePropertyType
     | CompletedPropType
     | CreatedPropType
@@ -1831,6 +1556,8 @@ export interface ArrayOfProperties {
     | RecurrenceIdPropType
     | ExdatePropType
     | RdatePropType
+    | XBedeworkRegistrationEndPropType
+    | XBedeworkRegistrationStartPropType
     | DurationPropType
     | FreebusyPropType
     | UtcOffsetPropertyType
@@ -1842,6 +1569,7 @@ export interface ArrayOfProperties {
     | CalAddressPropertyType
     | AttendeePropType
     | OrganizerPropType
+    | VoterPropType
     | RelatedToPropType
     | RecurPropertyType
     | ExrulePropType
@@ -1853,12 +1581,74 @@ export interface ArrayOfProperties {
     | WsCalendarAttachType
     | DatetimePropertyType
   )[];
+  calscale?: CalscalePropType[];
+  method?: MethodPropType[];
+  prodid?: ProdidPropType[];
+  version?: VersionPropType[];
+  attach?: AttachPropType[];
+  categories?: CategoriesPropType[];
+  class?: ClassPropType[];
+  comment?: CommentPropType[];
+  description?: DescriptionPropType[];
+  geo?: GeoPropType[];
+  location?: LocationPropType[];
+  "percent-complete"?: PercentCompletePropType[];
+  priority?: PriorityPropType[];
+  resources?: ResourcesPropType[];
+  status?: StatusPropType[];
+  summary?: SummaryPropType[];
+  completed?: CompletedPropType[];
+  dtend?: DtendPropType[];
+  dtstart?: DtstartPropType[];
+  due?: DuePropType[];
+  duration?: DurationPropType[];
+  freebusy?: FreebusyPropType[];
+  transp?: TranspPropType[];
+  "equivalent-tzid"?: TzidPropType[];
+  tzname?: TznamePropType[];
+  tzoffsetfrom?: TzoffsetfromPropType[];
+  tzoffsetto?: TzoffsettoPropType[];
+  tzurl?: TzurlPropType[];
+  attendee?: AttendeePropType[];
+  contact?: ContactPropType[];
+  organizer?: OrganizerPropType[];
+  "recurrence-id"?: RecurrenceIdPropType[];
+  url?: UrlPropType[];
+  uid?: UidPropType[];
+  exdate?: ExdatePropType[];
+  rdate?: RdatePropType[];
+  "related-to"?: RelatedToPropType[];
+  exrule?: ExrulePropType[];
+  rrule?: RrulePropType[];
+  action?: ActionPropType[];
+  repeat?: RepeatPropType[];
+  trigger?: TriggerPropType[];
+  created?: CreatedPropType[];
+  dtstamp?: DtstampPropType[];
+  "last-modified"?: LastModifiedPropType[];
+  sequence?: SequencePropType[];
+  "request-status"?: RequestStatusPropType[];
   link?: LinkPropType[];
+  "accept-response"?: AcceptResponsePropType[];
+  "poll-item-id"?: PollItemIdPropType[];
+  "poll-mode"?: PollModePropType[];
+  "poll-properties"?: PollPropertiesPropType[];
+  voter?: VoterPropType[];
   "x-bedework-cost"?: XBedeworkCostPropType[];
   "x-bedework-exsynch-endtzid"?: XBedeworkExsynchEndtzidPropType[];
   "x-bedework-exsynch-lastmod"?: XBedeworkExsynchLastmodPropType[];
   "x-bedework-exsynch-organizer"?: OrganizerPropType[];
   "x-bedework-exsynch-starttzid"?: XBedeworkExsynchStarttzidPropType[];
+  "x-bedework-location"?: XBwLocationPropType[];
+  "x-bedework-categories"?: XBwCategoriesPropType[];
+  "x-bedework-contact"?: XBwContactPropType[];
+  "x-bedework-instance-only"?: XBedeworkInstanceOnlyPropType[];
+  "x-bedework-registration-end"?: XBedeworkRegistrationEndPropType[];
+  "x-bedework-registration-start"?: XBedeworkRegistrationStartPropType[];
+  "x-bedework-max-tickets"?: XBedeworkMaxTicketsPropType[];
+  "x-bedework-max-tickets-per-user"?: XBedeworkMaxTicketsPerUserPropType[];
+  "x-bedework-wait-list-limit"?: XBedeworkWaitListLimitPropType[];
+  "x-bedework-wrapper"?: XBedeworkWrapperPropType[];
   "x-microsoft-cdo-busystatus"?: XMicrosoftCdoBusystatusPropType[];
   "x-microsoft-cdo-intendedstatus"?: XMicrosoftCdoIntendedstatusPropType[];
   granularity?: DurationPropType[];
@@ -1877,18 +1667,26 @@ export interface ArrayOfProperties {
     | StatusPropType
     | SummaryPropType
     | TranspPropType
+    | TzidPropType
     | TznamePropType
     | ContactPropType
     | UidPropType
     | ActionPropType
+    | AcceptResponsePropType
+    | PollModePropType
+    | PollPropertiesPropType
     | XBedeworkCostPropType
     | XBedeworkExsynchEndtzidPropType
     | XBedeworkExsynchLastmodPropType
     | XBedeworkExsynchStarttzidPropType
+    | XBwLocationPropType
+    | XBwContactPropType
+    | XBedeworkInstanceOnlyPropType
+    | XBedeworkWaitListLimitPropType
+    | XBedeworkWrapperPropType
     | XMicrosoftCdoBusystatusPropType
     | XMicrosoftCdoIntendedstatusPropType
     | WsCalendarTypeType
-    | TzidPropType
     | BusytypePropType
   )[];
 }
@@ -1933,9 +1731,89 @@ export interface VersionPropType {
   "@xsi:type"?: string;
 }
 /**
+ * XSD type `xcal:ClassPropType` (ws-calendar.schema.json#/$defs/ClassPropType).
+ */
+export interface ClassPropType {
+  parameters?: ArrayOfParameters;
+  text: string;
+  "@xsi:type"?: string;
+}
+/**
+ * XSD type `xcal:CommentPropType` (ws-calendar.schema.json#/$defs/CommentPropType).
+ */
+export interface CommentPropType {
+  parameters?: ArrayOfParameters;
+  text: string;
+  "@xsi:type"?: string;
+}
+/**
+ * XSD type `xcal:LocationPropType` (ws-calendar.schema.json#/$defs/LocationPropType).
+ */
+export interface LocationPropType {
+  parameters?: ArrayOfParameters;
+  text: string;
+  "@xsi:type"?: string;
+}
+/**
+ * XSD type `xcal:StatusPropType` (ws-calendar.schema.json#/$defs/StatusPropType).
+ */
+export interface StatusPropType {
+  parameters?: ArrayOfParameters;
+  text: string;
+  "@xsi:type"?: string;
+}
+/**
+ * XSD type `xcal:TranspPropType` (ws-calendar.schema.json#/$defs/TranspPropType).
+ */
+export interface TranspPropType {
+  parameters?: ArrayOfParameters;
+  text: string;
+  "@xsi:type"?: string;
+}
+/**
+ * XSD type `xcal:TzidPropType` (ws-calendar.schema.json#/$defs/TzidPropType).
+ */
+export interface TzidPropType {
+  parameters?: ArrayOfParameters;
+  text: string;
+  "@xsi:type"?: string;
+}
+/**
  * XSD type `xcal:TznamePropType` (ws-calendar.schema.json#/$defs/TznamePropType).
  */
 export interface TznamePropType {
+  parameters?: ArrayOfParameters;
+  text: string;
+  "@xsi:type"?: string;
+}
+/**
+ * XSD type `xcal:ContactPropType` (ws-calendar.schema.json#/$defs/ContactPropType).
+ */
+export interface ContactPropType {
+  parameters?: ArrayOfParameters;
+  text: string;
+  "@xsi:type"?: string;
+}
+/**
+ * XSD type `xcal:UidPropType` (ws-calendar.schema.json#/$defs/UidPropType).
+ */
+export interface UidPropType {
+  parameters?: ArrayOfParameters;
+  text: string;
+  "@xsi:type"?: string;
+}
+/**
+ * XSD type `xcal:PollModePropType` (ws-calendar.schema.json#/$defs/PollModePropType).
+ */
+export interface PollModePropType {
+  parameters?: ArrayOfParameters;
+  text: string;
+  "@xsi:type"?: string;
+}
+/**
+ * XSD type `xcal:PollPropertiesPropType` (ws-calendar.schema.json#/$defs/PollPropertiesPropType).
+ */
+export interface PollPropertiesPropType {
   parameters?: ArrayOfParameters;
   text: string;
   "@xsi:type"?: string;
@@ -1973,6 +1851,46 @@ export interface XBedeworkExsynchStarttzidPropType {
   "@xsi:type"?: string;
 }
 /**
+ * XSD type `xcal:XBwLocationPropType` (ws-calendar.schema.json#/$defs/XBwLocationPropType).
+ */
+export interface XBwLocationPropType {
+  parameters?: ArrayOfParameters;
+  text: string;
+  "@xsi:type"?: string;
+}
+/**
+ * XSD type `xcal:XBwContactPropType` (ws-calendar.schema.json#/$defs/XBwContactPropType).
+ */
+export interface XBwContactPropType {
+  parameters?: ArrayOfParameters;
+  text: string;
+  "@xsi:type"?: string;
+}
+/**
+ * XSD type `xcal:XBedeworkInstanceOnlyPropType` (ws-calendar.schema.json#/$defs/XBedeworkInstanceOnlyPropType).
+ */
+export interface XBedeworkInstanceOnlyPropType {
+  parameters?: ArrayOfParameters;
+  text: string;
+  "@xsi:type"?: string;
+}
+/**
+ * XSD type `xcal:XBedeworkWaitListLimitPropType` (ws-calendar.schema.json#/$defs/XBedeworkWaitListLimitPropType).
+ */
+export interface XBedeworkWaitListLimitPropType {
+  parameters?: ArrayOfParameters;
+  text: string;
+  "@xsi:type"?: string;
+}
+/**
+ * XSD type `xcal:XBedeworkWrapperPropType` (ws-calendar.schema.json#/$defs/XBedeworkWrapperPropType).
+ */
+export interface XBedeworkWrapperPropType {
+  parameters?: ArrayOfParameters;
+  text: string;
+  "@xsi:type"?: string;
+}
+/**
  * XSD type `xcal:XMicrosoftCdoBusystatusPropType` (ws-calendar.schema.json#/$defs/XMicrosoftCdoBusystatusPropType).
  */
 export interface XMicrosoftCdoBusystatusPropType {
@@ -1997,14 +1915,6 @@ export interface WsCalendarTypeType {
   "@xsi:type"?: string;
 }
 /**
- * XSD type `xcal:TzidPropType` (ws-calendar.schema.json#/$defs/TzidPropType).
- */
-export interface TzidPropType {
-  parameters?: ArrayOfParameters;
-  text: string;
-  "@xsi:type"?: string;
-}
-/**
  * XSD type `xcal:BusytypePropType` (ws-calendar.schema.json#/$defs/BusytypePropType).
  */
 export interface BusytypePropType {
@@ -2021,6 +1931,39 @@ export interface TextListPropertyType {
   "@xsi:type"?: string;
 }
 /**
+ * XSD type `xcal:CategoriesPropType` (ws-calendar.schema.json#/$defs/CategoriesPropType).
+ */
+export interface CategoriesPropType {
+  parameters?: ArrayOfParameters;
+  text: string[];
+  "@xsi:type"?: string;
+}
+/**
+ * XSD type `xcal:ResourcesPropType` (ws-calendar.schema.json#/$defs/ResourcesPropType).
+ */
+export interface ResourcesPropType {
+  parameters?: ArrayOfParameters;
+  text: string[];
+  "@xsi:type"?: string;
+}
+/**
+ * XSD type `xcal:XBwCategoriesPropType` (ws-calendar.schema.json#/$defs/XBwCategoriesPropType).
+ */
+export interface XBwCategoriesPropType {
+  parameters?: ArrayOfParameters;
+  text: string[];
+  "@xsi:type"?: string;
+}
+/**
+ * XSD type `xcal:GeoPropType` (ws-calendar.schema.json#/$defs/GeoPropType).
+ */
+export interface GeoPropType {
+  parameters?: ArrayOfParameters;
+  latitude: number | ("INF" | "-INF" | "NaN");
+  longitude: number | ("INF" | "-INF" | "NaN");
+  "@xsi:type"?: string;
+}
+/**
  * XSD type `xcal:IntegerPropertyType` (ws-calendar.schema.json#/$defs/IntegerPropertyType).
  */
 export interface IntegerPropertyType {
@@ -2032,6 +1975,46 @@ export interface IntegerPropertyType {
  * XSD type `xcal:PercentCompletePropType` (ws-calendar.schema.json#/$defs/PercentCompletePropType).
  */
 export interface PercentCompletePropType {
+  parameters?: ArrayOfParameters;
+  integer: string;
+  "@xsi:type"?: string;
+}
+/**
+ * XSD type `xcal:PriorityPropType` (ws-calendar.schema.json#/$defs/PriorityPropType).
+ */
+export interface PriorityPropType {
+  parameters?: ArrayOfParameters;
+  integer: string;
+  "@xsi:type"?: string;
+}
+/**
+ * XSD type `xcal:SequencePropType` (ws-calendar.schema.json#/$defs/SequencePropType).
+ */
+export interface SequencePropType {
+  parameters?: ArrayOfParameters;
+  integer: string;
+  "@xsi:type"?: string;
+}
+/**
+ * XSD type `xcal:PollItemIdPropType` (ws-calendar.schema.json#/$defs/PollItemIdPropType).
+ */
+export interface PollItemIdPropType {
+  parameters?: ArrayOfParameters;
+  integer: string;
+  "@xsi:type"?: string;
+}
+/**
+ * XSD type `xcal:XBedeworkMaxTicketsPropType` (ws-calendar.schema.json#/$defs/XBedeworkMaxTicketsPropType).
+ */
+export interface XBedeworkMaxTicketsPropType {
+  parameters?: ArrayOfParameters;
+  integer: string;
+  "@xsi:type"?: string;
+}
+/**
+ * XSD type `xcal:XBedeworkMaxTicketsPerUserPropType` (ws-calendar.schema.json#/$defs/XBedeworkMaxTicketsPerUserPropType).
+ */
+export interface XBedeworkMaxTicketsPerUserPropType {
   parameters?: ArrayOfParameters;
   integer: string;
   "@xsi:type"?: string;
@@ -2053,9 +2036,51 @@ export interface CompletedPropType {
   "@xsi:type"?: string;
 }
 /**
+ * XSD type `xcal:CreatedPropType` (ws-calendar.schema.json#/$defs/CreatedPropType).
+ */
+export interface CreatedPropType {
+  parameters?: ArrayOfParameters;
+  "utc-date-time": UTCDateTimeType;
+  "@xsi:type"?: string;
+}
+/**
+ * XSD type `xcal:DtstampPropType` (ws-calendar.schema.json#/$defs/DtstampPropType).
+ */
+export interface DtstampPropType {
+  parameters?: ArrayOfParameters;
+  "utc-date-time": UTCDateTimeType;
+  "@xsi:type"?: string;
+}
+/**
+ * XSD type `xcal:LastModifiedPropType` (ws-calendar.schema.json#/$defs/LastModifiedPropType).
+ */
+export interface LastModifiedPropType {
+  parameters?: ArrayOfParameters;
+  "utc-date-time": UTCDateTimeType;
+  "@xsi:type"?: string;
+}
+/**
  * XSD type `xcal:DateDatetimePropertyType` (ws-calendar.schema.json#/$defs/DateDatetimePropertyType).
  */
 export interface DateDatetimePropertyType {
+  parameters?: ArrayOfParameters;
+  "date-time"?: XcalDateTimeType;
+  date?: string;
+  "@xsi:type"?: string;
+}
+/**
+ * XSD type `xcal:DtendPropType` (ws-calendar.schema.json#/$defs/DtendPropType).
+ */
+export interface DtendPropType {
+  parameters?: ArrayOfParameters;
+  "date-time"?: XcalDateTimeType;
+  date?: string;
+  "@xsi:type"?: string;
+}
+/**
+ * XSD type `xcal:DtstartPropType` (ws-calendar.schema.json#/$defs/DtstartPropType).
+ */
+export interface DtstartPropType {
   parameters?: ArrayOfParameters;
   "date-time"?: XcalDateTimeType;
   date?: string;
@@ -2069,6 +2094,67 @@ export interface DuePropType {
   "date-time"?: XcalDateTimeType;
   date?: string;
   "@xsi:type"?: string;
+}
+/**
+ * XSD type `xcal:RecurrenceIdPropType` (ws-calendar.schema.json#/$defs/RecurrenceIdPropType).
+ */
+export interface RecurrenceIdPropType {
+  parameters?: ArrayOfParameters;
+  "date-time"?: XcalDateTimeType;
+  date?: string;
+  "@xsi:type"?: string;
+}
+/**
+ * XSD type `xcal:ExdatePropType` (ws-calendar.schema.json#/$defs/ExdatePropType).
+ */
+export interface ExdatePropType {
+  parameters?: ArrayOfParameters;
+  "date-time"?: XcalDateTimeType;
+  date?: string;
+  "@xsi:type"?: string;
+}
+/**
+ * XSD type `xcal:RdatePropType` (ws-calendar.schema.json#/$defs/RdatePropType).
+ */
+export interface RdatePropType {
+  parameters?: ArrayOfParameters;
+  "date-time"?: XcalDateTimeType;
+  date?: string;
+  "@xsi:type"?: string;
+}
+/**
+ * XSD type `xcal:XBedeworkRegistrationEndPropType` (ws-calendar.schema.json#/$defs/XBedeworkRegistrationEndPropType).
+ */
+export interface XBedeworkRegistrationEndPropType {
+  parameters?: ArrayOfParameters;
+  "date-time"?: XcalDateTimeType;
+  date?: string;
+  "@xsi:type"?: string;
+}
+/**
+ * XSD type `xcal:XBedeworkRegistrationStartPropType` (ws-calendar.schema.json#/$defs/XBedeworkRegistrationStartPropType).
+ */
+export interface XBedeworkRegistrationStartPropType {
+  parameters?: ArrayOfParameters;
+  "date-time"?: XcalDateTimeType;
+  date?: string;
+  "@xsi:type"?: string;
+}
+/**
+ * XSD type `xcal:FreebusyPropType` (ws-calendar.schema.json#/$defs/FreebusyPropType).
+ */
+export interface FreebusyPropType {
+  parameters?: ArrayOfParameters;
+  period: PeriodType[];
+  "@xsi:type"?: string;
+}
+/**
+ * XSD type `xcal:PeriodType` (ws-calendar.schema.json#/$defs/PeriodType).
+ */
+export interface PeriodType {
+  start: XcalDateTimeType;
+  end?: XcalDateTimeType;
+  duration?: DurationValueType;
 }
 /**
  * XSD type `xcal:UtcOffsetPropertyType` (ws-calendar.schema.json#/$defs/UtcOffsetPropertyType).
@@ -2111,9 +2197,33 @@ export interface TzurlPropType {
   "@xsi:type"?: string;
 }
 /**
+ * XSD type `xcal:UrlPropType` (ws-calendar.schema.json#/$defs/UrlPropType).
+ */
+export interface UrlPropType {
+  parameters?: ArrayOfParameters;
+  uri: UriType;
+  "@xsi:type"?: string;
+}
+/**
  * XSD type `xcal:CalAddressPropertyType` (ws-calendar.schema.json#/$defs/CalAddressPropertyType).
  */
 export interface CalAddressPropertyType {
+  parameters?: ArrayOfParameters;
+  "cal-address": CalAddressType;
+  "@xsi:type"?: string;
+}
+/**
+ * XSD type `xcal:OrganizerPropType` (ws-calendar.schema.json#/$defs/OrganizerPropType).
+ */
+export interface OrganizerPropType {
+  parameters?: ArrayOfParameters;
+  "cal-address": CalAddressType;
+  "@xsi:type"?: string;
+}
+/**
+ * XSD type `xcal:VoterPropType` (ws-calendar.schema.json#/$defs/VoterPropType).
+ */
+export interface VoterPropType {
   parameters?: ArrayOfParameters;
   "cal-address": CalAddressType;
   "@xsi:type"?: string;
@@ -2134,6 +2244,58 @@ export interface RelatedToPropType {
 export interface RecurPropertyType {
   parameters?: ArrayOfParameters;
   recur: RecurType;
+  "@xsi:type"?: string;
+}
+/**
+ * XSD type `xcal:RecurType` (ws-calendar.schema.json#/$defs/RecurType).
+ */
+export interface RecurType {
+  freq: FreqRecurType;
+  until?: UntilRecurType;
+  count?: string;
+  interval?: string;
+  bysecond?: string[];
+  byminute?: string[];
+  byhour?: string[];
+  byday?: string[];
+  byyearday?: string[];
+  bymonthday?: BymonthdayRecurType[];
+  byweekno?: string[];
+  bymonth?: BymonthRecurType[];
+  bysetpos?: string[];
+  wkst?: WeekdayRecurType;
+}
+/**
+ * XSD type `xcal:UntilRecurType` (ws-calendar.schema.json#/$defs/UntilRecurType).
+ */
+export interface UntilRecurType {
+  date?: string;
+  "date-time"?: XcalDateTimeType;
+}
+/**
+ * XSD type `xcal:ExrulePropType` (ws-calendar.schema.json#/$defs/ExrulePropType).
+ */
+export interface ExrulePropType {
+  parameters?: ArrayOfParameters;
+  recur: RecurType;
+  "@xsi:type"?: string;
+}
+/**
+ * XSD type `xcal:RrulePropType` (ws-calendar.schema.json#/$defs/RrulePropType).
+ */
+export interface RrulePropType {
+  parameters?: ArrayOfParameters;
+  recur: RecurType;
+  "@xsi:type"?: string;
+}
+/**
+ * XSD type `xcal:RequestStatusPropType` (ws-calendar.schema.json#/$defs/RequestStatusPropType).
+ */
+export interface RequestStatusPropType {
+  parameters?: ArrayOfParameters;
+  code: string;
+  description: string;
+  extdata: string;
   "@xsi:type"?: string;
 }
 /**
@@ -2198,70 +2360,137 @@ export interface DatetimePropertyType {
   "@xsi:type"?: string;
 }
 /**
- * XSD type `xcal:ArrayOfStandardOrDaylightContainedProperties` (ws-calendar.schema.json#/$defs/ArrayOfStandardOrDaylightContainedProperties).
+ * XSD type `xcal:WsCalendarGluonType` (ws-calendar.schema.json#/$defs/WsCalendarGluonType).
  */
-export interface ArrayOfStandardOrDaylightContainedProperties {
+export interface WsCalendarGluonType {
+  properties?: ArrayOfProperties;
+  components?: ArrayOfComponents | ArrayOfGluonContainedComponents;
+  "@xsi:type"?: string;
+}
+/**
+ * XSD type `xcal:ArrayOfGluonContainedComponents` (ws-calendar.schema.json#/$defs/ArrayOfGluonContainedComponents).
+ */
+export interface ArrayOfGluonContainedComponents {
+  vavailability?: VavailabilityType[];
+}
+/**
+ * XSD type `xcal:VavailabilityType` (ws-calendar.schema.json#/$defs/VavailabilityType).
+ */
+export interface VavailabilityType {
+  components?: ArrayOfVavailabilityContainedComponents | ArrayOfComponents;
+  properties?: ArrayOfProperties;
+  "@xsi:type"?: string;
+}
+/**
+ * XSD type `xcal:ArrayOfVavailabilityContainedComponents` (ws-calendar.schema.json#/$defs/ArrayOfVavailabilityContainedComponents).
+ */
+export interface ArrayOfVavailabilityContainedComponents {
+  available?: AvailableType[];
+}
+/**
+ * XSD type `xcal:AvailableType` (ws-calendar.schema.json#/$defs/AvailableType).
+ */
+export interface AvailableType {
+  properties?: Properties | ArrayOfProperties;
+  components?: ArrayOfComponents;
+  "@xsi:type"?: string;
+}
+/**
+ * XSD type `xcal:properties@` (ws-calendar.schema.json#/$defs/Properties).
+ */
+export interface Properties {
+  dtstart: Dtstart;
+  duration: DurationPropType;
+  tolerance?: Properties_Tolerance;
+  "x-eiNotification"?: DurationPropType;
+  "x-eiRampUp"?: DurationPropType;
+  "x-eiRecovery"?: DurationPropType;
+}
+/**
+ * XSD type `xcal:properties@/tolerance` (ws-calendar.schema.json#/$defs/Properties__tolerance).
+ */
+export interface Properties_Tolerance {
+  tolerate: Properties_ToleranceTolerate;
+}
+/**
+ * XSD type `xcal:properties@/tolerance/tolerate` (ws-calendar.schema.json#/$defs/Properties__tolerance_tolerate).
+ */
+export interface Properties_ToleranceTolerate {
+  startafter?: DurationValueType;
+}
+/**
+ * XSD type `xcal:WsCalendarIntervalType` (ws-calendar.schema.json#/$defs/WsCalendarIntervalType).
+ */
+export interface WsCalendarIntervalType {
+  properties?: Properties | ArrayOfProperties;
+  components?: ArrayOfComponents;
+  "@xsi:type"?: string;
+}
+/**
+ * XSD type `xcal:VeventType` (ws-calendar.schema.json#/$defs/VeventType).
+ */
+export interface VeventType {
+  properties?: ArrayOfProperties | ArrayOfEventContainedProperties;
+  components?: ArrayOfComponents | ArrayOfEventTodoContainedComponents;
+  "@xsi:type"?: string;
+}
+/**
+ * XSD type `xcal:ArrayOfEventContainedProperties` (ws-calendar.schema.json#/$defs/ArrayOfEventContainedProperties).
+ */
+export interface ArrayOfEventContainedProperties {
+  dtstamp?: DtstampPropType[];
+  uid?: UidPropType[];
   dtstart?: DtstartPropType[];
-  tzoffsetto?: TzoffsettoPropType[];
-  tzoffsetfrom?: TzoffsetfromPropType[];
-  rrule?: RrulePropType[];
-  comment?: CommentPropType[];
-  rdate?: RdatePropType[];
-  tzname?: TznamePropType[];
-}
-/**
- * XSD type `xcal:ArrayOfTimezoneContainedComponents` (ws-calendar.schema.json#/$defs/ArrayOfTimezoneContainedComponents).
- */
-export interface ArrayOfTimezoneContainedComponents {
-  standard?: StandardType[];
-  daylight?: DaylightType[];
-}
-/**
- * XSD type `xcal:StandardType` (ws-calendar.schema.json#/$defs/StandardType).
- */
-export interface StandardType {
-  properties?: ArrayOfStandardOrDaylightContainedProperties;
-  "@xsi:type"?: string;
-}
-/**
- * XSD type `xcal:DaylightType` (ws-calendar.schema.json#/$defs/DaylightType).
- */
-export interface DaylightType {
-  properties?: ArrayOfStandardOrDaylightContainedProperties;
-  "@xsi:type"?: string;
-}
-/**
- * XSD type `xcal:ArrayOfTimezoneContainedProperties` (ws-calendar.schema.json#/$defs/ArrayOfTimezoneContainedProperties).
- */
-export interface ArrayOfTimezoneContainedProperties {
-  tzid?: (
-    | TextPropertyType
-    | MethodPropType
-    | ProdidPropType
-    | VersionPropType
-    | ClassPropType
-    | CommentPropType
-    | DescriptionPropType
-    | LocationPropType
-    | StatusPropType
-    | SummaryPropType
-    | TranspPropType
-    | TznamePropType
-    | ContactPropType
-    | UidPropType
-    | ActionPropType
-    | XBedeworkCostPropType
-    | XBedeworkExsynchEndtzidPropType
-    | XBedeworkExsynchLastmodPropType
-    | XBedeworkExsynchStarttzidPropType
-    | XMicrosoftCdoBusystatusPropType
-    | XMicrosoftCdoIntendedstatusPropType
-    | WsCalendarTypeType
-    | TzidPropType
-    | BusytypePropType
-  )[];
+  class?: ClassPropType[];
+  created?: CreatedPropType[];
+  description?: DescriptionPropType[];
+  geo?: GeoPropType[];
   "last-modified"?: LastModifiedPropType[];
+  location?: LocationPropType[];
+  organizer?: OrganizerPropType[];
+  priority?: PriorityPropType[];
+  "recurrence-id"?: RecurrenceIdPropType[];
+  sequence?: SequencePropType[];
+  status?: StatusPropType[];
+  summary?: SummaryPropType[];
+  transp?: TranspPropType[];
   url?: UrlPropType[];
+  rrule?: RrulePropType[];
+  exrule?: ExrulePropType[];
+  dtend?: DtendPropType[];
+  duration?: DurationPropType[];
+  attach?: AttachPropType[];
+  attendee?: AttendeePropType[];
+  categories?: CategoriesPropType[];
+  comment?: CommentPropType[];
+  contact?: ContactPropType[];
+  exdate?: ExdatePropType[];
+  "request-status"?: RequestStatusPropType[];
+  related?: RelatedParamType[];
+  resources?: ResourcesPropType[];
+  rdate?: RdatePropType[];
+}
+/**
+ * XSD type `xcal:ArrayOfEventTodoContainedComponents` (ws-calendar.schema.json#/$defs/ArrayOfEventTodoContainedComponents).
+ */
+export interface ArrayOfEventTodoContainedComponents {
+  valarm?: ValarmType[];
+}
+/**
+ * XSD type `xcal:ValarmType` (ws-calendar.schema.json#/$defs/ValarmType).
+ */
+export interface ValarmType {
+  properties?: ArrayOfProperties | ArrayOfAlarmContainedProperties;
+  components?: ArrayOfComponents;
+  "@xsi:type"?: string;
+}
+/**
+ * XSD type `xcal:VtodoType` (ws-calendar.schema.json#/$defs/VtodoType).
+ */
+export interface VtodoType {
+  properties?: ArrayOfProperties | ArrayOfTodoContainedProperties;
+  components?: ArrayOfComponents | ArrayOfEventTodoContainedComponents;
+  "@xsi:type"?: string;
 }
 /**
  * XSD type `xcal:ArrayOfTodoContainedProperties` (ws-calendar.schema.json#/$defs/ArrayOfTodoContainedProperties).
@@ -2301,6 +2530,168 @@ export interface ArrayOfTodoContainedProperties {
   rdate?: RdatePropType[];
 }
 /**
+ * XSD type `xcal:VjournalType` (ws-calendar.schema.json#/$defs/VjournalType).
+ */
+export interface VjournalType {
+  properties?: ArrayOfProperties | ArrayOfJournalContainedProperties;
+  components?: ArrayOfComponents;
+  "@xsi:type"?: string;
+}
+/**
+ * XSD type `xcal:ArrayOfJournalContainedProperties` (ws-calendar.schema.json#/$defs/ArrayOfJournalContainedProperties).
+ */
+export interface ArrayOfJournalContainedProperties {
+  dtstamp?: DtstampPropType[];
+  uid?: UidPropType[];
+  class?: ClassPropType[];
+  created?: CreatedPropType[];
+  dtstart?: DtstartPropType[];
+  "last-modified"?: LastModifiedPropType[];
+  organizer?: OrganizerPropType[];
+  "recurrence-id"?: RecurrenceIdPropType[];
+  sequence?: SequencePropType[];
+  status?: StatusPropType[];
+  summary?: SummaryPropType[];
+  url?: UrlPropType[];
+  rrule?: RrulePropType[];
+  exrule?: ExrulePropType[];
+  attach?: AttachPropType[];
+  attendee?: AttendeePropType[];
+  categories?: CategoriesPropType[];
+  comment?: CommentPropType[];
+  contact?: ContactPropType[];
+  description?: DescriptionPropType[];
+  exdate?: ExdatePropType[];
+  rdate?: RdatePropType[];
+  related?: RelatedParamType[];
+  "request-status"?: RequestStatusPropType[];
+}
+/**
+ * XSD type `xcal:VfreebusyType` (ws-calendar.schema.json#/$defs/VfreebusyType).
+ */
+export interface VfreebusyType {
+  properties?: ArrayOfProperties | ArrayOfFreebusyContainedProperties;
+  components?: ArrayOfComponents;
+  "@xsi:type"?: string;
+}
+/**
+ * XSD type `xcal:ArrayOfFreebusyContainedProperties` (ws-calendar.schema.json#/$defs/ArrayOfFreebusyContainedProperties).
+ */
+export interface ArrayOfFreebusyContainedProperties {
+  dtstamp?: DtstampPropType[];
+  uid?: UidPropType[];
+  contact?: ContactPropType[];
+  dtend?: DtendPropType[];
+  dtstart?: DtstartPropType[];
+  organizer?: OrganizerPropType[];
+  url?: UrlPropType[];
+  attendee?: AttendeePropType[];
+  comment?: CommentPropType[];
+  freebusy?: FreebusyPropType[];
+  "request-status"?: RequestStatusPropType[];
+}
+/**
+ * XSD type `xcal:VtimezoneType` (ws-calendar.schema.json#/$defs/VtimezoneType).
+ */
+export interface VtimezoneType {
+  properties?: ArrayOfProperties | ArrayOfTimezoneContainedProperties;
+  components?: ArrayOfComponents | ArrayOfTimezoneContainedComponents;
+  "@xsi:type"?: string;
+}
+/**
+ * XSD type `xcal:ArrayOfTimezoneContainedProperties` (ws-calendar.schema.json#/$defs/ArrayOfTimezoneContainedProperties).
+ */
+export interface ArrayOfTimezoneContainedProperties {
+  tzid?: (
+    | TextPropertyType
+    | MethodPropType
+    | ProdidPropType
+    | VersionPropType
+    | ClassPropType
+    | CommentPropType
+    | DescriptionPropType
+    | LocationPropType
+    | StatusPropType
+    | SummaryPropType
+    | TranspPropType
+    | TzidPropType
+    | TznamePropType
+    | ContactPropType
+    | UidPropType
+    | ActionPropType
+    | AcceptResponsePropType
+    | PollModePropType
+    | PollPropertiesPropType
+    | XBedeworkCostPropType
+    | XBedeworkExsynchEndtzidPropType
+    | XBedeworkExsynchLastmodPropType
+    | XBedeworkExsynchStarttzidPropType
+    | XBwLocationPropType
+    | XBwContactPropType
+    | XBedeworkInstanceOnlyPropType
+    | XBedeworkWaitListLimitPropType
+    | XBedeworkWrapperPropType
+    | XMicrosoftCdoBusystatusPropType
+    | XMicrosoftCdoIntendedstatusPropType
+    | WsCalendarTypeType
+    | BusytypePropType
+  )[];
+  "last-modified"?: LastModifiedPropType[];
+  url?: UrlPropType[];
+}
+/**
+ * XSD type `xcal:ArrayOfTimezoneContainedComponents` (ws-calendar.schema.json#/$defs/ArrayOfTimezoneContainedComponents).
+ */
+export interface ArrayOfTimezoneContainedComponents {
+  standard?: StandardType[];
+  daylight?: DaylightType[];
+}
+/**
+ * XSD type `xcal:StandardType` (ws-calendar.schema.json#/$defs/StandardType).
+ */
+export interface StandardType {
+  properties?: ArrayOfProperties | ArrayOfStandardOrDaylightContainedProperties;
+  components?: ArrayOfComponents;
+  "@xsi:type"?: string;
+}
+/**
+ * XSD type `xcal:ArrayOfStandardOrDaylightContainedProperties` (ws-calendar.schema.json#/$defs/ArrayOfStandardOrDaylightContainedProperties).
+ */
+export interface ArrayOfStandardOrDaylightContainedProperties {
+  dtstart?: DtstartPropType[];
+  tzoffsetto?: TzoffsettoPropType[];
+  tzoffsetfrom?: TzoffsetfromPropType[];
+  rrule?: RrulePropType[];
+  comment?: CommentPropType[];
+  rdate?: RdatePropType[];
+  tzname?: TznamePropType[];
+}
+/**
+ * XSD type `xcal:DaylightType` (ws-calendar.schema.json#/$defs/DaylightType).
+ */
+export interface DaylightType {
+  properties?: ArrayOfProperties | ArrayOfStandardOrDaylightContainedProperties;
+  components?: ArrayOfComponents;
+  "@xsi:type"?: string;
+}
+/**
+ * XSD type `xcal:VcalendarType` (ws-calendar.schema.json#/$defs/VcalendarType).
+ */
+export interface VcalendarType {
+  properties?: ArrayOfProperties | ArrayOfVcalendarContainedProperties;
+  components?: ArrayOfComponents | ArrayOfVcalendarContainedComponents;
+  "@xsi:type"?: string;
+}
+/**
+ * XSD type `xcal:ArrayOfVcalendarContainedProperties` (ws-calendar.schema.json#/$defs/ArrayOfVcalendarContainedProperties).
+ */
+export interface ArrayOfVcalendarContainedProperties {
+  prodid?: ProdidPropType[];
+  version?: VersionPropType[];
+  calscale?: CalscalePropType[];
+  method?: MethodPropType[];
+}
+/**
  * XSD type `xcal:ArrayOfVcalendarContainedComponents` (ws-calendar.schema.json#/$defs/ArrayOfVcalendarContainedComponents).
  */
 export interface ArrayOfVcalendarContainedComponents {
@@ -2314,70 +2705,11 @@ export interface ArrayOfVcalendarContainedComponents {
   interval?: WsCalendarIntervalType[];
 }
 /**
- * XSD type `xcal:VeventType` (ws-calendar.schema.json#/$defs/VeventType).
- */
-export interface VeventType {
-  properties?: ArrayOfEventContainedProperties;
-  components?: ArrayOfEventTodoContainedComponents;
-  "@xsi:type"?: string;
-}
-/**
- * XSD type `xcal:VtodoType` (ws-calendar.schema.json#/$defs/VtodoType).
- */
-export interface VtodoType {
-  properties?: ArrayOfTodoContainedProperties;
-  components: ArrayOfEventTodoContainedComponents;
-  "@xsi:type"?: string;
-}
-/**
- * XSD type `xcal:VjournalType` (ws-calendar.schema.json#/$defs/VjournalType).
- */
-export interface VjournalType {
-  properties?: ArrayOfJournalContainedProperties;
-  "@xsi:type"?: string;
-}
-/**
- * XSD type `xcal:VfreebusyType` (ws-calendar.schema.json#/$defs/VfreebusyType).
- */
-export interface VfreebusyType {
-  properties?: ArrayOfFreebusyContainedProperties;
-  "@xsi:type"?: string;
-}
-/**
- * XSD type `xcal:VtimezoneType` (ws-calendar.schema.json#/$defs/VtimezoneType).
- */
-export interface VtimezoneType {
-  properties?: ArrayOfTimezoneContainedProperties;
-  components: ArrayOfTimezoneContainedComponents;
-  "@xsi:type"?: string;
-}
-/**
- * XSD type `xcal:WsCalendarGluonType` (ws-calendar.schema.json#/$defs/WsCalendarGluonType).
- */
-export interface WsCalendarGluonType {
-  components: ArrayOfGluonContainedComponents;
-  "@xsi:type"?: string;
-}
-/**
- * XSD type `xcal:WsCalendarIntervalType` (ws-calendar.schema.json#/$defs/WsCalendarIntervalType).
- */
-export interface WsCalendarIntervalType {
-  properties?: Properties;
-  "@xsi:type"?: string;
-}
-/**
- * XSD type `xcal:ArrayOfVcalendarContainedProperties` (ws-calendar.schema.json#/$defs/ArrayOfVcalendarContainedProperties).
- */
-export interface ArrayOfVcalendarContainedProperties {
-  prodid?: ProdidPropType[];
-  version?: VersionPropType[];
-  calscale?: CalscalePropType[];
-  method?: MethodPropType[];
-}
-/**
  * XSD type `xcal:BaseComponentType` (ws-calendar.schema.json#/$defs/BaseComponentType).
  */
 export interface BaseComponentType {
+  properties?: ArrayOfProperties;
+  components?: ArrayOfComponents;
   "@xsi:type"?: string;
 }
 /**
@@ -2398,14 +2730,6 @@ export interface BasePropertyType {
  */
 export interface IcalendarType {
   vcalendar: VcalendarType[];
-}
-/**
- * XSD type `xcal:VcalendarType` (ws-calendar.schema.json#/$defs/VcalendarType).
- */
-export interface VcalendarType {
-  properties?: ArrayOfVcalendarContainedProperties;
-  components: ArrayOfVcalendarContainedComponents;
-  "@xsi:type"?: string;
 }
 /**
  * XSD type `xcal:dtend@` (ws-calendar.schema.json#/$defs/Dtend).

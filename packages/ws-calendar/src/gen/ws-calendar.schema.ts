@@ -13,7 +13,8 @@ export const wsCalendarSchema: SchemaDocument = {
       "xcal": {
         "openadr2b": "urn:ietf:params:xml:ns:icalendar-2.0",
         "openadr2a": "urn:ietf:params:xml:ns:icalendar-2.0",
-        "xcal": "urn:ietf:params:xml:ns:icalendar-2.0"
+        "xcal": "urn:ietf:params:xml:ns:icalendar-2.0",
+        "xcal-strict": "urn:ietf:params:xml:ns:icalendar-2.0"
       },
       "strm": {
         "openadr2b": "urn:ietf:params:xml:ns:icalendar-2.0:stream",
@@ -103,8 +104,18 @@ export const wsCalendarSchema: SchemaDocument = {
           "abstract": true
         }
       },
+      "xcal:accept-response": {
+        "xcal": {
+          "type": "xcal:AcceptResponsePropType",
+          "substitutionGroup": "xcal:baseProperty"
+        }
+      },
       "xcal:action": {
         "xcal": {
+          "type": "xcal:ActionPropType",
+          "substitutionGroup": "xcal:baseProperty"
+        },
+        "xcal-strict": {
           "type": "xcal:ActionPropType"
         }
       },
@@ -112,25 +123,43 @@ export const wsCalendarSchema: SchemaDocument = {
         "xcal": {
           "type": "xcal:AltrepParamType",
           "substitutionGroup": "xcal:baseParameter"
+        },
+        "xcal-strict": {
+          "type": "xcal:AltrepParamType",
+          "substitutionGroup": "xcal:baseParameter"
         }
       },
       "xcal:artifact": {
         "xcal": {
+          "type": "xcal:ArtifactType"
+        },
+        "xcal-strict": {
           "type": "xcal:ArtifactType"
         }
       },
       "xcal:artifactBase": {
         "xcal": {
           "type": "xcal:ArtifactBaseType"
+        },
+        "xcal-strict": {
+          "type": "xcal:ArtifactBaseType"
         }
       },
       "xcal:attach": {
         "xcal": {
+          "type": "xcal:AttachPropType",
+          "substitutionGroup": "xcal:baseProperty"
+        },
+        "xcal-strict": {
           "type": "xcal:AttachPropType"
         }
       },
       "xcal:attendee": {
         "xcal": {
+          "type": "xcal:AttendeePropType",
+          "substitutionGroup": "xcal:baseProperty"
+        },
+        "xcal-strict": {
           "type": "xcal:AttendeePropType"
         }
       },
@@ -139,51 +168,85 @@ export const wsCalendarSchema: SchemaDocument = {
           "type": "xcal:AvailableType"
         },
         "xcal": {
+          "type": "xcal:AvailableType",
+          "substitutionGroup": "xcal:baseComponent"
+        },
+        "xcal-strict": {
           "type": "xcal:AvailableType"
         }
       },
       "xcal:baseComponent": {
         "xcal": {
           "type": "xcal:BaseComponentType"
+        },
+        "xcal-strict": {
+          "type": "xcal:BaseComponentType"
         }
       },
       "xcal:baseParameter": {
         "xcal": {
+          "type": "xcal:BaseParameterType"
+        },
+        "xcal-strict": {
           "type": "xcal:BaseParameterType"
         }
       },
       "xcal:baseProperty": {
         "xcal": {
           "type": "xcal:BasePropertyType"
+        },
+        "xcal-strict": {
+          "type": "xcal:BasePropertyType"
         }
       },
       "xcal:binary": {
         "xcal": {
+          "type": "xs:string"
+        },
+        "xcal-strict": {
           "type": "xs:string"
         }
       },
       "xcal:boolean": {
         "xcal": {
           "type": "xs:boolean"
+        },
+        "xcal-strict": {
+          "type": "xs:boolean"
         }
       },
       "xcal:cal-address": {
         "xcal": {
           "type": "xcal:CalAddressType"
+        },
+        "xcal-strict": {
+          "type": "xcal:CalAddressType"
         }
       },
       "xcal:calscale": {
         "xcal": {
+          "type": "xcal:CalscalePropType",
+          "substitutionGroup": "xcal:baseProperty"
+        },
+        "xcal-strict": {
           "type": "xcal:CalscalePropType"
         }
       },
       "xcal:categories": {
         "xcal": {
+          "type": "xcal:CategoriesPropType",
+          "substitutionGroup": "xcal:baseProperty"
+        },
+        "xcal-strict": {
           "type": "xcal:CategoriesPropType"
         }
       },
       "xcal:class": {
         "xcal": {
+          "type": "xcal:ClassPropType",
+          "substitutionGroup": "xcal:baseProperty"
+        },
+        "xcal-strict": {
           "type": "xcal:ClassPropType"
         }
       },
@@ -191,15 +254,27 @@ export const wsCalendarSchema: SchemaDocument = {
         "xcal": {
           "type": "xcal:CnParamType",
           "substitutionGroup": "xcal:baseParameter"
+        },
+        "xcal-strict": {
+          "type": "xcal:CnParamType",
+          "substitutionGroup": "xcal:baseParameter"
         }
       },
       "xcal:comment": {
         "xcal": {
+          "type": "xcal:CommentPropType",
+          "substitutionGroup": "xcal:baseProperty"
+        },
+        "xcal-strict": {
           "type": "xcal:CommentPropType"
         }
       },
       "xcal:completed": {
         "xcal": {
+          "type": "xcal:CompletedPropType",
+          "substitutionGroup": "xcal:baseProperty"
+        },
+        "xcal-strict": {
           "type": "xcal:CompletedPropType"
         }
       },
@@ -211,20 +286,34 @@ export const wsCalendarSchema: SchemaDocument = {
         "openadr2a": {
           "type": "xs:anyType",
           "nillable": true
+        },
+        "xcal": {
+          "type": "xcal:ArrayOfComponents"
         }
       },
       "xcal:contact": {
         "xcal": {
+          "type": "xcal:ContactPropType",
+          "substitutionGroup": "xcal:baseProperty"
+        },
+        "xcal-strict": {
           "type": "xcal:ContactPropType"
         }
       },
       "xcal:count": {
         "xcal": {
           "type": "xs:integer"
+        },
+        "xcal-strict": {
+          "type": "xs:integer"
         }
       },
       "xcal:created": {
         "xcal": {
+          "type": "xcal:CreatedPropType",
+          "substitutionGroup": "xcal:baseProperty"
+        },
+        "xcal-strict": {
           "type": "xcal:CreatedPropType"
         }
       },
@@ -232,10 +321,17 @@ export const wsCalendarSchema: SchemaDocument = {
         "xcal": {
           "type": "xcal:CutypeParamType",
           "substitutionGroup": "xcal:baseParameter"
+        },
+        "xcal-strict": {
+          "type": "xcal:CutypeParamType",
+          "substitutionGroup": "xcal:baseParameter"
         }
       },
       "xcal:date": {
         "xcal": {
+          "type": "xs:date"
+        },
+        "xcal-strict": {
           "type": "xs:date"
         }
       },
@@ -248,15 +344,26 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "xcal": {
           "type": "xcal:DateTimeType"
+        },
+        "xcal-strict": {
+          "type": "xcal:DateTimeType"
         }
       },
       "xcal:daylight": {
         "xcal": {
+          "type": "xcal:DaylightType",
+          "substitutionGroup": "xcal:baseComponent"
+        },
+        "xcal-strict": {
           "type": "xcal:DaylightType"
         }
       },
       "xcal:delegated-from": {
         "xcal": {
+          "type": "xcal:DelegatedFromParamType",
+          "substitutionGroup": "xcal:baseParameter"
+        },
+        "xcal-strict": {
           "type": "xcal:DelegatedFromParamType",
           "substitutionGroup": "xcal:baseParameter"
         }
@@ -265,15 +372,27 @@ export const wsCalendarSchema: SchemaDocument = {
         "xcal": {
           "type": "xcal:DelegatedToParamType",
           "substitutionGroup": "xcal:baseParameter"
+        },
+        "xcal-strict": {
+          "type": "xcal:DelegatedToParamType",
+          "substitutionGroup": "xcal:baseParameter"
         }
       },
       "xcal:description": {
         "xcal": {
+          "type": "xcal:DescriptionPropType",
+          "substitutionGroup": "xcal:baseProperty"
+        },
+        "xcal-strict": {
           "type": "xcal:DescriptionPropType"
         }
       },
       "xcal:dir": {
         "xcal": {
+          "type": "xcal:DirParamType",
+          "substitutionGroup": "xcal:baseParameter"
+        },
+        "xcal-strict": {
           "type": "xcal:DirParamType",
           "substitutionGroup": "xcal:baseParameter"
         }
@@ -283,11 +402,19 @@ export const wsCalendarSchema: SchemaDocument = {
           "type": "xcal:dtend@"
         },
         "xcal": {
+          "type": "xcal:DtendPropType",
+          "substitutionGroup": "xcal:baseProperty"
+        },
+        "xcal-strict": {
           "type": "xcal:DtendPropType"
         }
       },
       "xcal:dtstamp": {
         "xcal": {
+          "type": "xcal:DtstampPropType",
+          "substitutionGroup": "xcal:baseProperty"
+        },
+        "xcal-strict": {
           "type": "xcal:DtstampPropType"
         }
       },
@@ -299,11 +426,19 @@ export const wsCalendarSchema: SchemaDocument = {
           "type": "xcal:dtstart@"
         },
         "xcal": {
+          "type": "xcal:DtstartPropType",
+          "substitutionGroup": "xcal:baseProperty"
+        },
+        "xcal-strict": {
           "type": "xcal:DtstartPropType"
         }
       },
       "xcal:due": {
         "xcal": {
+          "type": "xcal:DuePropType",
+          "substitutionGroup": "xcal:baseProperty"
+        },
+        "xcal-strict": {
           "type": "xcal:DuePropType"
         }
       },
@@ -315,6 +450,10 @@ export const wsCalendarSchema: SchemaDocument = {
           "type": "xcal:DurationPropType"
         },
         "xcal": {
+          "type": "xcal:DurationPropType",
+          "substitutionGroup": "xcal:baseProperty"
+        },
+        "xcal-strict": {
           "type": "xcal:DurationPropType"
         }
       },
@@ -322,15 +461,33 @@ export const wsCalendarSchema: SchemaDocument = {
         "xcal": {
           "type": "xcal:EncodingParamType",
           "substitutionGroup": "xcal:baseParameter"
+        },
+        "xcal-strict": {
+          "type": "xcal:EncodingParamType",
+          "substitutionGroup": "xcal:baseParameter"
+        }
+      },
+      "xcal:equivalent-tzid": {
+        "xcal": {
+          "type": "xcal:TzidPropType",
+          "substitutionGroup": "xcal:baseProperty"
         }
       },
       "xcal:exdate": {
         "xcal": {
+          "type": "xcal:ExdatePropType",
+          "substitutionGroup": "xcal:baseProperty"
+        },
+        "xcal-strict": {
           "type": "xcal:ExdatePropType"
         }
       },
       "xcal:exrule": {
         "xcal": {
+          "type": "xcal:ExrulePropType",
+          "substitutionGroup": "xcal:baseProperty"
+        },
+        "xcal-strict": {
           "type": "xcal:ExrulePropType"
         }
       },
@@ -338,10 +495,17 @@ export const wsCalendarSchema: SchemaDocument = {
         "xcal": {
           "type": "xcal:FbtypeParamType",
           "substitutionGroup": "xcal:baseParameter"
+        },
+        "xcal-strict": {
+          "type": "xcal:FbtypeParamType",
+          "substitutionGroup": "xcal:baseParameter"
         }
       },
       "xcal:float": {
         "xcal": {
+          "type": "xs:float"
+        },
+        "xcal-strict": {
           "type": "xs:float"
         }
       },
@@ -349,10 +513,18 @@ export const wsCalendarSchema: SchemaDocument = {
         "xcal": {
           "type": "xcal:FmttypeParamType",
           "substitutionGroup": "xcal:baseParameter"
+        },
+        "xcal-strict": {
+          "type": "xcal:FmttypeParamType",
+          "substitutionGroup": "xcal:baseParameter"
         }
       },
       "xcal:freebusy": {
         "xcal": {
+          "type": "xcal:FreebusyPropType",
+          "substitutionGroup": "xcal:baseProperty"
+        },
+        "xcal-strict": {
           "type": "xcal:FreebusyPropType"
         }
       },
@@ -360,15 +532,27 @@ export const wsCalendarSchema: SchemaDocument = {
         "xcal": {
           "type": "xcal:DurationParameterType",
           "substitutionGroup": "xcal:baseParameter"
+        },
+        "xcal-strict": {
+          "type": "xcal:DurationParameterType",
+          "substitutionGroup": "xcal:baseParameter"
         }
       },
       "xcal:geo": {
         "xcal": {
+          "type": "xcal:GeoPropType",
+          "substitutionGroup": "xcal:baseProperty"
+        },
+        "xcal-strict": {
           "type": "xcal:GeoPropType"
         }
       },
       "xcal:gluon": {
         "xcal": {
+          "type": "xcal:WsCalendarGluonType",
+          "substitutionGroup": "xcal:baseComponent"
+        },
+        "xcal-strict": {
           "type": "xcal:WsCalendarGluonType"
         }
       },
@@ -379,15 +563,25 @@ export const wsCalendarSchema: SchemaDocument = {
         "xcal": {
           "type": "xcal:DurationPropType",
           "substitutionGroup": "xcal:baseProperty"
+        },
+        "xcal-strict": {
+          "type": "xcal:DurationPropType",
+          "substitutionGroup": "xcal:baseProperty"
         }
       },
       "xcal:icalendar": {
         "xcal": {
           "type": "xcal:IcalendarType"
+        },
+        "xcal-strict": {
+          "type": "xcal:IcalendarType"
         }
       },
       "xcal:integer": {
         "xcal": {
+          "type": "xs:integer"
+        },
+        "xcal-strict": {
           "type": "xs:integer"
         }
       },
@@ -396,6 +590,10 @@ export const wsCalendarSchema: SchemaDocument = {
           "type": "xcal:WsCalendarIntervalType"
         },
         "xcal": {
+          "type": "xcal:WsCalendarIntervalType",
+          "substitutionGroup": "xcal:baseComponent"
+        },
+        "xcal-strict": {
           "type": "xcal:WsCalendarIntervalType"
         }
       },
@@ -403,15 +601,26 @@ export const wsCalendarSchema: SchemaDocument = {
         "xcal": {
           "type": "xcal:LanguageParamType",
           "substitutionGroup": "xcal:baseParameter"
+        },
+        "xcal-strict": {
+          "type": "xcal:LanguageParamType",
+          "substitutionGroup": "xcal:baseParameter"
         }
       },
       "xcal:last-modified": {
         "xcal": {
+          "type": "xcal:LastModifiedPropType",
+          "substitutionGroup": "xcal:baseProperty"
+        },
+        "xcal-strict": {
           "type": "xcal:LastModifiedPropType"
         }
       },
       "xcal:latitude": {
         "xcal": {
+          "type": "xs:float"
+        },
+        "xcal-strict": {
           "type": "xs:float"
         }
       },
@@ -419,15 +628,26 @@ export const wsCalendarSchema: SchemaDocument = {
         "xcal": {
           "type": "xcal:LinkPropType",
           "substitutionGroup": "xcal:baseProperty"
+        },
+        "xcal-strict": {
+          "type": "xcal:LinkPropType",
+          "substitutionGroup": "xcal:baseProperty"
         }
       },
       "xcal:location": {
         "xcal": {
+          "type": "xcal:LocationPropType",
+          "substitutionGroup": "xcal:baseProperty"
+        },
+        "xcal-strict": {
           "type": "xcal:LocationPropType"
         }
       },
       "xcal:longitude": {
         "xcal": {
+          "type": "xs:float"
+        },
+        "xcal-strict": {
           "type": "xs:float"
         }
       },
@@ -435,20 +655,35 @@ export const wsCalendarSchema: SchemaDocument = {
         "xcal": {
           "type": "xcal:MemberParamType",
           "substitutionGroup": "xcal:baseParameter"
+        },
+        "xcal-strict": {
+          "type": "xcal:MemberParamType",
+          "substitutionGroup": "xcal:baseParameter"
         }
       },
       "xcal:method": {
         "xcal": {
+          "type": "xcal:MethodPropType",
+          "substitutionGroup": "xcal:baseProperty"
+        },
+        "xcal-strict": {
           "type": "xcal:MethodPropType"
         }
       },
       "xcal:organizer": {
         "xcal": {
+          "type": "xcal:OrganizerPropType",
+          "substitutionGroup": "xcal:baseProperty"
+        },
+        "xcal-strict": {
           "type": "xcal:OrganizerPropType"
         }
       },
       "xcal:parameters": {
         "xcal": {
+          "type": "xcal:ArrayOfParameters"
+        },
+        "xcal-strict": {
           "type": "xcal:ArrayOfParameters"
         }
       },
@@ -456,25 +691,62 @@ export const wsCalendarSchema: SchemaDocument = {
         "xcal": {
           "type": "xcal:PartstatParamType",
           "substitutionGroup": "xcal:baseParameter"
+        },
+        "xcal-strict": {
+          "type": "xcal:PartstatParamType",
+          "substitutionGroup": "xcal:baseParameter"
         }
       },
       "xcal:percent-complete": {
         "xcal": {
+          "type": "xcal:PercentCompletePropType",
+          "substitutionGroup": "xcal:baseProperty"
+        },
+        "xcal-strict": {
           "type": "xcal:PercentCompletePropType"
         }
       },
       "xcal:period": {
         "xcal": {
           "type": "xcal:PeriodType"
+        },
+        "xcal-strict": {
+          "type": "xcal:PeriodType"
+        }
+      },
+      "xcal:poll-item-id": {
+        "xcal": {
+          "type": "xcal:PollItemIdPropType",
+          "substitutionGroup": "xcal:baseProperty"
+        }
+      },
+      "xcal:poll-mode": {
+        "xcal": {
+          "type": "xcal:PollModePropType",
+          "substitutionGroup": "xcal:baseProperty"
+        }
+      },
+      "xcal:poll-properties": {
+        "xcal": {
+          "type": "xcal:PollPropertiesPropType",
+          "substitutionGroup": "xcal:baseProperty"
         }
       },
       "xcal:priority": {
         "xcal": {
+          "type": "xcal:PriorityPropType",
+          "substitutionGroup": "xcal:baseProperty"
+        },
+        "xcal-strict": {
           "type": "xcal:PriorityPropType"
         }
       },
       "xcal:prodid": {
         "xcal": {
+          "type": "xcal:ProdidPropType",
+          "substitutionGroup": "xcal:baseProperty"
+        },
+        "xcal-strict": {
           "type": "xcal:ProdidPropType"
         }
       },
@@ -487,26 +759,51 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "xcal": {
           "type": "xcal:ArrayOfProperties"
+        },
+        "xcal-strict": {
+          "type": "xcal:ArrayOfProperties"
+        }
+      },
+      "xcal:public-comment": {
+        "xcal": {
+          "type": "xcal:PublicCommentParameterType",
+          "substitutionGroup": "xcal:baseParameter"
         }
       },
       "xcal:range": {
         "xcal": {
           "type": "xcal:RangeParamType",
           "substitutionGroup": "xcal:baseParameter"
+        },
+        "xcal-strict": {
+          "type": "xcal:RangeParamType",
+          "substitutionGroup": "xcal:baseParameter"
         }
       },
       "xcal:rdate": {
         "xcal": {
+          "type": "xcal:RdatePropType",
+          "substitutionGroup": "xcal:baseProperty"
+        },
+        "xcal-strict": {
           "type": "xcal:RdatePropType"
         }
       },
       "xcal:recurrence-id": {
         "xcal": {
+          "type": "xcal:RecurrenceIdPropType",
+          "substitutionGroup": "xcal:baseProperty"
+        },
+        "xcal-strict": {
           "type": "xcal:RecurrenceIdPropType"
         }
       },
       "xcal:rel": {
         "xcal": {
+          "type": "xcal:TextParameterType",
+          "substitutionGroup": "xcal:baseParameter"
+        },
+        "xcal-strict": {
           "type": "xcal:TextParameterType",
           "substitutionGroup": "xcal:baseParameter"
         }
@@ -515,10 +812,18 @@ export const wsCalendarSchema: SchemaDocument = {
         "xcal": {
           "type": "xcal:RelatedParamType",
           "substitutionGroup": "xcal:baseParameter"
+        },
+        "xcal-strict": {
+          "type": "xcal:RelatedParamType",
+          "substitutionGroup": "xcal:baseParameter"
         }
       },
       "xcal:related-to": {
         "xcal": {
+          "type": "xcal:RelatedToPropType",
+          "substitutionGroup": "xcal:baseProperty"
+        },
+        "xcal-strict": {
           "type": "xcal:RelatedToPropType"
         }
       },
@@ -526,36 +831,70 @@ export const wsCalendarSchema: SchemaDocument = {
         "xcal": {
           "type": "xcal:ReltypeParamType",
           "substitutionGroup": "xcal:baseParameter"
+        },
+        "xcal-strict": {
+          "type": "xcal:ReltypeParamType",
+          "substitutionGroup": "xcal:baseParameter"
         }
       },
       "xcal:repeat": {
         "xcal": {
+          "type": "xcal:RepeatPropType",
+          "substitutionGroup": "xcal:baseProperty"
+        },
+        "xcal-strict": {
           "type": "xcal:RepeatPropType"
         }
       },
       "xcal:request-status": {
         "xcal": {
+          "type": "xcal:RequestStatusPropType",
+          "substitutionGroup": "xcal:baseProperty"
+        },
+        "xcal-strict": {
           "type": "xcal:RequestStatusPropType"
         }
       },
       "xcal:resources": {
         "xcal": {
+          "type": "xcal:ResourcesPropType",
+          "substitutionGroup": "xcal:baseProperty"
+        },
+        "xcal-strict": {
           "type": "xcal:ResourcesPropType"
+        }
+      },
+      "xcal:response": {
+        "xcal": {
+          "type": "xcal:ResponseParameterType",
+          "substitutionGroup": "xcal:baseParameter"
         }
       },
       "xcal:role": {
         "xcal": {
           "type": "xcal:RoleParamType",
           "substitutionGroup": "xcal:baseParameter"
+        },
+        "xcal-strict": {
+          "type": "xcal:RoleParamType",
+          "substitutionGroup": "xcal:baseParameter"
         }
       },
       "xcal:rrule": {
         "xcal": {
+          "type": "xcal:RrulePropType",
+          "substitutionGroup": "xcal:baseProperty"
+        },
+        "xcal-strict": {
           "type": "xcal:RrulePropType"
         }
       },
       "xcal:rsvp": {
         "xcal": {
+          "type": "xcal:RsvpParamType",
+          "substitutionGroup": "xcal:baseParameter"
+        },
+        "xcal-strict": {
           "type": "xcal:RsvpParamType",
           "substitutionGroup": "xcal:baseParameter"
         }
@@ -564,10 +903,18 @@ export const wsCalendarSchema: SchemaDocument = {
         "xcal": {
           "type": "xcal:ScheduleAgentParamType",
           "substitutionGroup": "xcal:baseParameter"
+        },
+        "xcal-strict": {
+          "type": "xcal:ScheduleAgentParamType",
+          "substitutionGroup": "xcal:baseParameter"
         }
       },
       "xcal:schedule-force-send": {
         "xcal": {
+          "type": "xcal:ScheduleForceSendParamType",
+          "substitutionGroup": "xcal:baseParameter"
+        },
+        "xcal-strict": {
           "type": "xcal:ScheduleForceSendParamType",
           "substitutionGroup": "xcal:baseParameter"
         }
@@ -576,31 +923,61 @@ export const wsCalendarSchema: SchemaDocument = {
         "xcal": {
           "type": "xcal:ScheduleStatusParamType",
           "substitutionGroup": "xcal:baseParameter"
+        },
+        "xcal-strict": {
+          "type": "xcal:ScheduleStatusParamType",
+          "substitutionGroup": "xcal:baseParameter"
         }
       },
       "xcal:sent-by": {
         "xcal": {
           "type": "xcal:SentByParamType",
           "substitutionGroup": "xcal:baseParameter"
+        },
+        "xcal-strict": {
+          "type": "xcal:SentByParamType",
+          "substitutionGroup": "xcal:baseParameter"
         }
       },
       "xcal:sequence": {
         "xcal": {
+          "type": "xcal:SequencePropType",
+          "substitutionGroup": "xcal:baseProperty"
+        },
+        "xcal-strict": {
           "type": "xcal:SequencePropType"
         }
       },
       "xcal:standard": {
         "xcal": {
+          "type": "xcal:StandardType",
+          "substitutionGroup": "xcal:baseComponent"
+        },
+        "xcal-strict": {
           "type": "xcal:StandardType"
         }
       },
       "xcal:status": {
         "xcal": {
+          "type": "xcal:StatusPropType",
+          "substitutionGroup": "xcal:baseProperty"
+        },
+        "xcal-strict": {
           "type": "xcal:StatusPropType"
+        }
+      },
+      "xcal:stay-informed": {
+        "xcal": {
+          "type": "xcal:StayInformedParameterType",
+          "substitutionGroup": "xcal:baseParameter"
         }
       },
       "xcal:summary": {
         "xcal": {
+          "type": "xcal:SummaryPropType",
+          "substitutionGroup": "xcal:baseProperty"
+        },
+        "xcal-strict": {
           "type": "xcal:SummaryPropType"
         }
       },
@@ -613,10 +990,16 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "xcal": {
           "type": "xs:string"
+        },
+        "xcal-strict": {
+          "type": "xs:string"
         }
       },
       "xcal:time": {
         "xcal": {
+          "type": "xs:string"
+        },
+        "xcal-strict": {
           "type": "xs:string"
         }
       },
@@ -624,15 +1007,27 @@ export const wsCalendarSchema: SchemaDocument = {
         "xcal": {
           "type": "xcal:TolerancePropType",
           "substitutionGroup": "xcal:baseProperty"
+        },
+        "xcal-strict": {
+          "type": "xcal:TolerancePropType",
+          "substitutionGroup": "xcal:baseProperty"
         }
       },
       "xcal:transp": {
         "xcal": {
+          "type": "xcal:TranspPropType",
+          "substitutionGroup": "xcal:baseProperty"
+        },
+        "xcal-strict": {
           "type": "xcal:TranspPropType"
         }
       },
       "xcal:trigger": {
         "xcal": {
+          "type": "xcal:TriggerPropType",
+          "substitutionGroup": "xcal:baseProperty"
+        },
+        "xcal-strict": {
           "type": "xcal:TriggerPropType"
         }
       },
@@ -640,25 +1035,45 @@ export const wsCalendarSchema: SchemaDocument = {
         "xcal": {
           "type": "xcal:TzidParamType",
           "substitutionGroup": "xcal:baseParameter"
+        },
+        "xcal-strict": {
+          "type": "xcal:TzidParamType",
+          "substitutionGroup": "xcal:baseParameter"
         }
       },
       "xcal:tzname": {
         "xcal": {
+          "type": "xcal:TznamePropType",
+          "substitutionGroup": "xcal:baseProperty"
+        },
+        "xcal-strict": {
           "type": "xcal:TznamePropType"
         }
       },
       "xcal:tzoffsetfrom": {
         "xcal": {
+          "type": "xcal:TzoffsetfromPropType",
+          "substitutionGroup": "xcal:baseProperty"
+        },
+        "xcal-strict": {
           "type": "xcal:TzoffsetfromPropType"
         }
       },
       "xcal:tzoffsetto": {
         "xcal": {
+          "type": "xcal:TzoffsettoPropType",
+          "substitutionGroup": "xcal:baseProperty"
+        },
+        "xcal-strict": {
           "type": "xcal:TzoffsettoPropType"
         }
       },
       "xcal:tzurl": {
         "xcal": {
+          "type": "xcal:TzurlPropType",
+          "substitutionGroup": "xcal:baseProperty"
+        },
+        "xcal-strict": {
           "type": "xcal:TzurlPropType"
         }
       },
@@ -670,36 +1085,60 @@ export const wsCalendarSchema: SchemaDocument = {
           "type": "xcal:uid@"
         },
         "xcal": {
+          "type": "xcal:UidPropType",
+          "substitutionGroup": "xcal:baseProperty"
+        },
+        "xcal-strict": {
           "type": "xcal:UidPropType"
         }
       },
       "xcal:until": {
         "xcal": {
           "type": "xcal:UntilRecurType"
+        },
+        "xcal-strict": {
+          "type": "xcal:UntilRecurType"
         }
       },
       "xcal:uri": {
         "xcal": {
           "type": "xcal:UriType"
+        },
+        "xcal-strict": {
+          "type": "xcal:UriType"
         }
       },
       "xcal:url": {
         "xcal": {
+          "type": "xcal:UrlPropType",
+          "substitutionGroup": "xcal:baseProperty"
+        },
+        "xcal-strict": {
           "type": "xcal:UrlPropType"
         }
       },
       "xcal:utc-date-time": {
         "xcal": {
           "type": "xcal:UTCDateTimeType"
+        },
+        "xcal-strict": {
+          "type": "xcal:UTCDateTimeType"
         }
       },
       "xcal:utc-offset": {
         "xcal": {
           "type": "xcal:UtcOffsetType"
+        },
+        "xcal-strict": {
+          "type": "xcal:UtcOffsetType"
         }
       },
       "xcal:valarm": {
         "xcal": {
+          "type": "xcal:ValarmType",
+          "substitutionGroup": "xcal:baseComponent"
+        },
+        "xcal-strict": {
           "type": "xcal:ValarmType"
         }
       },
@@ -708,46 +1147,105 @@ export const wsCalendarSchema: SchemaDocument = {
           "type": "xcal:VavailabilityType"
         },
         "xcal": {
+          "type": "xcal:VavailabilityType",
+          "substitutionGroup": "xcal:baseComponent"
+        },
+        "xcal-strict": {
           "type": "xcal:VavailabilityType"
         }
       },
       "xcal:vcalendar": {
         "xcal": {
           "type": "xcal:VcalendarType"
+        },
+        "xcal-strict": {
+          "type": "xcal:VcalendarType"
         }
       },
       "xcal:version": {
         "xcal": {
+          "type": "xcal:VersionPropType",
+          "substitutionGroup": "xcal:baseProperty"
+        },
+        "xcal-strict": {
           "type": "xcal:VersionPropType"
         }
       },
       "xcal:vevent": {
         "xcal": {
+          "type": "xcal:VeventType",
+          "substitutionGroup": "xcal:baseComponent"
+        },
+        "xcal-strict": {
           "type": "xcal:VeventType"
         }
       },
       "xcal:vfreebusy": {
         "xcal": {
+          "type": "xcal:VfreebusyType",
+          "substitutionGroup": "xcal:baseComponent"
+        },
+        "xcal-strict": {
           "type": "xcal:VfreebusyType"
         }
       },
       "xcal:vjournal": {
         "xcal": {
+          "type": "xcal:VjournalType",
+          "substitutionGroup": "xcal:baseComponent"
+        },
+        "xcal-strict": {
           "type": "xcal:VjournalType"
+        }
+      },
+      "xcal:voter": {
+        "xcal": {
+          "type": "xcal:VoterPropType",
+          "substitutionGroup": "xcal:baseProperty"
+        }
+      },
+      "xcal:vpoll": {
+        "xcal": {
+          "type": "xcal:VpollType",
+          "substitutionGroup": "xcal:baseComponent"
         }
       },
       "xcal:vtimezone": {
         "xcal": {
+          "type": "xcal:VtimezoneType",
+          "substitutionGroup": "xcal:baseComponent"
+        },
+        "xcal-strict": {
           "type": "xcal:VtimezoneType"
         }
       },
       "xcal:vtodo": {
         "xcal": {
+          "type": "xcal:VtodoType",
+          "substitutionGroup": "xcal:baseComponent"
+        },
+        "xcal-strict": {
           "type": "xcal:VtodoType"
+        }
+      },
+      "xcal:x-bedework-categories": {
+        "xcal": {
+          "type": "xcal:XBwCategoriesPropType",
+          "substitutionGroup": "xcal:baseProperty"
+        }
+      },
+      "xcal:x-bedework-contact": {
+        "xcal": {
+          "type": "xcal:XBwContactPropType",
+          "substitutionGroup": "xcal:baseProperty"
         }
       },
       "xcal:x-bedework-cost": {
         "xcal": {
+          "type": "xcal:XBedeworkCostPropType",
+          "substitutionGroup": "xcal:baseProperty"
+        },
+        "xcal-strict": {
           "type": "xcal:XBedeworkCostPropType",
           "substitutionGroup": "xcal:baseProperty"
         }
@@ -756,10 +1254,18 @@ export const wsCalendarSchema: SchemaDocument = {
         "xcal": {
           "type": "xcal:XBedeworkExsynchEndtzidPropType",
           "substitutionGroup": "xcal:baseProperty"
+        },
+        "xcal-strict": {
+          "type": "xcal:XBedeworkExsynchEndtzidPropType",
+          "substitutionGroup": "xcal:baseProperty"
         }
       },
       "xcal:x-bedework-exsynch-lastmod": {
         "xcal": {
+          "type": "xcal:XBedeworkExsynchLastmodPropType",
+          "substitutionGroup": "xcal:baseProperty"
+        },
+        "xcal-strict": {
           "type": "xcal:XBedeworkExsynchLastmodPropType",
           "substitutionGroup": "xcal:baseProperty"
         }
@@ -768,11 +1274,61 @@ export const wsCalendarSchema: SchemaDocument = {
         "xcal": {
           "type": "xcal:OrganizerPropType",
           "substitutionGroup": "xcal:baseProperty"
+        },
+        "xcal-strict": {
+          "type": "xcal:OrganizerPropType",
+          "substitutionGroup": "xcal:baseProperty"
         }
       },
       "xcal:x-bedework-exsynch-starttzid": {
         "xcal": {
           "type": "xcal:XBedeworkExsynchStarttzidPropType",
+          "substitutionGroup": "xcal:baseProperty"
+        },
+        "xcal-strict": {
+          "type": "xcal:XBedeworkExsynchStarttzidPropType",
+          "substitutionGroup": "xcal:baseProperty"
+        }
+      },
+      "xcal:x-bedework-instance-only": {
+        "xcal": {
+          "type": "xcal:XBedeworkInstanceOnlyPropType",
+          "substitutionGroup": "xcal:baseProperty"
+        }
+      },
+      "xcal:x-bedework-loc-key": {
+        "xcal": {
+          "type": "xcal:XBedeworkLocKeyParamType",
+          "substitutionGroup": "xcal:baseParameter"
+        }
+      },
+      "xcal:x-bedework-location": {
+        "xcal": {
+          "type": "xcal:XBwLocationPropType",
+          "substitutionGroup": "xcal:baseProperty"
+        }
+      },
+      "xcal:x-bedework-max-tickets": {
+        "xcal": {
+          "type": "xcal:XBedeworkMaxTicketsPropType",
+          "substitutionGroup": "xcal:baseProperty"
+        }
+      },
+      "xcal:x-bedework-max-tickets-per-user": {
+        "xcal": {
+          "type": "xcal:XBedeworkMaxTicketsPerUserPropType",
+          "substitutionGroup": "xcal:baseProperty"
+        }
+      },
+      "xcal:x-bedework-registration-end": {
+        "xcal": {
+          "type": "xcal:XBedeworkRegistrationEndPropType",
+          "substitutionGroup": "xcal:baseProperty"
+        }
+      },
+      "xcal:x-bedework-registration-start": {
+        "xcal": {
+          "type": "xcal:XBedeworkRegistrationStartPropType",
           "substitutionGroup": "xcal:baseProperty"
         }
       },
@@ -780,10 +1336,36 @@ export const wsCalendarSchema: SchemaDocument = {
         "xcal": {
           "type": "xcal:XBedeworkUidParamType",
           "substitutionGroup": "xcal:baseParameter"
+        },
+        "xcal-strict": {
+          "type": "xcal:XBedeworkUidParamType",
+          "substitutionGroup": "xcal:baseParameter"
+        }
+      },
+      "xcal:x-bedework-wait-list-limit": {
+        "xcal": {
+          "type": "xcal:XBedeworkWaitListLimitPropType",
+          "substitutionGroup": "xcal:baseProperty"
+        }
+      },
+      "xcal:x-bedework-wrapped-name": {
+        "xcal": {
+          "type": "xcal:XBedeworkWrappedNameParamType",
+          "substitutionGroup": "xcal:baseParameter"
+        }
+      },
+      "xcal:x-bedework-wrapper": {
+        "xcal": {
+          "type": "xcal:XBedeworkWrapperPropType",
+          "substitutionGroup": "xcal:baseProperty"
         }
       },
       "xcal:x-microsoft-cdo-busystatus": {
         "xcal": {
+          "type": "xcal:XMicrosoftCdoBusystatusPropType",
+          "substitutionGroup": "xcal:baseProperty"
+        },
+        "xcal-strict": {
           "type": "xcal:XMicrosoftCdoBusystatusPropType",
           "substitutionGroup": "xcal:baseProperty"
         }
@@ -792,16 +1374,28 @@ export const wsCalendarSchema: SchemaDocument = {
         "xcal": {
           "type": "xcal:XMicrosoftCdoIntendedstatusPropType",
           "substitutionGroup": "xcal:baseProperty"
+        },
+        "xcal-strict": {
+          "type": "xcal:XMicrosoftCdoIntendedstatusPropType",
+          "substitutionGroup": "xcal:baseProperty"
         }
       },
       "xcal:x-wsCalendar-attach": {
         "xcal": {
           "type": "xcal:WsCalendarAttachType",
           "substitutionGroup": "xcal:baseProperty"
+        },
+        "xcal-strict": {
+          "type": "xcal:WsCalendarAttachType",
+          "substitutionGroup": "xcal:baseProperty"
         }
       },
       "xcal:x-wscalendar-type": {
         "xcal": {
+          "type": "xcal:WsCalendarTypeType",
+          "substitutionGroup": "xcal:baseProperty"
+        },
+        "xcal-strict": {
           "type": "xcal:WsCalendarTypeType",
           "substitutionGroup": "xcal:baseProperty"
         }
@@ -1405,6 +1999,58 @@ export const wsCalendarSchema: SchemaDocument = {
         }
       }
     },
+    "AcceptResponsePropType": {
+      "title": "AcceptResponsePropType",
+      "type": "object",
+      "properties": {
+        "parameters": {
+          "$ref": "#/$defs/ArrayOfParameters"
+        },
+        "text": {
+          "type": "string"
+        },
+        "@xsi:type": {
+          "type": "string"
+        }
+      },
+      "required": [
+        "text"
+      ],
+      "additionalProperties": false,
+      "x-xml": {
+        "qname": "xcal:AcceptResponsePropType",
+        "keys": {
+          "xcal:parameters": "parameters",
+          "xcal:text": "text"
+        },
+        "profiles": {
+          "xcal": {
+            "attributes": [],
+            "base": "xcal:TextPropertyType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:parameters",
+                      "minOccurs": 0
+                    }
+                  ]
+                },
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:text"
+                    }
+                  ]
+                }
+              ]
+            }
+          }
+        }
+      }
+    },
     "ActionPropType": {
       "title": "ActionPropType",
       "type": "object",
@@ -1453,6 +2099,30 @@ export const wsCalendarSchema: SchemaDocument = {
                 }
               ]
             }
+          },
+          "xcal-strict": {
+            "attributes": [],
+            "base": "xcal:TextPropertyType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:parameters",
+                      "minOccurs": 0
+                    }
+                  ]
+                },
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:text"
+                    }
+                  ]
+                }
+              ]
+            }
           }
         }
       }
@@ -1479,6 +2149,18 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "profiles": {
           "xcal": {
+            "attributes": [],
+            "base": "xcal:UriParameterType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "element": "xcal:uri"
+                }
+              ]
+            }
+          },
+          "xcal-strict": {
             "attributes": [],
             "base": "xcal:UriParameterType",
             "derivation": "extension",
@@ -1546,7 +2228,7 @@ export const wsCalendarSchema: SchemaDocument = {
           "xcal:trigger": "trigger"
         },
         "profiles": {
-          "xcal": {
+          "xcal-strict": {
             "attributes": [],
             "content": {
               "sequence": [
@@ -1579,6 +2261,173 @@ export const wsCalendarSchema: SchemaDocument = {
                 },
                 {
                   "element": "xcal:attach",
+                  "minOccurs": 0,
+                  "maxOccurs": "unbounded"
+                }
+              ]
+            }
+          }
+        }
+      }
+    },
+    "ArrayOfComponents": {
+      "title": "ArrayOfComponents",
+      "type": "object",
+      "properties": {
+        "baseComponent": {
+          "type": "array",
+          "items": {
+            "anyOf": [
+              {
+                "$ref": "#/$defs/VpollType"
+              },
+              {
+                "$ref": "#/$defs/WsCalendarGluonType"
+              },
+              {
+                "$ref": "#/$defs/WsCalendarIntervalType"
+              },
+              {
+                "$ref": "#/$defs/VeventType"
+              },
+              {
+                "$ref": "#/$defs/VtodoType"
+              },
+              {
+                "$ref": "#/$defs/VjournalType"
+              },
+              {
+                "$ref": "#/$defs/VfreebusyType"
+              },
+              {
+                "$ref": "#/$defs/VtimezoneType"
+              },
+              {
+                "$ref": "#/$defs/StandardType"
+              },
+              {
+                "$ref": "#/$defs/DaylightType"
+              },
+              {
+                "$ref": "#/$defs/ValarmType"
+              },
+              {
+                "$ref": "#/$defs/VcalendarType"
+              },
+              {
+                "$ref": "#/$defs/VavailabilityType"
+              },
+              {
+                "$ref": "#/$defs/AvailableType"
+              }
+            ]
+          }
+        },
+        "vpoll": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/VpollType"
+          }
+        },
+        "gluon": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/WsCalendarGluonType"
+          }
+        },
+        "interval": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/WsCalendarIntervalType"
+          }
+        },
+        "vevent": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/VeventType"
+          }
+        },
+        "vtodo": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/VtodoType"
+          }
+        },
+        "vjournal": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/VjournalType"
+          }
+        },
+        "vfreebusy": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/VfreebusyType"
+          }
+        },
+        "vtimezone": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/VtimezoneType"
+          }
+        },
+        "standard": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/StandardType"
+          }
+        },
+        "daylight": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/DaylightType"
+          }
+        },
+        "valarm": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/ValarmType"
+          }
+        },
+        "vavailability": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/VavailabilityType"
+          }
+        },
+        "available": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/AvailableType"
+          }
+        }
+      },
+      "additionalProperties": false,
+      "x-xml": {
+        "qname": "xcal:ArrayOfComponents",
+        "keys": {
+          "xcal:available": "available",
+          "xcal:baseComponent": "baseComponent",
+          "xcal:daylight": "daylight",
+          "xcal:gluon": "gluon",
+          "xcal:interval": "interval",
+          "xcal:standard": "standard",
+          "xcal:valarm": "valarm",
+          "xcal:vavailability": "vavailability",
+          "xcal:vevent": "vevent",
+          "xcal:vfreebusy": "vfreebusy",
+          "xcal:vjournal": "vjournal",
+          "xcal:vpoll": "vpoll",
+          "xcal:vtimezone": "vtimezone",
+          "xcal:vtodo": "vtodo"
+        },
+        "profiles": {
+          "xcal": {
+            "attributes": [],
+            "content": {
+              "sequence": [
+                {
+                  "element": "xcal:baseComponent",
                   "minOccurs": 0,
                   "maxOccurs": "unbounded"
                 }
@@ -1816,7 +2665,7 @@ export const wsCalendarSchema: SchemaDocument = {
           "xcal:url": "url"
         },
         "profiles": {
-          "xcal": {
+          "xcal-strict": {
             "attributes": [],
             "content": {
               "sequence": [
@@ -1947,7 +2796,7 @@ export const wsCalendarSchema: SchemaDocument = {
           "xcal:valarm": "valarm"
         },
         "profiles": {
-          "xcal": {
+          "xcal-strict": {
             "attributes": [],
             "content": {
               "sequence": [
@@ -2054,7 +2903,7 @@ export const wsCalendarSchema: SchemaDocument = {
           "xcal:url": "url"
         },
         "profiles": {
-          "xcal": {
+          "xcal-strict": {
             "attributes": [],
             "content": {
               "sequence": [
@@ -2121,7 +2970,7 @@ export const wsCalendarSchema: SchemaDocument = {
           "xcal:vavailability": "vavailability"
         },
         "profiles": {
-          "xcal": {
+          "xcal-strict": {
             "attributes": [],
             "content": {
               "sequence": [
@@ -2319,7 +3168,7 @@ export const wsCalendarSchema: SchemaDocument = {
           "xcal:url": "url"
         },
         "profiles": {
-          "xcal": {
+          "xcal-strict": {
             "attributes": [],
             "content": {
               "sequence": [
@@ -2470,7 +3319,16 @@ export const wsCalendarSchema: SchemaDocument = {
                 "$ref": "#/$defs/ScheduleStatusParamType"
               },
               {
+                "$ref": "#/$defs/PublicCommentParameterType"
+              },
+              {
                 "$ref": "#/$defs/XBedeworkUidParamType"
+              },
+              {
+                "$ref": "#/$defs/XBedeworkLocKeyParamType"
+              },
+              {
+                "$ref": "#/$defs/XBedeworkWrappedNameParamType"
               },
               {
                 "$ref": "#/$defs/CalAddressListParamType"
@@ -2494,10 +3352,19 @@ export const wsCalendarSchema: SchemaDocument = {
                 "$ref": "#/$defs/RsvpParamType"
               },
               {
+                "$ref": "#/$defs/StayInformedParameterType"
+              },
+              {
                 "$ref": "#/$defs/CalAddressParamType"
               },
               {
                 "$ref": "#/$defs/SentByParamType"
+              },
+              {
+                "$ref": "#/$defs/IntegerParameterType"
+              },
+              {
+                "$ref": "#/$defs/ResponseParameterType"
               },
               {
                 "$ref": "#/$defs/DurationParameterType"
@@ -2687,15 +3554,54 @@ export const wsCalendarSchema: SchemaDocument = {
                 "$ref": "#/$defs/ScheduleStatusParamType"
               },
               {
+                "$ref": "#/$defs/PublicCommentParameterType"
+              },
+              {
                 "$ref": "#/$defs/XBedeworkUidParamType"
+              },
+              {
+                "$ref": "#/$defs/XBedeworkLocKeyParamType"
+              },
+              {
+                "$ref": "#/$defs/XBedeworkWrappedNameParamType"
               }
             ]
+          }
+        },
+        "public-comment": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/PublicCommentParameterType"
+          }
+        },
+        "response": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/ResponseParameterType"
+          }
+        },
+        "stay-informed": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/StayInformedParameterType"
           }
         },
         "x-bedework-uid": {
           "type": "array",
           "items": {
             "$ref": "#/$defs/XBedeworkUidParamType"
+          }
+        },
+        "x-bedework-loc-key": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/XBedeworkLocKeyParamType"
+          }
+        },
+        "x-bedework-wrapped-name": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/XBedeworkWrappedNameParamType"
           }
         },
         "gap": {
@@ -2723,21 +3629,38 @@ export const wsCalendarSchema: SchemaDocument = {
           "xcal:language": "language",
           "xcal:member": "member",
           "xcal:partstat": "partstat",
+          "xcal:public-comment": "public-comment",
           "xcal:range": "range",
           "xcal:rel": "rel",
           "xcal:related": "related",
           "xcal:reltype": "reltype",
+          "xcal:response": "response",
           "xcal:role": "role",
           "xcal:rsvp": "rsvp",
           "xcal:schedule-agent": "schedule-agent",
           "xcal:schedule-force-send": "schedule-force-send",
           "xcal:schedule-status": "schedule-status",
           "xcal:sent-by": "sent-by",
+          "xcal:stay-informed": "stay-informed",
           "xcal:tzid": "tzid",
-          "xcal:x-bedework-uid": "x-bedework-uid"
+          "xcal:x-bedework-loc-key": "x-bedework-loc-key",
+          "xcal:x-bedework-uid": "x-bedework-uid",
+          "xcal:x-bedework-wrapped-name": "x-bedework-wrapped-name"
         },
         "profiles": {
           "xcal": {
+            "attributes": [],
+            "content": {
+              "sequence": [
+                {
+                  "element": "xcal:baseParameter",
+                  "minOccurs": 0,
+                  "maxOccurs": "unbounded"
+                }
+              ]
+            }
+          },
+          "xcal-strict": {
             "attributes": [],
             "content": {
               "sequence": [
@@ -2797,6 +3720,9 @@ export const wsCalendarSchema: SchemaDocument = {
                 "$ref": "#/$defs/TranspPropType"
               },
               {
+                "$ref": "#/$defs/TzidPropType"
+              },
+              {
                 "$ref": "#/$defs/TznamePropType"
               },
               {
@@ -2807,6 +3733,15 @@ export const wsCalendarSchema: SchemaDocument = {
               },
               {
                 "$ref": "#/$defs/ActionPropType"
+              },
+              {
+                "$ref": "#/$defs/AcceptResponsePropType"
+              },
+              {
+                "$ref": "#/$defs/PollModePropType"
+              },
+              {
+                "$ref": "#/$defs/PollPropertiesPropType"
               },
               {
                 "$ref": "#/$defs/XBedeworkCostPropType"
@@ -2821,6 +3756,21 @@ export const wsCalendarSchema: SchemaDocument = {
                 "$ref": "#/$defs/XBedeworkExsynchStarttzidPropType"
               },
               {
+                "$ref": "#/$defs/XBwLocationPropType"
+              },
+              {
+                "$ref": "#/$defs/XBwContactPropType"
+              },
+              {
+                "$ref": "#/$defs/XBedeworkInstanceOnlyPropType"
+              },
+              {
+                "$ref": "#/$defs/XBedeworkWaitListLimitPropType"
+              },
+              {
+                "$ref": "#/$defs/XBedeworkWrapperPropType"
+              },
+              {
                 "$ref": "#/$defs/XMicrosoftCdoBusystatusPropType"
               },
               {
@@ -2828,9 +3778,6 @@ export const wsCalendarSchema: SchemaDocument = {
               },
               {
                 "$ref": "#/$defs/WsCalendarTypeType"
-              },
-              {
-                "$ref": "#/$defs/TzidPropType"
               },
               {
                 "$ref": "#/$defs/BusytypePropType"
@@ -2846,6 +3793,9 @@ export const wsCalendarSchema: SchemaDocument = {
               },
               {
                 "$ref": "#/$defs/ResourcesPropType"
+              },
+              {
+                "$ref": "#/$defs/XBwCategoriesPropType"
               },
               {
                 "$ref": "#/$defs/GeoPropType"
@@ -2864,6 +3814,15 @@ export const wsCalendarSchema: SchemaDocument = {
               },
               {
                 "$ref": "#/$defs/SequencePropType"
+              },
+              {
+                "$ref": "#/$defs/PollItemIdPropType"
+              },
+              {
+                "$ref": "#/$defs/XBedeworkMaxTicketsPropType"
+              },
+              {
+                "$ref": "#/$defs/XBedeworkMaxTicketsPerUserPropType"
               },
               {
                 "$ref": "#/$defs/UtcDatetimePropertyType"
@@ -2902,6 +3861,12 @@ export const wsCalendarSchema: SchemaDocument = {
                 "$ref": "#/$defs/RdatePropType"
               },
               {
+                "$ref": "#/$defs/XBedeworkRegistrationEndPropType"
+              },
+              {
+                "$ref": "#/$defs/XBedeworkRegistrationStartPropType"
+              },
+              {
                 "$ref": "#/$defs/DurationPropType"
               },
               {
@@ -2933,6 +3898,9 @@ export const wsCalendarSchema: SchemaDocument = {
               },
               {
                 "$ref": "#/$defs/OrganizerPropType"
+              },
+              {
+                "$ref": "#/$defs/VoterPropType"
               },
               {
                 "$ref": "#/$defs/RelatedToPropType"
@@ -2967,10 +3935,322 @@ export const wsCalendarSchema: SchemaDocument = {
             ]
           }
         },
+        "calscale": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/CalscalePropType"
+          }
+        },
+        "method": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/MethodPropType"
+          }
+        },
+        "prodid": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/ProdidPropType"
+          }
+        },
+        "version": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/VersionPropType"
+          }
+        },
+        "attach": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/AttachPropType"
+          }
+        },
+        "categories": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/CategoriesPropType"
+          }
+        },
+        "class": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/ClassPropType"
+          }
+        },
+        "comment": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/CommentPropType"
+          }
+        },
+        "description": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/DescriptionPropType"
+          }
+        },
+        "geo": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/GeoPropType"
+          }
+        },
+        "location": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/LocationPropType"
+          }
+        },
+        "percent-complete": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/PercentCompletePropType"
+          }
+        },
+        "priority": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/PriorityPropType"
+          }
+        },
+        "resources": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/ResourcesPropType"
+          }
+        },
+        "status": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/StatusPropType"
+          }
+        },
+        "summary": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/SummaryPropType"
+          }
+        },
+        "completed": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/CompletedPropType"
+          }
+        },
+        "dtend": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/DtendPropType"
+          }
+        },
+        "dtstart": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/DtstartPropType"
+          }
+        },
+        "due": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/DuePropType"
+          }
+        },
+        "duration": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/DurationPropType"
+          }
+        },
+        "freebusy": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/FreebusyPropType"
+          }
+        },
+        "transp": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/TranspPropType"
+          }
+        },
+        "equivalent-tzid": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/TzidPropType"
+          }
+        },
+        "tzname": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/TznamePropType"
+          }
+        },
+        "tzoffsetfrom": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/TzoffsetfromPropType"
+          }
+        },
+        "tzoffsetto": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/TzoffsettoPropType"
+          }
+        },
+        "tzurl": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/TzurlPropType"
+          }
+        },
+        "attendee": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/AttendeePropType"
+          }
+        },
+        "contact": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/ContactPropType"
+          }
+        },
+        "organizer": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/OrganizerPropType"
+          }
+        },
+        "recurrence-id": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/RecurrenceIdPropType"
+          }
+        },
+        "url": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/UrlPropType"
+          }
+        },
+        "uid": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/UidPropType"
+          }
+        },
+        "exdate": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/ExdatePropType"
+          }
+        },
+        "rdate": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/RdatePropType"
+          }
+        },
+        "related-to": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/RelatedToPropType"
+          }
+        },
+        "exrule": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/ExrulePropType"
+          }
+        },
+        "rrule": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/RrulePropType"
+          }
+        },
+        "action": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/ActionPropType"
+          }
+        },
+        "repeat": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/RepeatPropType"
+          }
+        },
+        "trigger": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/TriggerPropType"
+          }
+        },
+        "created": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/CreatedPropType"
+          }
+        },
+        "dtstamp": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/DtstampPropType"
+          }
+        },
+        "last-modified": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/LastModifiedPropType"
+          }
+        },
+        "sequence": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/SequencePropType"
+          }
+        },
+        "request-status": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/RequestStatusPropType"
+          }
+        },
         "link": {
           "type": "array",
           "items": {
             "$ref": "#/$defs/LinkPropType"
+          }
+        },
+        "accept-response": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/AcceptResponsePropType"
+          }
+        },
+        "poll-item-id": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/PollItemIdPropType"
+          }
+        },
+        "poll-mode": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/PollModePropType"
+          }
+        },
+        "poll-properties": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/PollPropertiesPropType"
+          }
+        },
+        "voter": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/VoterPropType"
           }
         },
         "x-bedework-cost": {
@@ -3001,6 +4281,66 @@ export const wsCalendarSchema: SchemaDocument = {
           "type": "array",
           "items": {
             "$ref": "#/$defs/XBedeworkExsynchStarttzidPropType"
+          }
+        },
+        "x-bedework-location": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/XBwLocationPropType"
+          }
+        },
+        "x-bedework-categories": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/XBwCategoriesPropType"
+          }
+        },
+        "x-bedework-contact": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/XBwContactPropType"
+          }
+        },
+        "x-bedework-instance-only": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/XBedeworkInstanceOnlyPropType"
+          }
+        },
+        "x-bedework-registration-end": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/XBedeworkRegistrationEndPropType"
+          }
+        },
+        "x-bedework-registration-start": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/XBedeworkRegistrationStartPropType"
+          }
+        },
+        "x-bedework-max-tickets": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/XBedeworkMaxTicketsPropType"
+          }
+        },
+        "x-bedework-max-tickets-per-user": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/XBedeworkMaxTicketsPerUserPropType"
+          }
+        },
+        "x-bedework-wait-list-limit": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/XBedeworkWaitListLimitPropType"
+          }
+        },
+        "x-bedework-wrapper": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/XBedeworkWrapperPropType"
           }
         },
         "x-microsoft-cdo-busystatus": {
@@ -3077,6 +4417,9 @@ export const wsCalendarSchema: SchemaDocument = {
                 "$ref": "#/$defs/TranspPropType"
               },
               {
+                "$ref": "#/$defs/TzidPropType"
+              },
+              {
                 "$ref": "#/$defs/TznamePropType"
               },
               {
@@ -3087,6 +4430,15 @@ export const wsCalendarSchema: SchemaDocument = {
               },
               {
                 "$ref": "#/$defs/ActionPropType"
+              },
+              {
+                "$ref": "#/$defs/AcceptResponsePropType"
+              },
+              {
+                "$ref": "#/$defs/PollModePropType"
+              },
+              {
+                "$ref": "#/$defs/PollPropertiesPropType"
               },
               {
                 "$ref": "#/$defs/XBedeworkCostPropType"
@@ -3101,6 +4453,21 @@ export const wsCalendarSchema: SchemaDocument = {
                 "$ref": "#/$defs/XBedeworkExsynchStarttzidPropType"
               },
               {
+                "$ref": "#/$defs/XBwLocationPropType"
+              },
+              {
+                "$ref": "#/$defs/XBwContactPropType"
+              },
+              {
+                "$ref": "#/$defs/XBedeworkInstanceOnlyPropType"
+              },
+              {
+                "$ref": "#/$defs/XBedeworkWaitListLimitPropType"
+              },
+              {
+                "$ref": "#/$defs/XBedeworkWrapperPropType"
+              },
+              {
                 "$ref": "#/$defs/XMicrosoftCdoBusystatusPropType"
               },
               {
@@ -3108,9 +4475,6 @@ export const wsCalendarSchema: SchemaDocument = {
               },
               {
                 "$ref": "#/$defs/WsCalendarTypeType"
-              },
-              {
-                "$ref": "#/$defs/TzidPropType"
               },
               {
                 "$ref": "#/$defs/BusytypePropType"
@@ -3123,16 +4487,78 @@ export const wsCalendarSchema: SchemaDocument = {
       "x-xml": {
         "qname": "xcal:ArrayOfProperties",
         "keys": {
+          "xcal:accept-response": "accept-response",
+          "xcal:action": "action",
+          "xcal:attach": "attach",
+          "xcal:attendee": "attendee",
           "xcal:baseProperty": "baseProperty",
+          "xcal:calscale": "calscale",
+          "xcal:categories": "categories",
+          "xcal:class": "class",
+          "xcal:comment": "comment",
+          "xcal:completed": "completed",
+          "xcal:contact": "contact",
+          "xcal:created": "created",
+          "xcal:description": "description",
+          "xcal:dtend": "dtend",
+          "xcal:dtstamp": "dtstamp",
+          "xcal:dtstart": "dtstart",
+          "xcal:due": "due",
+          "xcal:duration": "duration",
+          "xcal:equivalent-tzid": "equivalent-tzid",
+          "xcal:exdate": "exdate",
+          "xcal:exrule": "exrule",
+          "xcal:freebusy": "freebusy",
+          "xcal:geo": "geo",
           "xcal:granularity": "granularity",
+          "xcal:last-modified": "last-modified",
           "xcal:link": "link",
+          "xcal:location": "location",
+          "xcal:method": "method",
+          "xcal:organizer": "organizer",
+          "xcal:percent-complete": "percent-complete",
+          "xcal:poll-item-id": "poll-item-id",
+          "xcal:poll-mode": "poll-mode",
+          "xcal:poll-properties": "poll-properties",
+          "xcal:priority": "priority",
+          "xcal:prodid": "prodid",
+          "xcal:rdate": "rdate",
+          "xcal:recurrence-id": "recurrence-id",
+          "xcal:related-to": "related-to",
+          "xcal:repeat": "repeat",
+          "xcal:request-status": "request-status",
+          "xcal:resources": "resources",
+          "xcal:rrule": "rrule",
+          "xcal:sequence": "sequence",
+          "xcal:status": "status",
+          "xcal:summary": "summary",
           "xcal:tolerance": "tolerance",
+          "xcal:transp": "transp",
+          "xcal:trigger": "trigger",
           "xcal:tzid": "tzid",
+          "xcal:tzname": "tzname",
+          "xcal:tzoffsetfrom": "tzoffsetfrom",
+          "xcal:tzoffsetto": "tzoffsetto",
+          "xcal:tzurl": "tzurl",
+          "xcal:uid": "uid",
+          "xcal:url": "url",
+          "xcal:version": "version",
+          "xcal:voter": "voter",
+          "xcal:x-bedework-categories": "x-bedework-categories",
+          "xcal:x-bedework-contact": "x-bedework-contact",
           "xcal:x-bedework-cost": "x-bedework-cost",
           "xcal:x-bedework-exsynch-endtzid": "x-bedework-exsynch-endtzid",
           "xcal:x-bedework-exsynch-lastmod": "x-bedework-exsynch-lastmod",
           "xcal:x-bedework-exsynch-organizer": "x-bedework-exsynch-organizer",
           "xcal:x-bedework-exsynch-starttzid": "x-bedework-exsynch-starttzid",
+          "xcal:x-bedework-instance-only": "x-bedework-instance-only",
+          "xcal:x-bedework-location": "x-bedework-location",
+          "xcal:x-bedework-max-tickets": "x-bedework-max-tickets",
+          "xcal:x-bedework-max-tickets-per-user": "x-bedework-max-tickets-per-user",
+          "xcal:x-bedework-registration-end": "x-bedework-registration-end",
+          "xcal:x-bedework-registration-start": "x-bedework-registration-start",
+          "xcal:x-bedework-wait-list-limit": "x-bedework-wait-list-limit",
+          "xcal:x-bedework-wrapper": "x-bedework-wrapper",
           "xcal:x-microsoft-cdo-busystatus": "x-microsoft-cdo-busystatus",
           "xcal:x-microsoft-cdo-intendedstatus": "x-microsoft-cdo-intendedstatus",
           "xcal:x-wsCalendar-attach": "x-wsCalendar-attach",
@@ -3140,6 +4566,26 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "profiles": {
           "xcal": {
+            "attributes": [],
+            "content": {
+              "sequence": [
+                {
+                  "choice": [
+                    {
+                      "element": "xcal:baseProperty"
+                    },
+                    {
+                      "element": "xcal:tzid",
+                      "type": "xcal:TextPropertyType"
+                    }
+                  ],
+                  "minOccurs": 0,
+                  "maxOccurs": "unbounded"
+                }
+              ]
+            }
+          },
+          "xcal-strict": {
             "attributes": [],
             "content": {
               "sequence": [
@@ -3222,7 +4668,7 @@ export const wsCalendarSchema: SchemaDocument = {
           "xcal:tzoffsetto": "tzoffsetto"
         },
         "profiles": {
-          "xcal": {
+          "xcal-strict": {
             "attributes": [],
             "content": {
               "sequence": [
@@ -3284,7 +4730,7 @@ export const wsCalendarSchema: SchemaDocument = {
           "xcal:standard": "standard"
         },
         "profiles": {
-          "xcal": {
+          "xcal-strict": {
             "attributes": [],
             "abstract": true,
             "content": {
@@ -3349,6 +4795,9 @@ export const wsCalendarSchema: SchemaDocument = {
                 "$ref": "#/$defs/TranspPropType"
               },
               {
+                "$ref": "#/$defs/TzidPropType"
+              },
+              {
                 "$ref": "#/$defs/TznamePropType"
               },
               {
@@ -3359,6 +4808,15 @@ export const wsCalendarSchema: SchemaDocument = {
               },
               {
                 "$ref": "#/$defs/ActionPropType"
+              },
+              {
+                "$ref": "#/$defs/AcceptResponsePropType"
+              },
+              {
+                "$ref": "#/$defs/PollModePropType"
+              },
+              {
+                "$ref": "#/$defs/PollPropertiesPropType"
               },
               {
                 "$ref": "#/$defs/XBedeworkCostPropType"
@@ -3373,6 +4831,21 @@ export const wsCalendarSchema: SchemaDocument = {
                 "$ref": "#/$defs/XBedeworkExsynchStarttzidPropType"
               },
               {
+                "$ref": "#/$defs/XBwLocationPropType"
+              },
+              {
+                "$ref": "#/$defs/XBwContactPropType"
+              },
+              {
+                "$ref": "#/$defs/XBedeworkInstanceOnlyPropType"
+              },
+              {
+                "$ref": "#/$defs/XBedeworkWaitListLimitPropType"
+              },
+              {
+                "$ref": "#/$defs/XBedeworkWrapperPropType"
+              },
+              {
                 "$ref": "#/$defs/XMicrosoftCdoBusystatusPropType"
               },
               {
@@ -3380,9 +4853,6 @@ export const wsCalendarSchema: SchemaDocument = {
               },
               {
                 "$ref": "#/$defs/WsCalendarTypeType"
-              },
-              {
-                "$ref": "#/$defs/TzidPropType"
               },
               {
                 "$ref": "#/$defs/BusytypePropType"
@@ -3412,7 +4882,7 @@ export const wsCalendarSchema: SchemaDocument = {
           "xcal:url": "url"
         },
         "profiles": {
-          "xcal": {
+          "xcal-strict": {
             "attributes": [],
             "content": {
               "sequence": [
@@ -3673,7 +5143,7 @@ export const wsCalendarSchema: SchemaDocument = {
           "xcal:url": "url"
         },
         "profiles": {
-          "xcal": {
+          "xcal-strict": {
             "attributes": [],
             "content": {
               "sequence": [
@@ -3819,7 +5289,7 @@ export const wsCalendarSchema: SchemaDocument = {
               ]
             }
           },
-          "xcal": {
+          "xcal-strict": {
             "attributes": [],
             "content": {
               "sequence": [
@@ -3901,7 +5371,7 @@ export const wsCalendarSchema: SchemaDocument = {
           "xcal:vtodo": "vtodo"
         },
         "profiles": {
-          "xcal": {
+          "xcal-strict": {
             "attributes": [],
             "content": {
               "sequence": [
@@ -3980,7 +5450,7 @@ export const wsCalendarSchema: SchemaDocument = {
           "xcal:version": "version"
         },
         "profiles": {
-          "xcal": {
+          "xcal-strict": {
             "attributes": [],
             "content": {
               "sequence": [
@@ -4020,6 +5490,10 @@ export const wsCalendarSchema: SchemaDocument = {
           "xcal": {
             "attributes": [],
             "abstract": true
+          },
+          "xcal-strict": {
+            "attributes": [],
+            "abstract": true
           }
         }
       }
@@ -4041,6 +5515,10 @@ export const wsCalendarSchema: SchemaDocument = {
         "keys": {},
         "profiles": {
           "xcal": {
+            "attributes": [],
+            "anyAttribute": "##other"
+          },
+          "xcal-strict": {
             "attributes": [],
             "anyAttribute": "##other"
           }
@@ -4074,6 +5552,33 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "profiles": {
           "xcal": {
+            "attributes": [],
+            "base": "xcal:BasePropertyType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:parameters",
+                      "minOccurs": 0
+                    }
+                  ]
+                },
+                {
+                  "choice": [
+                    {
+                      "element": "xcal:uri"
+                    },
+                    {
+                      "element": "xcal:binary"
+                    }
+                  ]
+                }
+              ]
+            }
+          },
+          "xcal-strict": {
             "attributes": [],
             "base": "xcal:BasePropertyType",
             "derivation": "extension",
@@ -4151,6 +5656,30 @@ export const wsCalendarSchema: SchemaDocument = {
                 }
               ]
             }
+          },
+          "xcal-strict": {
+            "attributes": [],
+            "base": "xcal:CalAddressPropertyType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:parameters",
+                      "minOccurs": 0
+                    }
+                  ]
+                },
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:cal-address"
+                    }
+                  ]
+                }
+              ]
+            }
           }
         }
       }
@@ -4160,7 +5689,17 @@ export const wsCalendarSchema: SchemaDocument = {
       "type": "object",
       "properties": {
         "properties": {
-          "$ref": "#/$defs/Properties"
+          "anyOf": [
+            {
+              "$ref": "#/$defs/Properties"
+            },
+            {
+              "$ref": "#/$defs/ArrayOfProperties"
+            }
+          ]
+        },
+        "components": {
+          "$ref": "#/$defs/ArrayOfComponents"
         },
         "@xsi:type": {
           "type": "string"
@@ -4170,6 +5709,7 @@ export const wsCalendarSchema: SchemaDocument = {
       "x-xml": {
         "qname": "xcal:AvailableType",
         "keys": {
+          "xcal:components": "components",
           "xcal:properties": "properties"
         },
         "profiles": {
@@ -4188,6 +5728,23 @@ export const wsCalendarSchema: SchemaDocument = {
             "base": "xcal:BaseComponentType",
             "derivation": "extension",
             "content": {
+              "sequence": [
+                {
+                  "element": "xcal:properties",
+                  "minOccurs": 0
+                },
+                {
+                  "element": "xcal:components",
+                  "minOccurs": 0
+                }
+              ]
+            }
+          },
+          "xcal-strict": {
+            "attributes": [],
+            "base": "xcal:BaseComponentType",
+            "derivation": "extension",
+            "content": {
               "sequence": []
             }
           }
@@ -4198,6 +5755,12 @@ export const wsCalendarSchema: SchemaDocument = {
       "title": "BaseComponentType",
       "type": "object",
       "properties": {
+        "properties": {
+          "$ref": "#/$defs/ArrayOfProperties"
+        },
+        "components": {
+          "$ref": "#/$defs/ArrayOfComponents"
+        },
         "@xsi:type": {
           "type": "string"
         }
@@ -4205,9 +5768,28 @@ export const wsCalendarSchema: SchemaDocument = {
       "additionalProperties": false,
       "x-xml": {
         "qname": "xcal:BaseComponentType",
-        "keys": {},
+        "keys": {
+          "xcal:components": "components",
+          "xcal:properties": "properties"
+        },
         "profiles": {
           "xcal": {
+            "attributes": [],
+            "abstract": true,
+            "content": {
+              "sequence": [
+                {
+                  "element": "xcal:properties",
+                  "minOccurs": 0
+                },
+                {
+                  "element": "xcal:components",
+                  "minOccurs": 0
+                }
+              ]
+            }
+          },
+          "xcal-strict": {
             "attributes": [],
             "abstract": true,
             "content": {
@@ -4233,6 +5815,10 @@ export const wsCalendarSchema: SchemaDocument = {
           "xcal": {
             "attributes": [],
             "abstract": true
+          },
+          "xcal-strict": {
+            "attributes": [],
+            "abstract": true
           }
         }
       }
@@ -4256,6 +5842,18 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "profiles": {
           "xcal": {
+            "attributes": [],
+            "abstract": true,
+            "content": {
+              "sequence": [
+                {
+                  "element": "xcal:parameters",
+                  "minOccurs": 0
+                }
+              ]
+            }
+          },
+          "xcal-strict": {
             "attributes": [],
             "abstract": true,
             "content": {
@@ -4292,6 +5890,18 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "profiles": {
           "xcal": {
+            "attributes": [],
+            "base": "xcal:BaseParameterType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "element": "xcal:boolean"
+                }
+              ]
+            }
+          },
+          "xcal-strict": {
             "attributes": [],
             "base": "xcal:BaseParameterType",
             "derivation": "extension",
@@ -4354,6 +5964,30 @@ export const wsCalendarSchema: SchemaDocument = {
                 }
               ]
             }
+          },
+          "xcal-strict": {
+            "attributes": [],
+            "base": "xcal:TextPropertyType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:parameters",
+                      "minOccurs": 0
+                    }
+                  ]
+                },
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:text"
+                    }
+                  ]
+                }
+              ]
+            }
           }
         }
       }
@@ -4370,7 +6004,8 @@ export const wsCalendarSchema: SchemaDocument = {
         "qname": "xcal:BymonthRecurType",
         "primitive": "integer",
         "profiles": [
-          "xcal"
+          "xcal",
+          "xcal-strict"
         ]
       }
     },
@@ -4386,7 +6021,8 @@ export const wsCalendarSchema: SchemaDocument = {
         "qname": "xcal:BymonthdayRecurType",
         "primitive": "integer",
         "profiles": [
-          "xcal"
+          "xcal",
+          "xcal-strict"
         ]
       }
     },
@@ -4426,6 +6062,19 @@ export const wsCalendarSchema: SchemaDocument = {
                 }
               ]
             }
+          },
+          "xcal-strict": {
+            "attributes": [],
+            "base": "xcal:BaseParameterType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "element": "xcal:cal-address",
+                  "maxOccurs": "unbounded"
+                }
+              ]
+            }
           }
         }
       }
@@ -4452,6 +6101,18 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "profiles": {
           "xcal": {
+            "attributes": [],
+            "base": "xcal:BaseParameterType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "element": "xcal:cal-address"
+                }
+              ]
+            }
+          },
+          "xcal-strict": {
             "attributes": [],
             "base": "xcal:BaseParameterType",
             "derivation": "extension",
@@ -4514,6 +6175,30 @@ export const wsCalendarSchema: SchemaDocument = {
                 }
               ]
             }
+          },
+          "xcal-strict": {
+            "attributes": [],
+            "base": "xcal:BasePropertyType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:parameters",
+                      "minOccurs": 0
+                    }
+                  ]
+                },
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:cal-address"
+                    }
+                  ]
+                }
+              ]
+            }
           }
         }
       }
@@ -4525,7 +6210,8 @@ export const wsCalendarSchema: SchemaDocument = {
         "qname": "xcal:CalAddressType",
         "primitive": "string",
         "profiles": [
-          "xcal"
+          "xcal",
+          "xcal-strict"
         ]
       }
     },
@@ -4578,6 +6264,31 @@ export const wsCalendarSchema: SchemaDocument = {
                 }
               ]
             }
+          },
+          "xcal-strict": {
+            "attributes": [],
+            "base": "xcal:BasePropertyType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:parameters",
+                      "minOccurs": 0
+                    }
+                  ]
+                },
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:text",
+                      "type": "xcal:CalscaleValueType"
+                    }
+                  ]
+                }
+              ]
+            }
           }
         }
       }
@@ -4592,7 +6303,8 @@ export const wsCalendarSchema: SchemaDocument = {
         "qname": "xcal:CalscaleValueType",
         "primitive": "string",
         "profiles": [
-          "xcal"
+          "xcal",
+          "xcal-strict"
         ]
       }
     },
@@ -4625,6 +6337,31 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "profiles": {
           "xcal": {
+            "attributes": [],
+            "base": "xcal:TextListPropertyType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:parameters",
+                      "minOccurs": 0
+                    }
+                  ]
+                },
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:text",
+                      "maxOccurs": "unbounded"
+                    }
+                  ]
+                }
+              ]
+            }
+          },
+          "xcal-strict": {
             "attributes": [],
             "base": "xcal:TextListPropertyType",
             "derivation": "extension",
@@ -4700,6 +6437,30 @@ export const wsCalendarSchema: SchemaDocument = {
                 }
               ]
             }
+          },
+          "xcal-strict": {
+            "attributes": [],
+            "base": "xcal:TextPropertyType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:parameters",
+                      "minOccurs": 0
+                    }
+                  ]
+                },
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:text"
+                    }
+                  ]
+                }
+              ]
+            }
           }
         }
       }
@@ -4726,6 +6487,18 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "profiles": {
           "xcal": {
+            "attributes": [],
+            "base": "xcal:TextParameterType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "element": "xcal:text"
+                }
+              ]
+            }
+          },
+          "xcal-strict": {
             "attributes": [],
             "base": "xcal:TextParameterType",
             "derivation": "extension",
@@ -4766,6 +6539,30 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "profiles": {
           "xcal": {
+            "attributes": [],
+            "base": "xcal:TextPropertyType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:parameters",
+                      "minOccurs": 0
+                    }
+                  ]
+                },
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:text"
+                    }
+                  ]
+                }
+              ]
+            }
+          },
+          "xcal-strict": {
             "attributes": [],
             "base": "xcal:TextPropertyType",
             "derivation": "extension",
@@ -4840,6 +6637,30 @@ export const wsCalendarSchema: SchemaDocument = {
                 }
               ]
             }
+          },
+          "xcal-strict": {
+            "attributes": [],
+            "base": "xcal:UtcDatetimePropertyType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:parameters",
+                      "minOccurs": 0
+                    }
+                  ]
+                },
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:utc-date-time"
+                    }
+                  ]
+                }
+              ]
+            }
           }
         }
       }
@@ -4870,6 +6691,30 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "profiles": {
           "xcal": {
+            "attributes": [],
+            "base": "xcal:TextPropertyType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:parameters",
+                      "minOccurs": 0
+                    }
+                  ]
+                },
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:text"
+                    }
+                  ]
+                }
+              ]
+            }
+          },
+          "xcal-strict": {
             "attributes": [],
             "base": "xcal:TextPropertyType",
             "derivation": "extension",
@@ -4944,6 +6789,30 @@ export const wsCalendarSchema: SchemaDocument = {
                 }
               ]
             }
+          },
+          "xcal-strict": {
+            "attributes": [],
+            "base": "xcal:UtcDatetimePropertyType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:parameters",
+                      "minOccurs": 0
+                    }
+                  ]
+                },
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:utc-date-time"
+                    }
+                  ]
+                }
+              ]
+            }
           }
         }
       }
@@ -4970,6 +6839,18 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "profiles": {
           "xcal": {
+            "attributes": [],
+            "base": "xcal:TextParameterType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "element": "xcal:text"
+                }
+              ]
+            }
+          },
+          "xcal-strict": {
             "attributes": [],
             "base": "xcal:TextParameterType",
             "derivation": "extension",
@@ -5041,6 +6922,37 @@ export const wsCalendarSchema: SchemaDocument = {
                 }
               ]
             }
+          },
+          "xcal-strict": {
+            "attributes": [],
+            "base": "xcal:BasePropertyType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:parameters",
+                      "minOccurs": 0
+                    }
+                  ]
+                },
+                {
+                  "sequence": [
+                    {
+                      "choice": [
+                        {
+                          "element": "xcal:date-time"
+                        },
+                        {
+                          "element": "xcal:date"
+                        }
+                      ]
+                    }
+                  ]
+                }
+              ]
+            }
           }
         }
       }
@@ -5056,7 +6968,8 @@ export const wsCalendarSchema: SchemaDocument = {
         "profiles": [
           "openadr2b",
           "openadr2a",
-          "xcal"
+          "xcal",
+          "xcal-strict"
         ]
       }
     },
@@ -5108,6 +7021,30 @@ export const wsCalendarSchema: SchemaDocument = {
                 }
               ]
             }
+          },
+          "xcal-strict": {
+            "attributes": [],
+            "base": "xcal:BasePropertyType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:parameters",
+                      "minOccurs": 0
+                    }
+                  ]
+                },
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:date-time"
+                    }
+                  ]
+                }
+              ]
+            }
           }
         }
       }
@@ -5117,7 +7054,17 @@ export const wsCalendarSchema: SchemaDocument = {
       "type": "object",
       "properties": {
         "properties": {
-          "$ref": "#/$defs/ArrayOfStandardOrDaylightContainedProperties"
+          "anyOf": [
+            {
+              "$ref": "#/$defs/ArrayOfProperties"
+            },
+            {
+              "$ref": "#/$defs/ArrayOfStandardOrDaylightContainedProperties"
+            }
+          ]
+        },
+        "components": {
+          "$ref": "#/$defs/ArrayOfComponents"
         },
         "@xsi:type": {
           "type": "string"
@@ -5127,10 +7074,28 @@ export const wsCalendarSchema: SchemaDocument = {
       "x-xml": {
         "qname": "xcal:DaylightType",
         "keys": {
+          "xcal:components": "components",
           "xcal:properties": "properties"
         },
         "profiles": {
           "xcal": {
+            "attributes": [],
+            "base": "xcal:BaseComponentType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "element": "xcal:properties",
+                  "minOccurs": 0
+                },
+                {
+                  "element": "xcal:components",
+                  "minOccurs": 0
+                }
+              ]
+            }
+          },
+          "xcal-strict": {
             "attributes": [],
             "base": "xcal:BaseComponentType",
             "derivation": "extension",
@@ -5190,6 +7155,19 @@ export const wsCalendarSchema: SchemaDocument = {
                 }
               ]
             }
+          },
+          "xcal-strict": {
+            "attributes": [],
+            "base": "xcal:CalAddressListParamType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "element": "xcal:cal-address",
+                  "maxOccurs": "unbounded"
+                }
+              ]
+            }
           }
         }
       }
@@ -5219,6 +7197,19 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "profiles": {
           "xcal": {
+            "attributes": [],
+            "base": "xcal:CalAddressListParamType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "element": "xcal:cal-address",
+                  "maxOccurs": "unbounded"
+                }
+              ]
+            }
+          },
+          "xcal-strict": {
             "attributes": [],
             "base": "xcal:CalAddressListParamType",
             "derivation": "extension",
@@ -5282,6 +7273,30 @@ export const wsCalendarSchema: SchemaDocument = {
                 }
               ]
             }
+          },
+          "xcal-strict": {
+            "attributes": [],
+            "base": "xcal:TextPropertyType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:parameters",
+                      "minOccurs": 0
+                    }
+                  ]
+                },
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:text"
+                    }
+                  ]
+                }
+              ]
+            }
           }
         }
       }
@@ -5308,6 +7323,18 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "profiles": {
           "xcal": {
+            "attributes": [],
+            "base": "xcal:UriParameterType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "element": "xcal:uri"
+                }
+              ]
+            }
+          },
+          "xcal-strict": {
             "attributes": [],
             "base": "xcal:UriParameterType",
             "derivation": "extension",
@@ -5350,6 +7377,37 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "profiles": {
           "xcal": {
+            "attributes": [],
+            "base": "xcal:DateDatetimePropertyType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:parameters",
+                      "minOccurs": 0
+                    }
+                  ]
+                },
+                {
+                  "sequence": [
+                    {
+                      "choice": [
+                        {
+                          "element": "xcal:date-time"
+                        },
+                        {
+                          "element": "xcal:date"
+                        }
+                      ]
+                    }
+                  ]
+                }
+              ]
+            }
+          },
+          "xcal-strict": {
             "attributes": [],
             "base": "xcal:DateDatetimePropertyType",
             "derivation": "extension",
@@ -5431,6 +7489,30 @@ export const wsCalendarSchema: SchemaDocument = {
                 }
               ]
             }
+          },
+          "xcal-strict": {
+            "attributes": [],
+            "base": "xcal:UtcDatetimePropertyType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:parameters",
+                      "minOccurs": 0
+                    }
+                  ]
+                },
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:utc-date-time"
+                    }
+                  ]
+                }
+              ]
+            }
           }
         }
       }
@@ -5463,6 +7545,37 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "profiles": {
           "xcal": {
+            "attributes": [],
+            "base": "xcal:DateDatetimePropertyType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:parameters",
+                      "minOccurs": 0
+                    }
+                  ]
+                },
+                {
+                  "sequence": [
+                    {
+                      "choice": [
+                        {
+                          "element": "xcal:date-time"
+                        },
+                        {
+                          "element": "xcal:date"
+                        }
+                      ]
+                    }
+                  ]
+                }
+              ]
+            }
+          },
+          "xcal-strict": {
             "attributes": [],
             "base": "xcal:DateDatetimePropertyType",
             "derivation": "extension",
@@ -5553,6 +7666,37 @@ export const wsCalendarSchema: SchemaDocument = {
                 }
               ]
             }
+          },
+          "xcal-strict": {
+            "attributes": [],
+            "base": "xcal:DateDatetimePropertyType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:parameters",
+                      "minOccurs": 0
+                    }
+                  ]
+                },
+                {
+                  "sequence": [
+                    {
+                      "choice": [
+                        {
+                          "element": "xcal:date-time"
+                        },
+                        {
+                          "element": "xcal:date"
+                        }
+                      ]
+                    }
+                  ]
+                }
+              ]
+            }
           }
         }
       }
@@ -5580,6 +7724,19 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "profiles": {
           "xcal": {
+            "attributes": [],
+            "base": "xcal:BaseParameterType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "element": "xcal:duration",
+                  "type": "xs:duration"
+                }
+              ]
+            }
+          },
+          "xcal-strict": {
             "attributes": [],
             "base": "xcal:BaseParameterType",
             "derivation": "extension",
@@ -5666,6 +7823,31 @@ export const wsCalendarSchema: SchemaDocument = {
                 }
               ]
             }
+          },
+          "xcal-strict": {
+            "attributes": [],
+            "base": "xcal:BasePropertyType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:parameters",
+                      "minOccurs": 0
+                    }
+                  ]
+                },
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:duration",
+                      "type": "xcal:DurationValueType"
+                    }
+                  ]
+                }
+              ]
+            }
           }
         }
       }
@@ -5680,7 +7862,8 @@ export const wsCalendarSchema: SchemaDocument = {
         "profiles": [
           "openadr2b",
           "openadr2a",
-          "xcal"
+          "xcal",
+          "xcal-strict"
         ]
       }
     },
@@ -5706,6 +7889,18 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "profiles": {
           "xcal": {
+            "attributes": [],
+            "base": "xcal:TextParameterType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "element": "xcal:text"
+                }
+              ]
+            }
+          },
+          "xcal-strict": {
             "attributes": [],
             "base": "xcal:TextParameterType",
             "derivation": "extension",
@@ -5748,6 +7943,37 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "profiles": {
           "xcal": {
+            "attributes": [],
+            "base": "xcal:DateDatetimePropertyType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:parameters",
+                      "minOccurs": 0
+                    }
+                  ]
+                },
+                {
+                  "sequence": [
+                    {
+                      "choice": [
+                        {
+                          "element": "xcal:date-time"
+                        },
+                        {
+                          "element": "xcal:date"
+                        }
+                      ]
+                    }
+                  ]
+                }
+              ]
+            }
+          },
+          "xcal-strict": {
             "attributes": [],
             "base": "xcal:DateDatetimePropertyType",
             "derivation": "extension",
@@ -5830,6 +8056,31 @@ export const wsCalendarSchema: SchemaDocument = {
                 }
               ]
             }
+          },
+          "xcal-strict": {
+            "attributes": [],
+            "base": "xcal:RecurPropertyType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:parameters",
+                      "minOccurs": 0
+                    }
+                  ]
+                },
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:recur",
+                      "type": "xcal:RecurType"
+                    }
+                  ]
+                }
+              ]
+            }
           }
         }
       }
@@ -5866,6 +8117,18 @@ export const wsCalendarSchema: SchemaDocument = {
                 }
               ]
             }
+          },
+          "xcal-strict": {
+            "attributes": [],
+            "base": "xcal:TextParameterType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "element": "xcal:text"
+                }
+              ]
+            }
           }
         }
       }
@@ -5892,6 +8155,18 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "profiles": {
           "xcal": {
+            "attributes": [],
+            "base": "xcal:TextParameterType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "element": "xcal:text"
+                }
+              ]
+            }
+          },
+          "xcal-strict": {
             "attributes": [],
             "base": "xcal:TextParameterType",
             "derivation": "extension",
@@ -5958,6 +8233,31 @@ export const wsCalendarSchema: SchemaDocument = {
                 }
               ]
             }
+          },
+          "xcal-strict": {
+            "attributes": [],
+            "base": "xcal:BasePropertyType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:parameters",
+                      "minOccurs": 0
+                    }
+                  ]
+                },
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:period",
+                      "maxOccurs": "unbounded"
+                    }
+                  ]
+                }
+              ]
+            }
           }
         }
       }
@@ -5978,7 +8278,8 @@ export const wsCalendarSchema: SchemaDocument = {
         "qname": "xcal:FreqRecurType",
         "primitive": "token",
         "profiles": [
-          "xcal"
+          "xcal",
+          "xcal-strict"
         ]
       }
     },
@@ -6060,6 +8361,33 @@ export const wsCalendarSchema: SchemaDocument = {
                 }
               ]
             }
+          },
+          "xcal-strict": {
+            "attributes": [],
+            "base": "xcal:BasePropertyType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:parameters",
+                      "minOccurs": 0
+                    }
+                  ]
+                },
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:latitude"
+                    },
+                    {
+                      "element": "xcal:longitude"
+                    }
+                  ]
+                }
+              ]
+            }
           }
         }
       }
@@ -6091,8 +8419,56 @@ export const wsCalendarSchema: SchemaDocument = {
               "sequence": [
                 {
                   "element": "xcal:vcalendar",
+                  "maxOccurs": "unbounded"
+                }
+              ]
+            }
+          },
+          "xcal-strict": {
+            "attributes": [],
+            "content": {
+              "sequence": [
+                {
+                  "element": "xcal:vcalendar",
                   "type": "xcal:VcalendarType",
                   "maxOccurs": "unbounded"
+                }
+              ]
+            }
+          }
+        }
+      }
+    },
+    "IntegerParameterType": {
+      "title": "IntegerParameterType",
+      "type": "object",
+      "properties": {
+        "integer": {
+          "type": "string",
+          "pattern": "^[+-]?\\d+$"
+        },
+        "@xsi:type": {
+          "type": "string"
+        }
+      },
+      "required": [
+        "integer"
+      ],
+      "additionalProperties": false,
+      "x-xml": {
+        "qname": "xcal:IntegerParameterType",
+        "keys": {
+          "xcal:integer": "integer"
+        },
+        "profiles": {
+          "xcal": {
+            "attributes": [],
+            "base": "xcal:BaseParameterType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "element": "xcal:integer"
                 }
               ]
             }
@@ -6127,6 +8503,30 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "profiles": {
           "xcal": {
+            "attributes": [],
+            "base": "xcal:BasePropertyType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:parameters",
+                      "minOccurs": 0
+                    }
+                  ]
+                },
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:integer"
+                    }
+                  ]
+                }
+              ]
+            }
+          },
+          "xcal-strict": {
             "attributes": [],
             "base": "xcal:BasePropertyType",
             "derivation": "extension",
@@ -6185,6 +8585,18 @@ export const wsCalendarSchema: SchemaDocument = {
                 }
               ]
             }
+          },
+          "xcal-strict": {
+            "attributes": [],
+            "base": "xcal:TextParameterType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "element": "xcal:text"
+                }
+              ]
+            }
           }
         }
       }
@@ -6215,6 +8627,30 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "profiles": {
           "xcal": {
+            "attributes": [],
+            "base": "xcal:UtcDatetimePropertyType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:parameters",
+                      "minOccurs": 0
+                    }
+                  ]
+                },
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:utc-date-time"
+                    }
+                  ]
+                }
+              ]
+            }
+          },
+          "xcal-strict": {
             "attributes": [],
             "base": "xcal:UtcDatetimePropertyType",
             "derivation": "extension",
@@ -6302,6 +8738,38 @@ export const wsCalendarSchema: SchemaDocument = {
                 }
               ]
             }
+          },
+          "xcal-strict": {
+            "attributes": [],
+            "base": "xcal:BasePropertyType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:parameters",
+                      "minOccurs": 0
+                    }
+                  ]
+                },
+                {
+                  "choice": [
+                    {
+                      "element": "xcal:uri"
+                    },
+                    {
+                      "element": "xcal:uid",
+                      "type": "xs:string"
+                    },
+                    {
+                      "element": "xcal:reference",
+                      "type": "xs:string"
+                    }
+                  ]
+                }
+              ]
+            }
           }
         }
       }
@@ -6332,6 +8800,30 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "profiles": {
           "xcal": {
+            "attributes": [],
+            "base": "xcal:TextPropertyType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:parameters",
+                      "minOccurs": 0
+                    }
+                  ]
+                },
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:text"
+                    }
+                  ]
+                }
+              ]
+            }
+          },
+          "xcal-strict": {
             "attributes": [],
             "base": "xcal:TextPropertyType",
             "derivation": "extension",
@@ -6394,6 +8886,19 @@ export const wsCalendarSchema: SchemaDocument = {
                 }
               ]
             }
+          },
+          "xcal-strict": {
+            "attributes": [],
+            "base": "xcal:CalAddressListParamType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "element": "xcal:cal-address",
+                  "maxOccurs": "unbounded"
+                }
+              ]
+            }
           }
         }
       }
@@ -6424,6 +8929,30 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "profiles": {
           "xcal": {
+            "attributes": [],
+            "base": "xcal:TextPropertyType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:parameters",
+                      "minOccurs": 0
+                    }
+                  ]
+                },
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:text"
+                    }
+                  ]
+                }
+              ]
+            }
+          },
+          "xcal-strict": {
             "attributes": [],
             "base": "xcal:TextPropertyType",
             "derivation": "extension",
@@ -6498,6 +9027,30 @@ export const wsCalendarSchema: SchemaDocument = {
                 }
               ]
             }
+          },
+          "xcal-strict": {
+            "attributes": [],
+            "base": "xcal:CalAddressPropertyType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:parameters",
+                      "minOccurs": 0
+                    }
+                  ]
+                },
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:cal-address"
+                    }
+                  ]
+                }
+              ]
+            }
           }
         }
       }
@@ -6524,6 +9077,18 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "profiles": {
           "xcal": {
+            "attributes": [],
+            "base": "xcal:TextParameterType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "element": "xcal:text"
+                }
+              ]
+            }
+          },
+          "xcal-strict": {
             "attributes": [],
             "base": "xcal:TextParameterType",
             "derivation": "extension",
@@ -6565,6 +9130,30 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "profiles": {
           "xcal": {
+            "attributes": [],
+            "base": "xcal:IntegerPropertyType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:parameters",
+                      "minOccurs": 0
+                    }
+                  ]
+                },
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:integer"
+                    }
+                  ]
+                }
+              ]
+            }
+          },
+          "xcal-strict": {
             "attributes": [],
             "base": "xcal:IntegerPropertyType",
             "derivation": "extension",
@@ -6643,6 +9232,190 @@ export const wsCalendarSchema: SchemaDocument = {
                 }
               ]
             }
+          },
+          "xcal-strict": {
+            "attributes": [],
+            "content": {
+              "sequence": [
+                {
+                  "element": "xcal:start",
+                  "type": "xcal:DateTimeType"
+                },
+                {
+                  "sequence": [
+                    {
+                      "choice": [
+                        {
+                          "element": "xcal:end",
+                          "type": "xcal:DateTimeType"
+                        },
+                        {
+                          "element": "xcal:duration",
+                          "type": "xcal:DurationValueType"
+                        }
+                      ]
+                    }
+                  ]
+                }
+              ]
+            }
+          }
+        }
+      }
+    },
+    "PollItemIdPropType": {
+      "title": "PollItemIdPropType",
+      "type": "object",
+      "properties": {
+        "parameters": {
+          "$ref": "#/$defs/ArrayOfParameters"
+        },
+        "integer": {
+          "type": "string",
+          "pattern": "^[+-]?\\d+$"
+        },
+        "@xsi:type": {
+          "type": "string"
+        }
+      },
+      "required": [
+        "integer"
+      ],
+      "additionalProperties": false,
+      "x-xml": {
+        "qname": "xcal:PollItemIdPropType",
+        "keys": {
+          "xcal:integer": "integer",
+          "xcal:parameters": "parameters"
+        },
+        "profiles": {
+          "xcal": {
+            "attributes": [],
+            "base": "xcal:IntegerPropertyType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:parameters",
+                      "minOccurs": 0
+                    }
+                  ]
+                },
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:integer"
+                    }
+                  ]
+                }
+              ]
+            }
+          }
+        }
+      }
+    },
+    "PollModePropType": {
+      "title": "PollModePropType",
+      "type": "object",
+      "properties": {
+        "parameters": {
+          "$ref": "#/$defs/ArrayOfParameters"
+        },
+        "text": {
+          "type": "string"
+        },
+        "@xsi:type": {
+          "type": "string"
+        }
+      },
+      "required": [
+        "text"
+      ],
+      "additionalProperties": false,
+      "x-xml": {
+        "qname": "xcal:PollModePropType",
+        "keys": {
+          "xcal:parameters": "parameters",
+          "xcal:text": "text"
+        },
+        "profiles": {
+          "xcal": {
+            "attributes": [],
+            "base": "xcal:TextPropertyType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:parameters",
+                      "minOccurs": 0
+                    }
+                  ]
+                },
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:text"
+                    }
+                  ]
+                }
+              ]
+            }
+          }
+        }
+      }
+    },
+    "PollPropertiesPropType": {
+      "title": "PollPropertiesPropType",
+      "type": "object",
+      "properties": {
+        "parameters": {
+          "$ref": "#/$defs/ArrayOfParameters"
+        },
+        "text": {
+          "type": "string"
+        },
+        "@xsi:type": {
+          "type": "string"
+        }
+      },
+      "required": [
+        "text"
+      ],
+      "additionalProperties": false,
+      "x-xml": {
+        "qname": "xcal:PollPropertiesPropType",
+        "keys": {
+          "xcal:parameters": "parameters",
+          "xcal:text": "text"
+        },
+        "profiles": {
+          "xcal": {
+            "attributes": [],
+            "base": "xcal:TextPropertyType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:parameters",
+                      "minOccurs": 0
+                    }
+                  ]
+                },
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:text"
+                    }
+                  ]
+                }
+              ]
+            }
           }
         }
       }
@@ -6674,6 +9447,30 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "profiles": {
           "xcal": {
+            "attributes": [],
+            "base": "xcal:IntegerPropertyType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:parameters",
+                      "minOccurs": 0
+                    }
+                  ]
+                },
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:integer"
+                    }
+                  ]
+                }
+              ]
+            }
+          },
+          "xcal-strict": {
             "attributes": [],
             "base": "xcal:IntegerPropertyType",
             "derivation": "extension",
@@ -6748,6 +9545,66 @@ export const wsCalendarSchema: SchemaDocument = {
                 }
               ]
             }
+          },
+          "xcal-strict": {
+            "attributes": [],
+            "base": "xcal:TextPropertyType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:parameters",
+                      "minOccurs": 0
+                    }
+                  ]
+                },
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:text"
+                    }
+                  ]
+                }
+              ]
+            }
+          }
+        }
+      }
+    },
+    "PublicCommentParameterType": {
+      "title": "PublicCommentParameterType",
+      "type": "object",
+      "properties": {
+        "text": {
+          "type": "string"
+        },
+        "@xsi:type": {
+          "type": "string"
+        }
+      },
+      "required": [
+        "text"
+      ],
+      "additionalProperties": false,
+      "x-xml": {
+        "qname": "xcal:PublicCommentParameterType",
+        "keys": {
+          "xcal:text": "text"
+        },
+        "profiles": {
+          "xcal": {
+            "attributes": [],
+            "base": "xcal:TextParameterType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "element": "xcal:text"
+                }
+              ]
+            }
           }
         }
       }
@@ -6785,6 +9642,19 @@ export const wsCalendarSchema: SchemaDocument = {
                 }
               ]
             }
+          },
+          "xcal-strict": {
+            "attributes": [],
+            "base": "xcal:BaseParameterType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "element": "xcal:text",
+                  "type": "xcal:RangeValueType"
+                }
+              ]
+            }
           }
         }
       }
@@ -6799,7 +9669,8 @@ export const wsCalendarSchema: SchemaDocument = {
         "qname": "xcal:RangeValueType",
         "primitive": "token",
         "profiles": [
-          "xcal"
+          "xcal",
+          "xcal-strict"
         ]
       }
     },
@@ -6860,6 +9731,37 @@ export const wsCalendarSchema: SchemaDocument = {
                 }
               ]
             }
+          },
+          "xcal-strict": {
+            "attributes": [],
+            "base": "xcal:DateDatetimePropertyType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:parameters",
+                      "minOccurs": 0
+                    }
+                  ]
+                },
+                {
+                  "sequence": [
+                    {
+                      "choice": [
+                        {
+                          "element": "xcal:date-time"
+                        },
+                        {
+                          "element": "xcal:date"
+                        }
+                      ]
+                    }
+                  ]
+                }
+              ]
+            }
           }
         }
       }
@@ -6890,6 +9792,31 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "profiles": {
           "xcal": {
+            "attributes": [],
+            "base": "xcal:BasePropertyType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:parameters",
+                      "minOccurs": 0
+                    }
+                  ]
+                },
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:recur",
+                      "type": "xcal:RecurType"
+                    }
+                  ]
+                }
+              ]
+            }
+          },
+          "xcal-strict": {
             "attributes": [],
             "base": "xcal:BasePropertyType",
             "derivation": "extension",
@@ -7105,6 +10032,96 @@ export const wsCalendarSchema: SchemaDocument = {
                 }
               ]
             }
+          },
+          "xcal-strict": {
+            "attributes": [],
+            "content": {
+              "sequence": [
+                {
+                  "element": "xcal:freq",
+                  "type": "xcal:FreqRecurType"
+                },
+                {
+                  "sequence": [
+                    {
+                      "choice": [
+                        {
+                          "element": "xcal:until"
+                        },
+                        {
+                          "element": "xcal:count"
+                        }
+                      ],
+                      "minOccurs": 0
+                    }
+                  ]
+                },
+                {
+                  "element": "xcal:interval",
+                  "type": "xs:string",
+                  "minOccurs": 0
+                },
+                {
+                  "element": "xcal:bysecond",
+                  "type": "xs:string",
+                  "minOccurs": 0,
+                  "maxOccurs": "unbounded"
+                },
+                {
+                  "element": "xcal:byminute",
+                  "type": "xs:string",
+                  "minOccurs": 0,
+                  "maxOccurs": "unbounded"
+                },
+                {
+                  "element": "xcal:byhour",
+                  "type": "xs:string",
+                  "minOccurs": 0,
+                  "maxOccurs": "unbounded"
+                },
+                {
+                  "element": "xcal:byday",
+                  "type": "xs:string",
+                  "minOccurs": 0,
+                  "maxOccurs": "unbounded"
+                },
+                {
+                  "element": "xcal:byyearday",
+                  "type": "xs:string",
+                  "minOccurs": 0,
+                  "maxOccurs": "unbounded"
+                },
+                {
+                  "element": "xcal:bymonthday",
+                  "type": "xcal:BymonthdayRecurType",
+                  "minOccurs": 0,
+                  "maxOccurs": "unbounded"
+                },
+                {
+                  "element": "xcal:byweekno",
+                  "type": "xs:string",
+                  "minOccurs": 0,
+                  "maxOccurs": "unbounded"
+                },
+                {
+                  "element": "xcal:bymonth",
+                  "type": "xcal:BymonthRecurType",
+                  "minOccurs": 0,
+                  "maxOccurs": "unbounded"
+                },
+                {
+                  "element": "xcal:bysetpos",
+                  "type": "xs:integer",
+                  "minOccurs": 0,
+                  "maxOccurs": "unbounded"
+                },
+                {
+                  "element": "xcal:wkst",
+                  "type": "xcal:WeekdayRecurType",
+                  "minOccurs": 0
+                }
+              ]
+            }
           }
         }
       }
@@ -7166,6 +10183,37 @@ export const wsCalendarSchema: SchemaDocument = {
                 }
               ]
             }
+          },
+          "xcal-strict": {
+            "attributes": [],
+            "base": "xcal:DateDatetimePropertyType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:parameters",
+                      "minOccurs": 0
+                    }
+                  ]
+                },
+                {
+                  "sequence": [
+                    {
+                      "choice": [
+                        {
+                          "element": "xcal:date-time"
+                        },
+                        {
+                          "element": "xcal:date"
+                        }
+                      ]
+                    }
+                  ]
+                }
+              ]
+            }
           }
         }
       }
@@ -7192,6 +10240,18 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "profiles": {
           "xcal": {
+            "attributes": [],
+            "base": "xcal:TextParameterType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "element": "xcal:text"
+                }
+              ]
+            }
+          },
+          "xcal-strict": {
             "attributes": [],
             "base": "xcal:TextParameterType",
             "derivation": "extension",
@@ -7266,6 +10326,37 @@ export const wsCalendarSchema: SchemaDocument = {
                 }
               ]
             }
+          },
+          "xcal-strict": {
+            "attributes": [],
+            "base": "xcal:BasePropertyType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:parameters",
+                      "minOccurs": 0
+                    }
+                  ]
+                },
+                {
+                  "choice": [
+                    {
+                      "element": "xcal:uri"
+                    },
+                    {
+                      "element": "xcal:uid",
+                      "type": "xs:string"
+                    },
+                    {
+                      "element": "xcal:text"
+                    }
+                  ]
+                }
+              ]
+            }
           }
         }
       }
@@ -7292,6 +10383,18 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "profiles": {
           "xcal": {
+            "attributes": [],
+            "base": "xcal:TextParameterType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "element": "xcal:text"
+                }
+              ]
+            }
+          },
+          "xcal-strict": {
             "attributes": [],
             "base": "xcal:TextParameterType",
             "derivation": "extension",
@@ -7333,6 +10436,30 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "profiles": {
           "xcal": {
+            "attributes": [],
+            "base": "xcal:IntegerPropertyType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:parameters",
+                      "minOccurs": 0
+                    }
+                  ]
+                },
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:integer"
+                    }
+                  ]
+                }
+              ]
+            }
+          },
+          "xcal-strict": {
             "attributes": [],
             "base": "xcal:IntegerPropertyType",
             "derivation": "extension",
@@ -7426,6 +10553,39 @@ export const wsCalendarSchema: SchemaDocument = {
                 }
               ]
             }
+          },
+          "xcal-strict": {
+            "attributes": [],
+            "base": "xcal:BasePropertyType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:parameters",
+                      "minOccurs": 0
+                    }
+                  ]
+                },
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:code",
+                      "type": "xs:string"
+                    },
+                    {
+                      "element": "xcal:description",
+                      "type": "xs:string"
+                    },
+                    {
+                      "element": "xcal:extdata",
+                      "type": "xs:string"
+                    }
+                  ]
+                }
+              ]
+            }
           }
         }
       }
@@ -7482,6 +10642,68 @@ export const wsCalendarSchema: SchemaDocument = {
                 }
               ]
             }
+          },
+          "xcal-strict": {
+            "attributes": [],
+            "base": "xcal:TextListPropertyType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:parameters",
+                      "minOccurs": 0
+                    }
+                  ]
+                },
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:text",
+                      "maxOccurs": "unbounded"
+                    }
+                  ]
+                }
+              ]
+            }
+          }
+        }
+      }
+    },
+    "ResponseParameterType": {
+      "title": "ResponseParameterType",
+      "type": "object",
+      "properties": {
+        "integer": {
+          "type": "string",
+          "pattern": "^[+-]?\\d+$"
+        },
+        "@xsi:type": {
+          "type": "string"
+        }
+      },
+      "required": [
+        "integer"
+      ],
+      "additionalProperties": false,
+      "x-xml": {
+        "qname": "xcal:ResponseParameterType",
+        "keys": {
+          "xcal:integer": "integer"
+        },
+        "profiles": {
+          "xcal": {
+            "attributes": [],
+            "base": "xcal:IntegerParameterType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "element": "xcal:integer"
+                }
+              ]
+            }
           }
         }
       }
@@ -7508,6 +10730,18 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "profiles": {
           "xcal": {
+            "attributes": [],
+            "base": "xcal:TextParameterType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "element": "xcal:text"
+                }
+              ]
+            }
+          },
+          "xcal-strict": {
             "attributes": [],
             "base": "xcal:TextParameterType",
             "derivation": "extension",
@@ -7571,6 +10805,31 @@ export const wsCalendarSchema: SchemaDocument = {
                 }
               ]
             }
+          },
+          "xcal-strict": {
+            "attributes": [],
+            "base": "xcal:RecurPropertyType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:parameters",
+                      "minOccurs": 0
+                    }
+                  ]
+                },
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:recur",
+                      "type": "xcal:RecurType"
+                    }
+                  ]
+                }
+              ]
+            }
           }
         }
       }
@@ -7597,6 +10856,18 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "profiles": {
           "xcal": {
+            "attributes": [],
+            "base": "xcal:BooleanParameterType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "element": "xcal:boolean"
+                }
+              ]
+            }
+          },
+          "xcal-strict": {
             "attributes": [],
             "base": "xcal:BooleanParameterType",
             "derivation": "extension",
@@ -7643,6 +10914,18 @@ export const wsCalendarSchema: SchemaDocument = {
                 }
               ]
             }
+          },
+          "xcal-strict": {
+            "attributes": [],
+            "base": "xcal:TextParameterType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "element": "xcal:text"
+                }
+              ]
+            }
           }
         }
       }
@@ -7669,6 +10952,18 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "profiles": {
           "xcal": {
+            "attributes": [],
+            "base": "xcal:TextParameterType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "element": "xcal:text"
+                }
+              ]
+            }
+          },
+          "xcal-strict": {
             "attributes": [],
             "base": "xcal:TextParameterType",
             "derivation": "extension",
@@ -7715,6 +11010,18 @@ export const wsCalendarSchema: SchemaDocument = {
                 }
               ]
             }
+          },
+          "xcal-strict": {
+            "attributes": [],
+            "base": "xcal:TextParameterType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "element": "xcal:text"
+                }
+              ]
+            }
           }
         }
       }
@@ -7741,6 +11048,18 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "profiles": {
           "xcal": {
+            "attributes": [],
+            "base": "xcal:CalAddressParamType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "element": "xcal:cal-address"
+                }
+              ]
+            }
+          },
+          "xcal-strict": {
             "attributes": [],
             "base": "xcal:CalAddressParamType",
             "derivation": "extension",
@@ -7804,6 +11123,30 @@ export const wsCalendarSchema: SchemaDocument = {
                 }
               ]
             }
+          },
+          "xcal-strict": {
+            "attributes": [],
+            "base": "xcal:IntegerPropertyType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:parameters",
+                      "minOccurs": 0
+                    }
+                  ]
+                },
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:integer"
+                    }
+                  ]
+                }
+              ]
+            }
           }
         }
       }
@@ -7813,7 +11156,17 @@ export const wsCalendarSchema: SchemaDocument = {
       "type": "object",
       "properties": {
         "properties": {
-          "$ref": "#/$defs/ArrayOfStandardOrDaylightContainedProperties"
+          "anyOf": [
+            {
+              "$ref": "#/$defs/ArrayOfProperties"
+            },
+            {
+              "$ref": "#/$defs/ArrayOfStandardOrDaylightContainedProperties"
+            }
+          ]
+        },
+        "components": {
+          "$ref": "#/$defs/ArrayOfComponents"
         },
         "@xsi:type": {
           "type": "string"
@@ -7823,10 +11176,28 @@ export const wsCalendarSchema: SchemaDocument = {
       "x-xml": {
         "qname": "xcal:StandardType",
         "keys": {
+          "xcal:components": "components",
           "xcal:properties": "properties"
         },
         "profiles": {
           "xcal": {
+            "attributes": [],
+            "base": "xcal:BaseComponentType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "element": "xcal:properties",
+                  "minOccurs": 0
+                },
+                {
+                  "element": "xcal:components",
+                  "minOccurs": 0
+                }
+              ]
+            }
+          },
+          "xcal-strict": {
             "attributes": [],
             "base": "xcal:BaseComponentType",
             "derivation": "extension",
@@ -7898,6 +11269,66 @@ export const wsCalendarSchema: SchemaDocument = {
                 }
               ]
             }
+          },
+          "xcal-strict": {
+            "attributes": [],
+            "base": "xcal:TextPropertyType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:parameters",
+                      "minOccurs": 0
+                    }
+                  ]
+                },
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:text"
+                    }
+                  ]
+                }
+              ]
+            }
+          }
+        }
+      }
+    },
+    "StayInformedParameterType": {
+      "title": "StayInformedParameterType",
+      "type": "object",
+      "properties": {
+        "boolean": {
+          "type": "boolean"
+        },
+        "@xsi:type": {
+          "type": "string"
+        }
+      },
+      "required": [
+        "boolean"
+      ],
+      "additionalProperties": false,
+      "x-xml": {
+        "qname": "xcal:StayInformedParameterType",
+        "keys": {
+          "xcal:boolean": "boolean"
+        },
+        "profiles": {
+          "xcal": {
+            "attributes": [],
+            "base": "xcal:BooleanParameterType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "element": "xcal:boolean"
+                }
+              ]
+            }
           }
         }
       }
@@ -7928,6 +11359,30 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "profiles": {
           "xcal": {
+            "attributes": [],
+            "base": "xcal:TextPropertyType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:parameters",
+                      "minOccurs": 0
+                    }
+                  ]
+                },
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:text"
+                    }
+                  ]
+                }
+              ]
+            }
+          },
+          "xcal-strict": {
             "attributes": [],
             "base": "xcal:TextPropertyType",
             "derivation": "extension",
@@ -8006,6 +11461,31 @@ export const wsCalendarSchema: SchemaDocument = {
                 }
               ]
             }
+          },
+          "xcal-strict": {
+            "attributes": [],
+            "base": "xcal:BasePropertyType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:parameters",
+                      "minOccurs": 0
+                    }
+                  ]
+                },
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:text",
+                      "maxOccurs": "unbounded"
+                    }
+                  ]
+                }
+              ]
+            }
           }
         }
       }
@@ -8032,6 +11512,18 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "profiles": {
           "xcal": {
+            "attributes": [],
+            "base": "xcal:BaseParameterType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "element": "xcal:text"
+                }
+              ]
+            }
+          },
+          "xcal-strict": {
             "attributes": [],
             "base": "xcal:BaseParameterType",
             "derivation": "extension",
@@ -8094,6 +11586,30 @@ export const wsCalendarSchema: SchemaDocument = {
                 }
               ]
             }
+          },
+          "xcal-strict": {
+            "attributes": [],
+            "base": "xcal:BasePropertyType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:parameters",
+                      "minOccurs": 0
+                    }
+                  ]
+                },
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:text"
+                    }
+                  ]
+                }
+              ]
+            }
           }
         }
       }
@@ -8124,6 +11640,31 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "profiles": {
           "xcal": {
+            "attributes": [],
+            "base": "xcal:BasePropertyType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:parameters",
+                      "minOccurs": 0
+                    }
+                  ]
+                },
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:tolerate",
+                      "type": "xcal:ToleranceValueType"
+                    }
+                  ]
+                }
+              ]
+            }
+          },
+          "xcal-strict": {
             "attributes": [],
             "base": "xcal:BasePropertyType",
             "derivation": "extension",
@@ -8231,6 +11772,48 @@ export const wsCalendarSchema: SchemaDocument = {
                 }
               ]
             }
+          },
+          "xcal-strict": {
+            "attributes": [],
+            "content": {
+              "sequence": [
+                {
+                  "element": "xcal:startbefore",
+                  "type": "xcal:DurationValueType",
+                  "minOccurs": 0
+                },
+                {
+                  "element": "xcal:startafter",
+                  "type": "xcal:DurationValueType",
+                  "minOccurs": 0
+                },
+                {
+                  "element": "xcal:endbefore",
+                  "type": "xcal:DurationValueType",
+                  "minOccurs": 0
+                },
+                {
+                  "element": "xcal:endafter",
+                  "type": "xcal:DurationValueType",
+                  "minOccurs": 0
+                },
+                {
+                  "element": "xcal:durationlong",
+                  "type": "xcal:DurationValueType",
+                  "minOccurs": 0
+                },
+                {
+                  "element": "xcal:durationshort",
+                  "type": "xcal:DurationValueType",
+                  "minOccurs": 0
+                },
+                {
+                  "element": "xcal:precision",
+                  "type": "xcal:DurationValueType",
+                  "minOccurs": 0
+                }
+              ]
+            }
           }
         }
       }
@@ -8261,6 +11844,30 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "profiles": {
           "xcal": {
+            "attributes": [],
+            "base": "xcal:TextPropertyType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:parameters",
+                      "minOccurs": 0
+                    }
+                  ]
+                },
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:text"
+                    }
+                  ]
+                }
+              ]
+            }
+          },
+          "xcal-strict": {
             "attributes": [],
             "base": "xcal:TextPropertyType",
             "derivation": "extension",
@@ -8344,6 +11951,38 @@ export const wsCalendarSchema: SchemaDocument = {
                 }
               ]
             }
+          },
+          "xcal-strict": {
+            "attributes": [],
+            "base": "xcal:BasePropertyType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:parameters",
+                      "minOccurs": 0
+                    }
+                  ]
+                },
+                {
+                  "sequence": [
+                    {
+                      "choice": [
+                        {
+                          "element": "xcal:duration",
+                          "type": "xcal:DurationValueType"
+                        },
+                        {
+                          "element": "xcal:date-time"
+                        }
+                      ]
+                    }
+                  ]
+                }
+              ]
+            }
           }
         }
       }
@@ -8370,6 +12009,18 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "profiles": {
           "xcal": {
+            "attributes": [],
+            "base": "xcal:TextParameterType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "element": "xcal:text"
+                }
+              ]
+            }
+          },
+          "xcal-strict": {
             "attributes": [],
             "base": "xcal:TextParameterType",
             "derivation": "extension",
@@ -8410,6 +12061,30 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "profiles": {
           "xcal": {
+            "attributes": [],
+            "base": "xcal:TextPropertyType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:parameters",
+                      "minOccurs": 0
+                    }
+                  ]
+                },
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:text"
+                    }
+                  ]
+                }
+              ]
+            }
+          },
+          "xcal-strict": {
             "attributes": [],
             "base": "xcal:TextPropertyType",
             "derivation": "extension",
@@ -8484,6 +12159,30 @@ export const wsCalendarSchema: SchemaDocument = {
                 }
               ]
             }
+          },
+          "xcal-strict": {
+            "attributes": [],
+            "base": "xcal:TextPropertyType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:parameters",
+                      "minOccurs": 0
+                    }
+                  ]
+                },
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:text"
+                    }
+                  ]
+                }
+              ]
+            }
           }
         }
       }
@@ -8514,6 +12213,30 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "profiles": {
           "xcal": {
+            "attributes": [],
+            "base": "xcal:UtcOffsetPropertyType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:parameters",
+                      "minOccurs": 0
+                    }
+                  ]
+                },
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:utc-offset"
+                    }
+                  ]
+                }
+              ]
+            }
+          },
+          "xcal-strict": {
             "attributes": [],
             "base": "xcal:UtcOffsetPropertyType",
             "derivation": "extension",
@@ -8588,6 +12311,30 @@ export const wsCalendarSchema: SchemaDocument = {
                 }
               ]
             }
+          },
+          "xcal-strict": {
+            "attributes": [],
+            "base": "xcal:UtcOffsetPropertyType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:parameters",
+                      "minOccurs": 0
+                    }
+                  ]
+                },
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:utc-offset"
+                    }
+                  ]
+                }
+              ]
+            }
           }
         }
       }
@@ -8640,6 +12387,30 @@ export const wsCalendarSchema: SchemaDocument = {
                 }
               ]
             }
+          },
+          "xcal-strict": {
+            "attributes": [],
+            "base": "xcal:UriPropertyType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:parameters",
+                      "minOccurs": 0
+                    }
+                  ]
+                },
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:uri"
+                    }
+                  ]
+                }
+              ]
+            }
           }
         }
       }
@@ -8653,7 +12424,8 @@ export const wsCalendarSchema: SchemaDocument = {
         "qname": "xcal:UTCDateTimeType",
         "primitive": "dateTime",
         "profiles": [
-          "xcal"
+          "xcal",
+          "xcal-strict"
         ]
       }
     },
@@ -8683,6 +12455,30 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "profiles": {
           "xcal": {
+            "attributes": [],
+            "base": "xcal:TextPropertyType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:parameters",
+                      "minOccurs": 0
+                    }
+                  ]
+                },
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:text"
+                    }
+                  ]
+                }
+              ]
+            }
+          },
+          "xcal-strict": {
             "attributes": [],
             "base": "xcal:TextPropertyType",
             "derivation": "extension",
@@ -8745,6 +12541,23 @@ export const wsCalendarSchema: SchemaDocument = {
                 }
               ]
             }
+          },
+          "xcal-strict": {
+            "attributes": [],
+            "content": {
+              "sequence": [
+                {
+                  "choice": [
+                    {
+                      "element": "xcal:date"
+                    },
+                    {
+                      "element": "xcal:date-time"
+                    }
+                  ]
+                }
+              ]
+            }
           }
         }
       }
@@ -8771,6 +12584,18 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "profiles": {
           "xcal": {
+            "attributes": [],
+            "base": "xcal:BaseParameterType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "element": "xcal:uri"
+                }
+              ]
+            }
+          },
+          "xcal-strict": {
             "attributes": [],
             "base": "xcal:BaseParameterType",
             "derivation": "extension",
@@ -8833,6 +12658,30 @@ export const wsCalendarSchema: SchemaDocument = {
                 }
               ]
             }
+          },
+          "xcal-strict": {
+            "attributes": [],
+            "base": "xcal:BasePropertyType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:parameters",
+                      "minOccurs": 0
+                    }
+                  ]
+                },
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:uri"
+                    }
+                  ]
+                }
+              ]
+            }
           }
         }
       }
@@ -8844,7 +12693,8 @@ export const wsCalendarSchema: SchemaDocument = {
         "qname": "xcal:UriType",
         "primitive": "string",
         "profiles": [
-          "xcal"
+          "xcal",
+          "xcal-strict"
         ]
       }
     },
@@ -8874,6 +12724,30 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "profiles": {
           "xcal": {
+            "attributes": [],
+            "base": "xcal:UriPropertyType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:parameters",
+                      "minOccurs": 0
+                    }
+                  ]
+                },
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:uri"
+                    }
+                  ]
+                }
+              ]
+            }
+          },
+          "xcal-strict": {
             "attributes": [],
             "base": "xcal:UriPropertyType",
             "derivation": "extension",
@@ -8948,6 +12822,30 @@ export const wsCalendarSchema: SchemaDocument = {
                 }
               ]
             }
+          },
+          "xcal-strict": {
+            "attributes": [],
+            "base": "xcal:BasePropertyType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:parameters",
+                      "minOccurs": 0
+                    }
+                  ]
+                },
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:utc-date-time"
+                    }
+                  ]
+                }
+              ]
+            }
           }
         }
       }
@@ -9000,6 +12898,30 @@ export const wsCalendarSchema: SchemaDocument = {
                 }
               ]
             }
+          },
+          "xcal-strict": {
+            "attributes": [],
+            "base": "xcal:BasePropertyType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:parameters",
+                      "minOccurs": 0
+                    }
+                  ]
+                },
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:utc-offset"
+                    }
+                  ]
+                }
+              ]
+            }
           }
         }
       }
@@ -9012,7 +12934,8 @@ export const wsCalendarSchema: SchemaDocument = {
         "qname": "xcal:UtcOffsetType",
         "primitive": "string",
         "profiles": [
-          "xcal"
+          "xcal",
+          "xcal-strict"
         ]
       }
     },
@@ -9021,7 +12944,17 @@ export const wsCalendarSchema: SchemaDocument = {
       "type": "object",
       "properties": {
         "properties": {
-          "$ref": "#/$defs/ArrayOfAlarmContainedProperties"
+          "anyOf": [
+            {
+              "$ref": "#/$defs/ArrayOfProperties"
+            },
+            {
+              "$ref": "#/$defs/ArrayOfAlarmContainedProperties"
+            }
+          ]
+        },
+        "components": {
+          "$ref": "#/$defs/ArrayOfComponents"
         },
         "@xsi:type": {
           "type": "string"
@@ -9031,10 +12964,28 @@ export const wsCalendarSchema: SchemaDocument = {
       "x-xml": {
         "qname": "xcal:ValarmType",
         "keys": {
+          "xcal:components": "components",
           "xcal:properties": "properties"
         },
         "profiles": {
           "xcal": {
+            "attributes": [],
+            "base": "xcal:BaseComponentType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "element": "xcal:properties",
+                  "minOccurs": 0
+                },
+                {
+                  "element": "xcal:components",
+                  "minOccurs": 0
+                }
+              ]
+            }
+          },
+          "xcal-strict": {
             "attributes": [],
             "base": "xcal:BaseComponentType",
             "derivation": "extension",
@@ -9063,20 +13014,28 @@ export const wsCalendarSchema: SchemaDocument = {
       "type": "object",
       "properties": {
         "components": {
-          "$ref": "#/$defs/ArrayOfVavailabilityContainedComponents"
+          "anyOf": [
+            {
+              "$ref": "#/$defs/ArrayOfVavailabilityContainedComponents"
+            },
+            {
+              "$ref": "#/$defs/ArrayOfComponents"
+            }
+          ]
+        },
+        "properties": {
+          "$ref": "#/$defs/ArrayOfProperties"
         },
         "@xsi:type": {
           "type": "string"
         }
       },
-      "required": [
-        "components"
-      ],
       "additionalProperties": false,
       "x-xml": {
         "qname": "xcal:VavailabilityType",
         "keys": {
-          "xcal:components": "components"
+          "xcal:components": "components",
+          "xcal:properties": "properties"
         },
         "profiles": {
           "openadr2b": {
@@ -9091,6 +13050,23 @@ export const wsCalendarSchema: SchemaDocument = {
             }
           },
           "xcal": {
+            "attributes": [],
+            "base": "xcal:BaseComponentType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "element": "xcal:properties",
+                  "minOccurs": 0
+                },
+                {
+                  "element": "xcal:components",
+                  "minOccurs": 0
+                }
+              ]
+            }
+          },
+          "xcal-strict": {
             "attributes": [],
             "base": "xcal:BaseComponentType",
             "derivation": "extension",
@@ -9118,18 +13094,29 @@ export const wsCalendarSchema: SchemaDocument = {
       "type": "object",
       "properties": {
         "properties": {
-          "$ref": "#/$defs/ArrayOfVcalendarContainedProperties"
+          "anyOf": [
+            {
+              "$ref": "#/$defs/ArrayOfProperties"
+            },
+            {
+              "$ref": "#/$defs/ArrayOfVcalendarContainedProperties"
+            }
+          ]
         },
         "components": {
-          "$ref": "#/$defs/ArrayOfVcalendarContainedComponents"
+          "anyOf": [
+            {
+              "$ref": "#/$defs/ArrayOfComponents"
+            },
+            {
+              "$ref": "#/$defs/ArrayOfVcalendarContainedComponents"
+            }
+          ]
         },
         "@xsi:type": {
           "type": "string"
         }
       },
-      "required": [
-        "components"
-      ],
       "additionalProperties": false,
       "x-xml": {
         "qname": "xcal:VcalendarType",
@@ -9139,6 +13126,23 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "profiles": {
           "xcal": {
+            "attributes": [],
+            "base": "xcal:BaseComponentType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "element": "xcal:properties",
+                  "minOccurs": 0
+                },
+                {
+                  "element": "xcal:components",
+                  "minOccurs": 0
+                }
+              ]
+            }
+          },
+          "xcal-strict": {
             "attributes": [],
             "base": "xcal:BaseComponentType",
             "derivation": "extension",
@@ -9214,6 +13218,30 @@ export const wsCalendarSchema: SchemaDocument = {
                 }
               ]
             }
+          },
+          "xcal-strict": {
+            "attributes": [],
+            "base": "xcal:TextPropertyType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:parameters",
+                      "minOccurs": 0
+                    }
+                  ]
+                },
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:text"
+                    }
+                  ]
+                }
+              ]
+            }
           }
         }
       }
@@ -9223,10 +13251,24 @@ export const wsCalendarSchema: SchemaDocument = {
       "type": "object",
       "properties": {
         "properties": {
-          "$ref": "#/$defs/ArrayOfEventContainedProperties"
+          "anyOf": [
+            {
+              "$ref": "#/$defs/ArrayOfProperties"
+            },
+            {
+              "$ref": "#/$defs/ArrayOfEventContainedProperties"
+            }
+          ]
         },
         "components": {
-          "$ref": "#/$defs/ArrayOfEventTodoContainedComponents"
+          "anyOf": [
+            {
+              "$ref": "#/$defs/ArrayOfComponents"
+            },
+            {
+              "$ref": "#/$defs/ArrayOfEventTodoContainedComponents"
+            }
+          ]
         },
         "@xsi:type": {
           "type": "string"
@@ -9241,6 +13283,23 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "profiles": {
           "xcal": {
+            "attributes": [],
+            "base": "xcal:BaseComponentType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "element": "xcal:properties",
+                  "minOccurs": 0
+                },
+                {
+                  "element": "xcal:components",
+                  "minOccurs": 0
+                }
+              ]
+            }
+          },
+          "xcal-strict": {
             "attributes": [],
             "base": "xcal:BaseComponentType",
             "derivation": "extension",
@@ -9274,7 +13333,17 @@ export const wsCalendarSchema: SchemaDocument = {
       "type": "object",
       "properties": {
         "properties": {
-          "$ref": "#/$defs/ArrayOfFreebusyContainedProperties"
+          "anyOf": [
+            {
+              "$ref": "#/$defs/ArrayOfProperties"
+            },
+            {
+              "$ref": "#/$defs/ArrayOfFreebusyContainedProperties"
+            }
+          ]
+        },
+        "components": {
+          "$ref": "#/$defs/ArrayOfComponents"
         },
         "@xsi:type": {
           "type": "string"
@@ -9284,10 +13353,28 @@ export const wsCalendarSchema: SchemaDocument = {
       "x-xml": {
         "qname": "xcal:VfreebusyType",
         "keys": {
+          "xcal:components": "components",
           "xcal:properties": "properties"
         },
         "profiles": {
           "xcal": {
+            "attributes": [],
+            "base": "xcal:BaseComponentType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "element": "xcal:properties",
+                  "minOccurs": 0
+                },
+                {
+                  "element": "xcal:components",
+                  "minOccurs": 0
+                }
+              ]
+            }
+          },
+          "xcal-strict": {
             "attributes": [],
             "base": "xcal:BaseComponentType",
             "derivation": "extension",
@@ -9316,7 +13403,17 @@ export const wsCalendarSchema: SchemaDocument = {
       "type": "object",
       "properties": {
         "properties": {
-          "$ref": "#/$defs/ArrayOfJournalContainedProperties"
+          "anyOf": [
+            {
+              "$ref": "#/$defs/ArrayOfProperties"
+            },
+            {
+              "$ref": "#/$defs/ArrayOfJournalContainedProperties"
+            }
+          ]
+        },
+        "components": {
+          "$ref": "#/$defs/ArrayOfComponents"
         },
         "@xsi:type": {
           "type": "string"
@@ -9326,10 +13423,28 @@ export const wsCalendarSchema: SchemaDocument = {
       "x-xml": {
         "qname": "xcal:VjournalType",
         "keys": {
+          "xcal:components": "components",
           "xcal:properties": "properties"
         },
         "profiles": {
           "xcal": {
+            "attributes": [],
+            "base": "xcal:BaseComponentType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "element": "xcal:properties",
+                  "minOccurs": 0
+                },
+                {
+                  "element": "xcal:components",
+                  "minOccurs": 0
+                }
+              ]
+            }
+          },
+          "xcal-strict": {
             "attributes": [],
             "base": "xcal:BaseComponentType",
             "derivation": "extension",
@@ -9353,17 +13468,125 @@ export const wsCalendarSchema: SchemaDocument = {
         }
       }
     },
+    "VoterPropType": {
+      "title": "VoterPropType",
+      "type": "object",
+      "properties": {
+        "parameters": {
+          "$ref": "#/$defs/ArrayOfParameters"
+        },
+        "cal-address": {
+          "$ref": "#/$defs/CalAddressType"
+        },
+        "@xsi:type": {
+          "type": "string"
+        }
+      },
+      "required": [
+        "cal-address"
+      ],
+      "additionalProperties": false,
+      "x-xml": {
+        "qname": "xcal:VoterPropType",
+        "keys": {
+          "xcal:cal-address": "cal-address",
+          "xcal:parameters": "parameters"
+        },
+        "profiles": {
+          "xcal": {
+            "attributes": [],
+            "base": "xcal:CalAddressPropertyType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:parameters",
+                      "minOccurs": 0
+                    }
+                  ]
+                },
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:cal-address"
+                    }
+                  ]
+                }
+              ]
+            }
+          }
+        }
+      }
+    },
+    "VpollType": {
+      "title": "VpollType",
+      "type": "object",
+      "properties": {
+        "properties": {
+          "$ref": "#/$defs/ArrayOfProperties"
+        },
+        "components": {
+          "$ref": "#/$defs/ArrayOfComponents"
+        },
+        "@xsi:type": {
+          "type": "string"
+        }
+      },
+      "additionalProperties": false,
+      "x-xml": {
+        "qname": "xcal:VpollType",
+        "keys": {
+          "xcal:components": "components",
+          "xcal:properties": "properties"
+        },
+        "profiles": {
+          "xcal": {
+            "attributes": [],
+            "base": "xcal:BaseComponentType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "element": "xcal:properties",
+                  "minOccurs": 0
+                },
+                {
+                  "element": "xcal:components",
+                  "minOccurs": 0
+                }
+              ]
+            }
+          }
+        }
+      }
+    },
     "VtimezoneType": {
       "title": "VtimezoneType",
       "type": "object",
       "properties": {
         "properties": {
-          "$ref": "#/$defs/ArrayOfTimezoneContainedProperties"
+          "anyOf": [
+            {
+              "$ref": "#/$defs/ArrayOfProperties"
+            },
+            {
+              "$ref": "#/$defs/ArrayOfTimezoneContainedProperties"
+            }
+          ]
         },
         "components": {
           "anyOf": [
             {
-              "$ref": "#/$defs/ArrayOfTimezoneContainedComponents"
+              "$ref": "#/$defs/ArrayOfComponents"
+            },
+            {
+              "anyOf": [
+                {
+                  "$ref": "#/$defs/ArrayOfTimezoneContainedComponents"
+                }
+              ]
             }
           ]
         },
@@ -9371,9 +13594,6 @@ export const wsCalendarSchema: SchemaDocument = {
           "type": "string"
         }
       },
-      "required": [
-        "components"
-      ],
       "additionalProperties": false,
       "x-xml": {
         "qname": "xcal:VtimezoneType",
@@ -9383,6 +13603,23 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "profiles": {
           "xcal": {
+            "attributes": [],
+            "base": "xcal:BaseComponentType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "element": "xcal:properties",
+                  "minOccurs": 0
+                },
+                {
+                  "element": "xcal:components",
+                  "minOccurs": 0
+                }
+              ]
+            }
+          },
+          "xcal-strict": {
             "attributes": [],
             "base": "xcal:BaseComponentType",
             "derivation": "extension",
@@ -9415,18 +13652,29 @@ export const wsCalendarSchema: SchemaDocument = {
       "type": "object",
       "properties": {
         "properties": {
-          "$ref": "#/$defs/ArrayOfTodoContainedProperties"
+          "anyOf": [
+            {
+              "$ref": "#/$defs/ArrayOfProperties"
+            },
+            {
+              "$ref": "#/$defs/ArrayOfTodoContainedProperties"
+            }
+          ]
         },
         "components": {
-          "$ref": "#/$defs/ArrayOfEventTodoContainedComponents"
+          "anyOf": [
+            {
+              "$ref": "#/$defs/ArrayOfComponents"
+            },
+            {
+              "$ref": "#/$defs/ArrayOfEventTodoContainedComponents"
+            }
+          ]
         },
         "@xsi:type": {
           "type": "string"
         }
       },
-      "required": [
-        "components"
-      ],
       "additionalProperties": false,
       "x-xml": {
         "qname": "xcal:VtodoType",
@@ -9436,6 +13684,23 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "profiles": {
           "xcal": {
+            "attributes": [],
+            "base": "xcal:BaseComponentType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "element": "xcal:properties",
+                  "minOccurs": 0
+                },
+                {
+                  "element": "xcal:components",
+                  "minOccurs": 0
+                }
+              ]
+            }
+          },
+          "xcal-strict": {
             "attributes": [],
             "base": "xcal:BaseComponentType",
             "derivation": "extension",
@@ -9479,7 +13744,8 @@ export const wsCalendarSchema: SchemaDocument = {
         "qname": "xcal:WeekdayRecurType",
         "primitive": "token",
         "profiles": [
-          "xcal"
+          "xcal",
+          "xcal-strict"
         ]
       }
     },
@@ -9567,6 +13833,41 @@ export const wsCalendarSchema: SchemaDocument = {
                 }
               ]
             }
+          },
+          "xcal-strict": {
+            "attributes": [],
+            "base": "xcal:BasePropertyType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:parameters",
+                      "minOccurs": 0
+                    }
+                  ]
+                },
+                {
+                  "choice": [
+                    {
+                      "element": "xcal:artifact"
+                    },
+                    {
+                      "element": "xcal:artifactBase"
+                    },
+                    {
+                      "element": "xcal:uri"
+                    },
+                    {
+                      "element": "xcal:text"
+                    }
+                  ],
+                  "minOccurs": 0,
+                  "maxOccurs": "unbounded"
+                }
+              ]
+            }
           }
         }
       }
@@ -9575,24 +13876,49 @@ export const wsCalendarSchema: SchemaDocument = {
       "title": "WsCalendarGluonType",
       "type": "object",
       "properties": {
+        "properties": {
+          "$ref": "#/$defs/ArrayOfProperties"
+        },
         "components": {
-          "$ref": "#/$defs/ArrayOfGluonContainedComponents"
+          "anyOf": [
+            {
+              "$ref": "#/$defs/ArrayOfComponents"
+            },
+            {
+              "$ref": "#/$defs/ArrayOfGluonContainedComponents"
+            }
+          ]
         },
         "@xsi:type": {
           "type": "string"
         }
       },
-      "required": [
-        "components"
-      ],
       "additionalProperties": false,
       "x-xml": {
         "qname": "xcal:WsCalendarGluonType",
         "keys": {
-          "xcal:components": "components"
+          "xcal:components": "components",
+          "xcal:properties": "properties"
         },
         "profiles": {
           "xcal": {
+            "attributes": [],
+            "base": "xcal:BaseComponentType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "element": "xcal:properties",
+                  "minOccurs": 0
+                },
+                {
+                  "element": "xcal:components",
+                  "minOccurs": 0
+                }
+              ]
+            }
+          },
+          "xcal-strict": {
             "attributes": [],
             "base": "xcal:BaseComponentType",
             "derivation": "extension",
@@ -9620,7 +13946,17 @@ export const wsCalendarSchema: SchemaDocument = {
       "type": "object",
       "properties": {
         "properties": {
-          "$ref": "#/$defs/Properties"
+          "anyOf": [
+            {
+              "$ref": "#/$defs/Properties"
+            },
+            {
+              "$ref": "#/$defs/ArrayOfProperties"
+            }
+          ]
+        },
+        "components": {
+          "$ref": "#/$defs/ArrayOfComponents"
         },
         "@xsi:type": {
           "type": "string"
@@ -9630,6 +13966,7 @@ export const wsCalendarSchema: SchemaDocument = {
       "x-xml": {
         "qname": "xcal:WsCalendarIntervalType",
         "keys": {
+          "xcal:components": "components",
           "xcal:properties": "properties"
         },
         "profiles": {
@@ -9644,6 +13981,23 @@ export const wsCalendarSchema: SchemaDocument = {
             }
           },
           "xcal": {
+            "attributes": [],
+            "base": "xcal:BaseComponentType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "element": "xcal:properties",
+                  "minOccurs": 0
+                },
+                {
+                  "element": "xcal:components",
+                  "minOccurs": 0
+                }
+              ]
+            }
+          },
+          "xcal-strict": {
             "attributes": [],
             "base": "xcal:BaseComponentType",
             "derivation": "extension",
@@ -9680,6 +14034,30 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "profiles": {
           "xcal": {
+            "attributes": [],
+            "base": "xcal:TextPropertyType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:parameters",
+                      "minOccurs": 0
+                    }
+                  ]
+                },
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:text"
+                    }
+                  ]
+                }
+              ]
+            }
+          },
+          "xcal-strict": {
             "attributes": [],
             "base": "xcal:TextPropertyType",
             "derivation": "extension",
@@ -9754,6 +14132,30 @@ export const wsCalendarSchema: SchemaDocument = {
                 }
               ]
             }
+          },
+          "xcal-strict": {
+            "attributes": [],
+            "base": "xcal:TextPropertyType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:parameters",
+                      "minOccurs": 0
+                    }
+                  ]
+                },
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:text"
+                    }
+                  ]
+                }
+              ]
+            }
           }
         }
       }
@@ -9784,6 +14186,30 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "profiles": {
           "xcal": {
+            "attributes": [],
+            "base": "xcal:TextPropertyType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:parameters",
+                      "minOccurs": 0
+                    }
+                  ]
+                },
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:text"
+                    }
+                  ]
+                }
+              ]
+            }
+          },
+          "xcal-strict": {
             "attributes": [],
             "base": "xcal:TextPropertyType",
             "derivation": "extension",
@@ -9858,6 +14284,30 @@ export const wsCalendarSchema: SchemaDocument = {
                 }
               ]
             }
+          },
+          "xcal-strict": {
+            "attributes": [],
+            "base": "xcal:TextPropertyType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:parameters",
+                      "minOccurs": 0
+                    }
+                  ]
+                },
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:text"
+                    }
+                  ]
+                }
+              ]
+            }
           }
         }
       }
@@ -9910,6 +14360,346 @@ export const wsCalendarSchema: SchemaDocument = {
                 }
               ]
             }
+          },
+          "xcal-strict": {
+            "attributes": [],
+            "base": "xcal:TextPropertyType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:parameters",
+                      "minOccurs": 0
+                    }
+                  ]
+                },
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:text"
+                    }
+                  ]
+                }
+              ]
+            }
+          }
+        }
+      }
+    },
+    "XBedeworkInstanceOnlyPropType": {
+      "title": "XBedeworkInstanceOnlyPropType",
+      "type": "object",
+      "properties": {
+        "parameters": {
+          "$ref": "#/$defs/ArrayOfParameters"
+        },
+        "text": {
+          "type": "string"
+        },
+        "@xsi:type": {
+          "type": "string"
+        }
+      },
+      "required": [
+        "text"
+      ],
+      "additionalProperties": false,
+      "x-xml": {
+        "qname": "xcal:XBedeworkInstanceOnlyPropType",
+        "keys": {
+          "xcal:parameters": "parameters",
+          "xcal:text": "text"
+        },
+        "profiles": {
+          "xcal": {
+            "attributes": [],
+            "base": "xcal:TextPropertyType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:parameters",
+                      "minOccurs": 0
+                    }
+                  ]
+                },
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:text"
+                    }
+                  ]
+                }
+              ]
+            }
+          }
+        }
+      }
+    },
+    "XBedeworkLocKeyParamType": {
+      "title": "XBedeworkLocKeyParamType",
+      "type": "object",
+      "properties": {
+        "text": {
+          "type": "string"
+        },
+        "@xsi:type": {
+          "type": "string"
+        }
+      },
+      "required": [
+        "text"
+      ],
+      "additionalProperties": false,
+      "x-xml": {
+        "qname": "xcal:XBedeworkLocKeyParamType",
+        "keys": {
+          "xcal:text": "text"
+        },
+        "profiles": {
+          "xcal": {
+            "attributes": [],
+            "base": "xcal:TextParameterType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "element": "xcal:text"
+                }
+              ]
+            }
+          }
+        }
+      }
+    },
+    "XBedeworkMaxTicketsPerUserPropType": {
+      "title": "XBedeworkMaxTicketsPerUserPropType",
+      "type": "object",
+      "properties": {
+        "parameters": {
+          "$ref": "#/$defs/ArrayOfParameters"
+        },
+        "integer": {
+          "type": "string",
+          "pattern": "^[+-]?\\d+$"
+        },
+        "@xsi:type": {
+          "type": "string"
+        }
+      },
+      "required": [
+        "integer"
+      ],
+      "additionalProperties": false,
+      "x-xml": {
+        "qname": "xcal:XBedeworkMaxTicketsPerUserPropType",
+        "keys": {
+          "xcal:integer": "integer",
+          "xcal:parameters": "parameters"
+        },
+        "profiles": {
+          "xcal": {
+            "attributes": [],
+            "base": "xcal:IntegerPropertyType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:parameters",
+                      "minOccurs": 0
+                    }
+                  ]
+                },
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:integer"
+                    }
+                  ]
+                }
+              ]
+            }
+          }
+        }
+      }
+    },
+    "XBedeworkMaxTicketsPropType": {
+      "title": "XBedeworkMaxTicketsPropType",
+      "type": "object",
+      "properties": {
+        "parameters": {
+          "$ref": "#/$defs/ArrayOfParameters"
+        },
+        "integer": {
+          "type": "string",
+          "pattern": "^[+-]?\\d+$"
+        },
+        "@xsi:type": {
+          "type": "string"
+        }
+      },
+      "required": [
+        "integer"
+      ],
+      "additionalProperties": false,
+      "x-xml": {
+        "qname": "xcal:XBedeworkMaxTicketsPropType",
+        "keys": {
+          "xcal:integer": "integer",
+          "xcal:parameters": "parameters"
+        },
+        "profiles": {
+          "xcal": {
+            "attributes": [],
+            "base": "xcal:IntegerPropertyType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:parameters",
+                      "minOccurs": 0
+                    }
+                  ]
+                },
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:integer"
+                    }
+                  ]
+                }
+              ]
+            }
+          }
+        }
+      }
+    },
+    "XBedeworkRegistrationEndPropType": {
+      "title": "XBedeworkRegistrationEndPropType",
+      "type": "object",
+      "properties": {
+        "parameters": {
+          "$ref": "#/$defs/ArrayOfParameters"
+        },
+        "date-time": {
+          "$ref": "#/$defs/XcalDateTimeType"
+        },
+        "date": {
+          "type": "string",
+          "format": "xsd-date"
+        },
+        "@xsi:type": {
+          "type": "string"
+        }
+      },
+      "additionalProperties": false,
+      "x-xml": {
+        "qname": "xcal:XBedeworkRegistrationEndPropType",
+        "keys": {
+          "xcal:date": "date",
+          "xcal:date-time": "date-time",
+          "xcal:parameters": "parameters"
+        },
+        "profiles": {
+          "xcal": {
+            "attributes": [],
+            "base": "xcal:DateDatetimePropertyType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:parameters",
+                      "minOccurs": 0
+                    }
+                  ]
+                },
+                {
+                  "sequence": [
+                    {
+                      "choice": [
+                        {
+                          "element": "xcal:date-time"
+                        },
+                        {
+                          "element": "xcal:date"
+                        }
+                      ]
+                    }
+                  ]
+                }
+              ]
+            }
+          }
+        }
+      }
+    },
+    "XBedeworkRegistrationStartPropType": {
+      "title": "XBedeworkRegistrationStartPropType",
+      "type": "object",
+      "properties": {
+        "parameters": {
+          "$ref": "#/$defs/ArrayOfParameters"
+        },
+        "date-time": {
+          "$ref": "#/$defs/XcalDateTimeType"
+        },
+        "date": {
+          "type": "string",
+          "format": "xsd-date"
+        },
+        "@xsi:type": {
+          "type": "string"
+        }
+      },
+      "additionalProperties": false,
+      "x-xml": {
+        "qname": "xcal:XBedeworkRegistrationStartPropType",
+        "keys": {
+          "xcal:date": "date",
+          "xcal:date-time": "date-time",
+          "xcal:parameters": "parameters"
+        },
+        "profiles": {
+          "xcal": {
+            "attributes": [],
+            "base": "xcal:DateDatetimePropertyType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:parameters",
+                      "minOccurs": 0
+                    }
+                  ]
+                },
+                {
+                  "sequence": [
+                    {
+                      "choice": [
+                        {
+                          "element": "xcal:date-time"
+                        },
+                        {
+                          "element": "xcal:date"
+                        }
+                      ]
+                    }
+                  ]
+                }
+              ]
+            }
           }
         }
       }
@@ -9943,6 +14733,318 @@ export const wsCalendarSchema: SchemaDocument = {
               "sequence": [
                 {
                   "element": "xcal:text"
+                }
+              ]
+            }
+          },
+          "xcal-strict": {
+            "attributes": [],
+            "base": "xcal:TextParameterType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "element": "xcal:text"
+                }
+              ]
+            }
+          }
+        }
+      }
+    },
+    "XBedeworkWaitListLimitPropType": {
+      "title": "XBedeworkWaitListLimitPropType",
+      "type": "object",
+      "properties": {
+        "parameters": {
+          "$ref": "#/$defs/ArrayOfParameters"
+        },
+        "text": {
+          "type": "string"
+        },
+        "@xsi:type": {
+          "type": "string"
+        }
+      },
+      "required": [
+        "text"
+      ],
+      "additionalProperties": false,
+      "x-xml": {
+        "qname": "xcal:XBedeworkWaitListLimitPropType",
+        "keys": {
+          "xcal:parameters": "parameters",
+          "xcal:text": "text"
+        },
+        "profiles": {
+          "xcal": {
+            "attributes": [],
+            "base": "xcal:TextPropertyType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:parameters",
+                      "minOccurs": 0
+                    }
+                  ]
+                },
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:text"
+                    }
+                  ]
+                }
+              ]
+            }
+          }
+        }
+      }
+    },
+    "XBedeworkWrappedNameParamType": {
+      "title": "XBedeworkWrappedNameParamType",
+      "type": "object",
+      "properties": {
+        "text": {
+          "type": "string"
+        },
+        "@xsi:type": {
+          "type": "string"
+        }
+      },
+      "required": [
+        "text"
+      ],
+      "additionalProperties": false,
+      "x-xml": {
+        "qname": "xcal:XBedeworkWrappedNameParamType",
+        "keys": {
+          "xcal:text": "text"
+        },
+        "profiles": {
+          "xcal": {
+            "attributes": [],
+            "base": "xcal:TextParameterType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "element": "xcal:text"
+                }
+              ]
+            }
+          }
+        }
+      }
+    },
+    "XBedeworkWrapperPropType": {
+      "title": "XBedeworkWrapperPropType",
+      "type": "object",
+      "properties": {
+        "parameters": {
+          "$ref": "#/$defs/ArrayOfParameters"
+        },
+        "text": {
+          "type": "string"
+        },
+        "@xsi:type": {
+          "type": "string"
+        }
+      },
+      "required": [
+        "text"
+      ],
+      "additionalProperties": false,
+      "x-xml": {
+        "qname": "xcal:XBedeworkWrapperPropType",
+        "keys": {
+          "xcal:parameters": "parameters",
+          "xcal:text": "text"
+        },
+        "profiles": {
+          "xcal": {
+            "attributes": [],
+            "base": "xcal:TextPropertyType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:parameters",
+                      "minOccurs": 0
+                    }
+                  ]
+                },
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:text"
+                    }
+                  ]
+                }
+              ]
+            }
+          }
+        }
+      }
+    },
+    "XBwCategoriesPropType": {
+      "title": "XBwCategoriesPropType",
+      "type": "object",
+      "properties": {
+        "parameters": {
+          "$ref": "#/$defs/ArrayOfParameters"
+        },
+        "text": {
+          "type": "array",
+          "items": {
+            "type": "string"
+          }
+        },
+        "@xsi:type": {
+          "type": "string"
+        }
+      },
+      "required": [
+        "text"
+      ],
+      "additionalProperties": false,
+      "x-xml": {
+        "qname": "xcal:XBwCategoriesPropType",
+        "keys": {
+          "xcal:parameters": "parameters",
+          "xcal:text": "text"
+        },
+        "profiles": {
+          "xcal": {
+            "attributes": [],
+            "base": "xcal:TextListPropertyType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:parameters",
+                      "minOccurs": 0
+                    }
+                  ]
+                },
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:text",
+                      "maxOccurs": "unbounded"
+                    }
+                  ]
+                }
+              ]
+            }
+          }
+        }
+      }
+    },
+    "XBwContactPropType": {
+      "title": "XBwContactPropType",
+      "type": "object",
+      "properties": {
+        "parameters": {
+          "$ref": "#/$defs/ArrayOfParameters"
+        },
+        "text": {
+          "type": "string"
+        },
+        "@xsi:type": {
+          "type": "string"
+        }
+      },
+      "required": [
+        "text"
+      ],
+      "additionalProperties": false,
+      "x-xml": {
+        "qname": "xcal:XBwContactPropType",
+        "keys": {
+          "xcal:parameters": "parameters",
+          "xcal:text": "text"
+        },
+        "profiles": {
+          "xcal": {
+            "attributes": [],
+            "base": "xcal:TextPropertyType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:parameters",
+                      "minOccurs": 0
+                    }
+                  ]
+                },
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:text"
+                    }
+                  ]
+                }
+              ]
+            }
+          }
+        }
+      }
+    },
+    "XBwLocationPropType": {
+      "title": "XBwLocationPropType",
+      "type": "object",
+      "properties": {
+        "parameters": {
+          "$ref": "#/$defs/ArrayOfParameters"
+        },
+        "text": {
+          "type": "string"
+        },
+        "@xsi:type": {
+          "type": "string"
+        }
+      },
+      "required": [
+        "text"
+      ],
+      "additionalProperties": false,
+      "x-xml": {
+        "qname": "xcal:XBwLocationPropType",
+        "keys": {
+          "xcal:parameters": "parameters",
+          "xcal:text": "text"
+        },
+        "profiles": {
+          "xcal": {
+            "attributes": [],
+            "base": "xcal:TextPropertyType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:parameters",
+                      "minOccurs": 0
+                    }
+                  ]
+                },
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:text"
+                    }
+                  ]
                 }
               ]
             }
@@ -9998,6 +15100,30 @@ export const wsCalendarSchema: SchemaDocument = {
                 }
               ]
             }
+          },
+          "xcal-strict": {
+            "attributes": [],
+            "base": "xcal:TextPropertyType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:parameters",
+                      "minOccurs": 0
+                    }
+                  ]
+                },
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:text"
+                    }
+                  ]
+                }
+              ]
+            }
           }
         }
       }
@@ -10028,6 +15154,30 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "profiles": {
           "xcal": {
+            "attributes": [],
+            "base": "xcal:TextPropertyType",
+            "derivation": "extension",
+            "content": {
+              "sequence": [
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:parameters",
+                      "minOccurs": 0
+                    }
+                  ]
+                },
+                {
+                  "sequence": [
+                    {
+                      "element": "xcal:text"
+                    }
+                  ]
+                }
+              ]
+            }
+          },
+          "xcal-strict": {
             "attributes": [],
             "base": "xcal:TextPropertyType",
             "derivation": "extension",

@@ -3,8 +3,9 @@
  * the components it is PARENT of; a value a component states itself is never overridden; through
  * a chain of Gluons the nearest ancestor's value wins. `uid` and `related-to` are never inherited.
  */
-import type { Component, DateTimeValue, Properties } from "../model.js";
+
 import { fail } from "../errors.js";
+import type { Component, ComponentProperties, DateTimeValue } from "../model.js";
 
 /** What a component has after inheritance from its ancestors. */
 export interface Effective {
@@ -12,12 +13,14 @@ export interface Effective {
   readonly dtend?: DateTimeValue;
   readonly duration?: string;
   readonly span?: string;
+  /** path of the Gluon that stated the span */
+  readonly spanFrom?: string;
   /** uid of the Gluon nearest the component that gave it dtstart or dtend */
   readonly timeFrom?: string;
-  readonly properties: Properties;
+  readonly properties: ComponentProperties;
 }
 
-/** Properties that identify or link a component and so are never inherited. */
+/** ComponentProperties that identify or link a component and so are never inherited. */
 export const NEVER_INHERITED: ReadonlySet<string> = new Set(["uid", "related-to", "relatedTo"]);
 
 /**
@@ -55,21 +58,24 @@ export function inheritAll(components: readonly Component[], parent: Int32Array)
 }
 
 function merge(c: Component, above: Effective | undefined): Effective {
-  const own = c.properties ?? {};
+  const ownProps = c.properties ?? {};
   const properties: Record<string, unknown> = {};
   if (above) for (const [k, v] of Object.entries(above.properties)) properties[k] = v;
-  for (const [k, v] of Object.entries(own)) if (!NEVER_INHERITED.has(k)) properties[k] = v;
+  for (const [k, v] of Object.entries(ownProps)) if (!NEVER_INHERITED.has(k)) properties[k] = v;
   const ownTime = c.dtstart !== undefined || c.dtend !== undefined;
   const dtstart = ownTime ? c.dtstart : above?.dtstart;
   const dtend = ownTime ? c.dtend : above?.dtend;
   const timeFrom = ownTime ? (c.kind === "gluon" ? c.uid : undefined) : above?.timeFrom;
   const duration = c.duration ?? above?.duration;
-  const span = c.kind === "gluon" && c.span !== undefined ? c.span : above?.span;
+  const own = c.kind === "gluon" && c.span !== undefined;
+  const span = own ? c.span : above?.span;
+  const spanFrom = own ? c.path : above?.spanFrom;
   return {
     ...(dtstart ? { dtstart } : {}),
     ...(dtend ? { dtend } : {}),
     ...(duration ? { duration } : {}),
     ...(span ? { span } : {}),
+    ...(spanFrom ? { spanFrom } : {}),
     ...(timeFrom ? { timeFrom } : {}),
     properties,
   };

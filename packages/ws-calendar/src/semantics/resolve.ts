@@ -8,6 +8,8 @@
  *   FINISHTOSTART  C starts  g after R ends      STARTTOSTART   C starts  g after R starts
  *   FINISHTOFINISH C ends    g after R ends      STARTTOFINISH  C ends    g after R starts
  */
+
+import { fail, ResolutionError, type ResolutionIssue } from "../errors.js";
 import type {
   Calendar,
   Component,
@@ -16,7 +18,6 @@ import type {
   ResolvedSchedule,
   TemporalReltype,
 } from "../model.js";
-import { fail, ResolutionError, type ResolutionIssue } from "../errors.js";
 import { type Effective, inheritAll } from "./inherit.js";
 import { addDuration, type Duration, formatInstant, instant, parseDuration, ZERO } from "./time.js";
 
@@ -31,11 +32,6 @@ interface Edge {
 }
 
 const TEMPORAL = new Set(["FINISHTOSTART", "FINISHTOFINISH", "STARTTOSTART", "STARTTOFINISH"]);
-
-export interface ResolveOptions {
-  /** resolve only these (the others may stay unbound); default all intervals */
-  readonly allowUnbound?: boolean;
-}
 
 /** Resolves a calendar to its schedule, or throws ResolutionError naming the component at fault. */
 export function resolve(calendar: Calendar): ResolvedSchedule {
@@ -69,14 +65,22 @@ export function resolve(calendar: Calendar): ResolvedSchedule {
     for (const rel of c.relatedTo ?? []) {
       const j = index.get(rel.uid);
       if (j === undefined)
-        fail("unknown-uid", rel.path, `related-to names ${JSON.stringify(rel.uid)}, which no component has`);
+        fail(
+          "unknown-uid",
+          rel.path,
+          `related-to names ${JSON.stringify(rel.uid)}, which no component has`,
+        );
       if (j === i) fail("relation-cycle", rel.path, `${c.uid} is related to itself`);
       if (rel.reltype === "CHILD") setParent(j, i, rel);
       else if (rel.reltype === "PARENT") setParent(i, j, rel);
       else if (TEMPORAL.has(rel.reltype)) {
         const other = comps[j] as Component;
         if (c.kind !== "interval" || other.kind !== "interval")
-          fail("bad-relation", rel.path, `${rel.reltype} relates Intervals only (${c.uid} to ${other.uid})`);
+          fail(
+            "bad-relation",
+            rel.path,
+            `${rel.reltype} relates Intervals only (${c.uid} to ${other.uid})`,
+          );
         edges.push({
           from: j,
           to: i,
@@ -134,7 +138,11 @@ export function resolve(calendar: Calendar): ResolvedSchedule {
       const fromGluon = eff[parent[d] as number] as Effective;
       e = {
         properties: { ...fromGluon.properties, ...own.properties },
-        ...(own.duration ? { duration: own.duration } : fromGluon.duration ? { duration: fromGluon.duration } : {}),
+        ...(own.duration
+          ? { duration: own.duration }
+          : fromGluon.duration
+            ? { duration: fromGluon.duration }
+            : {}),
         ...(c.dtstart ? { dtstart: c.dtstart } : {}),
         ...(c.dtend ? { dtend: c.dtend } : {}),
       };
@@ -162,14 +170,17 @@ export function resolve(calendar: Calendar): ResolvedSchedule {
         fail("conflicting-times", c.path, `${c.uid}: dtstart + duration ${d.text} is not dtend`);
       if ((endMs[i] as number) < (startMs[i] as number))
         fail("conflicting-times", c.path, `${c.uid}: dtend is before dtstart`);
-    } else if (d && !Number.isNaN(startMs[i] as number)) endMs[i] = addDuration(startMs[i] as number, z, d, 1);
-    else if (d && !Number.isNaN(endMs[i] as number)) startMs[i] = addDuration(endMs[i] as number, z, d, -1);
+    } else if (d && !Number.isNaN(startMs[i] as number))
+      endMs[i] = addDuration(startMs[i] as number, z, d, 1);
+    else if (d && !Number.isNaN(endMs[i] as number))
+      startMs[i] = addDuration(endMs[i] as number, z, d, -1);
   }
 
   // propagate along the relations, both ways, breadth first from the anchored intervals
   const adj = adjacency(n, edges);
   const queue: number[] = [];
-  for (let i = 0; i < n; i++) if (!Number.isNaN(startMs[i] as number) && !Number.isNaN(endMs[i] as number)) queue.push(i);
+  for (let i = 0; i < n; i++)
+    if (!Number.isNaN(startMs[i] as number) && !Number.isNaN(endMs[i] as number)) queue.push(i);
   for (let q = 0; q < queue.length; q++) {
     const i = queue[q] as number;
     for (let k = adj.offset[i] as number; k < (adj.offset[i + 1] as number); k++) {
@@ -225,7 +236,11 @@ export function resolve(calendar: Calendar): ResolvedSchedule {
     if (Number.isNaN(startMs[i] as number) || Number.isNaN(endMs[i] as number)) {
       issues.push(
         !dur[i] && (!Number.isNaN(startMs[i] as number) || !Number.isNaN(endMs[i] as number))
-          ? { code: "missing-duration", path: c.path, message: `${c.uid} has no duration, stated or inherited` }
+          ? {
+              code: "missing-duration",
+              path: c.path,
+              message: `${c.uid} has no duration, stated or inherited`,
+            }
           : {
               code: "unbound",
               path: c.path,
@@ -258,12 +273,22 @@ export function resolve(calendar: Calendar): ResolvedSchedule {
   checkSpans(comps, eff, designated, find, startMs, endMs, zone, parent);
   if (out.length === 0) fail("no-intervals", "", "the document has no Interval to resolve");
   const order = out.map((_, k) => k);
-  order.sort((a, b) => (out[a] as ResolvedInterval).startMs - (out[b] as ResolvedInterval).startMs || a - b);
+  order.sort(
+    (a, b) => (out[a] as ResolvedInterval).startMs - (out[b] as ResolvedInterval).startMs || a - b,
+  );
   return { intervals: order.map((k) => out[k] as ResolvedInterval) };
 }
 
-function isoSeconds(ms: number): string {
-  return `PT${ms / 1000}S`;
+/** Exact ISO 8601 duration of a number of milliseconds ("PT1H30M"). */
+export function isoSeconds(ms: number): string {
+  const neg = ms < 0 ? "-" : "";
+  let s = Math.abs(ms) / 1000;
+  const h = Math.floor(s / 3600);
+  s -= h * 3600;
+  const m = Math.floor(s / 60);
+  s -= m * 60;
+  const parts = `${h ? `${h}H` : ""}${m ? `${m}M` : ""}${s || (!h && !m) ? `${s}S` : ""}`;
+  return `${neg}PT${parts}`;
 }
 
 function adjacency(n: number, edges: readonly Edge[]): { offset: Int32Array; edge: Int32Array } {
@@ -330,16 +355,16 @@ function checkSpans(
   }
   for (const [r, d] of designated) {
     const g = parent[d] as number;
-    const span = (eff[g] as Effective).span;
+    const { span, spanFrom } = eff[g] as Effective;
     if (span === undefined) continue;
-    const gc = comps[g] as Component;
+    const gc = { path: spanFrom ?? (comps[g] as Component).path, uid: "the Gluon" };
     const s = lo.get(r) as number;
     const want = addDuration(s, zone[d] as string, parseDuration(span, gc.path), 1);
     if (want !== hi.get(r))
       fail(
         "partition-mismatch",
         gc.path,
-        `the Intervals of ${gc.uid} fill ${isoSeconds((hi.get(r) as number) - s)} from ${formatInstant(s, zone[d] as string)}, but its duration is ${span}`,
+        `the Intervals fill ${isoSeconds((hi.get(r) as number) - s)} from ${formatInstant(s, zone[d] as string)}, but the Gluon's duration is ${span}`,
       );
   }
 }

@@ -5,8 +5,8 @@
  * parts (hours, minutes, seconds).
  */
 import { DateTime, FixedOffsetZone, IANAZone } from "luxon";
-import type { DateTimeValue } from "../model.js";
 import { fail } from "../errors.js";
+import type { DateTimeValue } from "../model.js";
 
 export interface Duration {
   readonly text: string;

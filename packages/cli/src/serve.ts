@@ -1,0 +1,115 @@
+/**
+ * `transactive serve [--port N] [--host H] [--profile openadr2b|cts] [TLS options]`: runs the
+ * in-memory reference services (createReferenceDispatcher) on the HTTP binding, prints the URL of
+ * each service, and stops on SIGINT or SIGTERM.
+ */
+import { readFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { createReferenceDispatcher, type EiServerTls, startEiServer } from "@transactive/ei";
+import { EXIT, type ExitCode, type Io, UsageError } from "./io.js";
+
+export const SERVE_HELP = `  serve [--port N] [--host H] [--profile openadr2b|cts] [--max-body BYTES]
+        [--tls-key F --tls-cert F [--tls-ca F]]
+      Run the in-memory reference services (an OpenADR 2.0b VTN, or a CTS market)
+      over HTTP and print each service's URL; stop with Ctrl+C (SIGINT) or SIGTERM.
+      Defaults: port 8080, host 127.0.0.1, profile openadr2b, 1 MiB bodies. With
+      --tls-key/--tls-cert it serves HTTPS; --tls-ca also requires client
+      certificates issued by that CA (docs/tls.md). --port 0 picks a free port.
+`;
+
+const PROFILES = ["openadr2b", "cts"] as const;
+
+export async function serveCommand(args: readonly string[], io: Io): Promise<ExitCode> {
+  const { values, positionals } = parseArgs({
+    args: [...args],
+    options: {
+      port: { type: "string" },
+      host: { type: "string" },
+      profile: { type: "string" },
+      "max-body": { type: "string" },
+      "tls-key": { type: "string" },
+      "tls-cert": { type: "string" },
+      "tls-ca": { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+    allowPositionals: true,
+  });
+  if (values.help) {
+    io.stdout(SERVE_HELP);
+    return EXIT.ok;
+  }
+  if (positionals.length)
+    throw new UsageError(`serve takes no file arguments, got ${positionals.join(" ")}`);
+  const port = integer("--port", values.port ?? "8080", 0, 65_535);
+  const maxBodyBytes = integer("--max-body", values["max-body"] ?? String(1024 * 1024), 1, 2 ** 31);
+  const profile = values.profile ?? "openadr2b";
+  if (!(PROFILES as readonly string[]).includes(profile))
+    throw new UsageError(`serve --profile must be ${PROFILES.join(" or ")}, not "${profile}"`);
+  const tls = tlsOptions(values["tls-key"], values["tls-cert"], values["tls-ca"]);
+
+  const dispatcher = createReferenceDispatcher({ profile: profile as (typeof PROFILES)[number] });
+  let server: Awaited<ReturnType<typeof startEiServer>>;
+  try {
+    server = await startEiServer({
+      dispatcher,
+      port,
+      host: values.host ?? "127.0.0.1",
+      maxBodyBytes,
+      ...(tls ? { tls } : {}),
+    });
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    if (
+      err.code === "EADDRINUSE" ||
+      err.code === "EACCES" ||
+      err.code === "EADDRNOTAVAIL" ||
+      err.code === "ENOTFOUND"
+    )
+      throw new UsageError(`cannot listen on ${values.host ?? "127.0.0.1"}:${port}: ${err.code}`);
+    throw e;
+  }
+  const width = Math.max(...server.services.map((s) => s.name.length));
+  io.stdout(`transactive serve: ${profile} reference services on ${server.url}\n`);
+  for (const s of server.services) io.stdout(`  ${s.name.padEnd(width)}  ${s.url}\n`);
+  io.stdout("Stop with Ctrl+C.\n");
+
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    const stop = (sig: NodeJS.Signals) => {
+      process.off("SIGINT", stop);
+      process.off("SIGTERM", stop);
+      resolve(sig);
+    };
+    process.on("SIGINT", stop);
+    process.on("SIGTERM", stop);
+  });
+  await server.close();
+  io.stderr(`transactive serve: stopped (${signal})\n`);
+  return EXIT.ok;
+}
+
+function integer(flag: string, text: string, min: number, max: number): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n < min || n > max)
+    throw new UsageError(`${flag} must be an integer from ${min} to ${max}, not "${text}"`);
+  return n;
+}
+
+function tlsOptions(key?: string, cert?: string, ca?: string): EiServerTls | undefined {
+  if (key === undefined && cert === undefined && ca === undefined) return undefined;
+  if (key === undefined || cert === undefined)
+    throw new UsageError("HTTPS needs both --tls-key and --tls-cert");
+  const read = (flag: string, file: string) => {
+    try {
+      return readFileSync(file);
+    } catch (e) {
+      throw new UsageError(
+        `cannot read ${flag} ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+      );
+    }
+  };
+  return {
+    key: read("--tls-key", key),
+    cert: read("--tls-cert", cert),
+    ...(ca === undefined ? {} : { ca: read("--tls-ca", ca) }),
+  };
+}

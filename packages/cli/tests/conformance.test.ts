@@ -1,0 +1,115 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { haveOasis } from "@transactive/conformance";
+import * as ei from "@transactive/ei";
+import { describe, expect, it } from "vitest";
+import { EXAMPLES, REPO, run, SKIP_XSD } from "./helpers.js";
+
+const scratch = mkdtempSync(join(tmpdir(), "transactive-conformance-cli-"));
+const present = haveOasis();
+
+describe("transactive conformance", () => {
+  it("prints its help", async () => {
+    const r = await run(["conformance", "--help"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/--testee "COMMAND"/);
+  });
+
+  it("refuses two targets and bad options with exit 2", async () => {
+    expect((await run(["conformance", "--files", "a", "--testee", "b"])).code).toBe(2);
+    const r = await run(["conformance", "--xsd-engine", "saxon"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--xsd-engine must be xmllint or xmllint-wasm/);
+  });
+
+  it.skipIf(SKIP_XSD)(
+    "--files passes the examples and fails a folder with a bad payload",
+    async () => {
+      const ok = await run(["conformance", "--files", EXAMPLES]);
+      expect(ok.code).toBe(0);
+      expect(ok.stdout).toMatch(/7 passed, 0 failed .*CONFORMANT/);
+      const dir = mkdtempSync(join(scratch, "files-"));
+      writeFileSync(
+        join(dir, "good.xml"),
+        readFileSync(join(EXAMPLES, "openadr2a-distribute-event.xml")),
+      );
+      writeFileSync(
+        join(dir, "bad.xml"),
+        readFileSync(join(EXAMPLES, "openadr2a-distribute-event.xml"), "utf8").replace(
+          /<ei:eventID>[^<]*<\/ei:eventID>/,
+          "",
+        ),
+      );
+      const bad = await run(["conformance", "--files", dir]);
+      expect(bad.code).toBe(1);
+      expect(bad.stdout).toMatch(/FAIL \[required\]: file\.bad\.xml/);
+      expect(bad.stdout).toMatch(/eventID/);
+    },
+  );
+
+  it.skipIf(!present)(
+    "scores the Python example testee and writes JUnit and HTML reports",
+    async () => {
+      const junit = join(scratch, "py.xml");
+      const html = join(scratch, "py.html");
+      const python = join(REPO, "conformance", "testees", "python", "testee.py");
+      const r = await run([
+        "conformance",
+        "--testee",
+        `python3 ${python}`,
+        "--no-xsd",
+        "--junit",
+        junit,
+        "--html",
+        html,
+      ]);
+      expect(r.code).toBe(1);
+      expect(r.stdout).toMatch(/NOT CONFORMANT/);
+      const xml = readFileSync(junit, "utf8");
+      expect(xml).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites /);
+      expect(xml).toMatch(/<testsuite name="ei" tests="\d+" failures="\d+"/);
+      const page = readFileSync(html, "utf8");
+      expect(page).toMatch(/^<!doctype html>/);
+      expect(page).not.toMatch(/<script|<link /);
+      expect(page).toMatch(/not implemented: the Python example testee implements only validate/);
+    },
+    120_000,
+  );
+
+  it.skipIf(!present || SKIP_XSD)(
+    "with no target runs our codecs through the protocol and passes",
+    async () => {
+      const r = await run(["conformance"]);
+      expect(r.stdout).toMatch(/CONFORMANT/);
+      expect(r.stdout).not.toMatch(/NOT CONFORMANT/);
+      expect(r.code).toBe(0);
+    },
+    120_000,
+  );
+
+  // The EI reference dispatcher, HTTP server and operation catalog are being written (issue 5);
+  // until @transactive/ei exports them, the endpoint test is pending, not passing.
+  const api = ei as Record<string, unknown>;
+  const haveServer = ["createReferenceDispatcher", "startEiServer", "operationFor"].every(
+    (name) => typeof api[name] === "function",
+  );
+  it.skipIf(!present || !haveServer)(
+    "--endpoint drives our EI HTTP server through its services (pending until @transactive/ei exports createReferenceDispatcher, startEiServer and operationFor)",
+    async () => {
+      const start = api.startEiServer as (
+        o: object,
+      ) => Promise<{ url: string; close(): Promise<void> }>;
+      const dispatcher = (api.createReferenceDispatcher as (o?: object) => object)();
+      const server = await start({ dispatcher });
+      try {
+        const r = await run(["conformance", "--endpoint", server.url, "--no-xsd"]);
+        expect(r.stdout).toMatch(/CONFORMANT/);
+        expect(r.code).toBe(0);
+      } finally {
+        await server.close();
+      }
+    },
+    120_000,
+  );
+});

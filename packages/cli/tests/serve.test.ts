@@ -1,0 +1,136 @@
+/**
+ * `transactive serve` as a real process on 127.0.0.1 with an ephemeral port: it prints each
+ * service URL, answers over HTTP through the client (good, malformed, oversized and
+ * wrong-namespace requests), and exits 0 on SIGTERM. Usage errors exit 2.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { once } from "node:events";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { createEiClient } from "@transactive/ei";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { example, REPO, run } from "./helpers.js";
+
+const BIN = join(REPO, "packages/cli/src/bin.ts");
+
+async function startServe(
+  args: readonly string[],
+): Promise<{ child: ChildProcess; urls: Map<string, string>; base: string; stdout: () => string }> {
+  const child = spawn(
+    process.execPath,
+    ["--conditions=@transactive/source", "--import", "tsx", BIN, "serve", ...args],
+    {
+      cwd: REPO,
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
+  let out = "";
+  child.stdout?.on("data", (c: Buffer) => (out += c));
+  child.stderr?.on("data", (c: Buffer) => (out += c));
+  const deadline = Date.now() + 20_000;
+  while (!out.includes("Stop with Ctrl+C.")) {
+    if (child.exitCode !== null || Date.now() > deadline)
+      throw new Error(`serve did not start:\n${out}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const base = /services on (\S+)/.exec(out)?.[1] as string;
+  const urls = new Map(
+    [...out.matchAll(/^ {2}(\w+)\s+(http\S+)$/gm)].map((m) => [m[1] as string, m[2] as string]),
+  );
+  return { child, urls, base, stdout: () => out };
+}
+
+describe("transactive serve (openadr2b)", () => {
+  let serve: Awaited<ReturnType<typeof startServe>>;
+  beforeAll(async () => {
+    serve = await startServe(["--port", "0", "--max-body", "65536"]);
+  }, 30_000);
+  afterAll(() => {
+    if (serve?.child.exitCode === null) serve.child.kill("SIGKILL");
+  });
+
+  it("prints the URL of each OpenADR 2.0b service", () => {
+    expect(serve.base).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    for (const name of ["EiEvent", "EiRegisterParty", "EiReport", "EiOpt", "OadrPoll"])
+      expect(serve.urls.get(name)).toBe(`${serve.base}/OpenADR2/Simple/2.0b/${name}`);
+  });
+
+  it("answers a valid request, and malformed, oversized and wrong-namespace ones with clear errors", async () => {
+    const client = createEiClient({ baseUrl: serve.base });
+    const query = `<oadr:oadrPayload xmlns:oadr="http://openadr.org/oadr-2.0b/2012/07" xmlns:pyld="http://docs.oasis-open.org/ns/energyinterop/201110/payloads"><oadr:oadrSignedObject><oadr:oadrQueryRegistration ei:schemaVersion="2.0b" xmlns:ei="http://docs.oasis-open.org/ns/energyinterop/201110"><pyld:requestID>q-1</pyld:requestID></oadr:oadrQueryRegistration></oadr:oadrSignedObject></oadr:oadrPayload>`;
+    const ok = await client.send("EiRegisterParty", query);
+    expect(ok.status).toBe(200);
+    expect(ok.document?.element).toBe("oadr:oadrPayload");
+    expect(ok.body).toContain("oadrCreatedPartyRegistration");
+
+    const malformed = await client.send("EiRegisterParty", "<oadr:oadrPayload xmlns:oadr=");
+    // an EI response, not an exception: the code and the reason with its path
+    expect(malformed.status).toBe(200);
+    expect(malformed.document?.element).toBe("oadr:oadrPayload");
+    expect(malformed.body).toContain("<ei:responseCode>454</ei:responseCode>");
+    expect(malformed.body).toMatch(
+      /<ei:responseDescription>\/oadrPayload: [^<]*\(line 1, column \d+\)</,
+    );
+
+    const wrongNs = await client.send(
+      "EiRegisterParty",
+      query.replaceAll("oadr-2.0b/2012/07", "oadr-2.0b/2099/01"),
+    );
+    expect(wrongNs.body).toContain("<ei:responseCode>453</ei:responseCode>");
+    expect(wrongNs.body).toContain(
+      "no known element {http://openadr.org/oadr-2.0b/2099/01}oadrPayload",
+    );
+    expect(wrongNs.body).toContain("<pyld:requestID>q-1</pyld:requestID>");
+
+    const big = await fetch(`${serve.base}/OpenADR2/Simple/2.0b/EiEvent`, {
+      method: "POST",
+      headers: { "content-type": "application/xml" },
+      body: `${query}${" ".repeat(70_000)}`,
+    });
+    expect(big.status).toBe(413);
+    expect(await big.text()).toContain("request body exceeds the limit of 65536 bytes");
+
+    // still serving
+    expect((await client.send("EiRegisterParty", query)).status).toBe(200);
+  });
+
+  it("stops on SIGTERM with exit code 0", async () => {
+    serve.child.kill("SIGTERM");
+    const [code] = await once(serve.child, "exit");
+    expect(code).toBe(0);
+    expect(serve.stdout()).toContain("transactive serve: stopped (SIGTERM)");
+  });
+});
+
+describe("transactive serve (cts)", () => {
+  it("serves the CTS services and takes a createTender", async () => {
+    const serve = await startServe(["--port", "0", "--profile", "cts"]);
+    try {
+      expect(serve.urls.get("EiTender")).toBe(`${serve.base}/cts/EiTender`);
+      const client = createEiClient({ baseUrl: serve.base, profile: "cts" });
+      const r = await client.send("EiTender", readFileSync(example("cts-create-tender.xml")));
+      expect(r.status).toBe(200);
+      expect(r.document?.element).toBe("pyld:eiCreatedTender");
+    } finally {
+      serve.child.kill("SIGTERM");
+      await once(serve.child, "exit");
+    }
+  }, 30_000);
+});
+
+describe("transactive serve usage errors", () => {
+  it("exits 2 on bad options", async () => {
+    expect(await run(["serve", "--port", "http"])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('--port must be an integer from 0 to 65535, not "http"'),
+    });
+    expect(await run(["serve", "--profile", "openadr2a"])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('serve --profile must be openadr2b or cts, not "openadr2a"'),
+    });
+    expect(await run(["serve", "--tls-key", "k.pem"])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining("HTTPS needs both --tls-key and --tls-cert"),
+    });
+  });
+});

@@ -1,0 +1,115 @@
+/** Reference EiQuote service: quotes are published, withdrawn (cancelled) by their publisher, and looked up. */
+import type { EiQuoteType } from "../../gen/types.js";
+import {
+  batchResponse,
+  EiFault,
+  eiResponse,
+  faultResponse,
+  type ItemOutcome,
+} from "../../responses.js";
+import { list } from "../context.js";
+import type { EiQuoteService } from "../interfaces.js";
+import type { MarketState } from "./state.js";
+import { requireParty } from "./tender.js";
+
+export function quoteService(state: MarketState): EiQuoteService {
+  return {
+    createQuote(req, ctx) {
+      const base = {
+        subscriberPartyID: req.subscriberPartyID,
+        publisherPartyID: req.publisherPartyID,
+      };
+      try {
+        requireParty(state, req.publisherPartyID, "/eiCreateQuote/publisherPartyID");
+      } catch (e) {
+        return { eiResponse: faultResponse(ctx.profile, ctx.requestID, e as EiFault), ...base };
+      }
+      const outcomes: ItemOutcome[] = [];
+      const created: string[] = [];
+      list(req.eiQuote).forEach((quote: EiQuoteType, i) => {
+        const id = quote.quoteID;
+        if (state.quotes.has(id)) {
+          outcomes.push({
+            id,
+            fault: new EiFault(
+              "notAllowed",
+              "a quote with this ID already exists",
+              `/eiCreateQuote/eiQuote[${i}]/quoteID`,
+            ),
+          });
+          return;
+        }
+        state.quotes.set(id, { quote, ...base, state: "open" });
+        created.push(id);
+        outcomes.push({ id });
+      });
+      return {
+        eiResponse: {
+          ...batchResponse(ctx.profile, ctx.requestID, outcomes),
+          createdDateTime: ctx.now(),
+        },
+        ...base,
+        ...(created.length ? { quoteID: created } : {}),
+      };
+    },
+
+    cancelQuote(req, ctx) {
+      const outcomes: ItemOutcome[] = list(req.quoteID).map((id, i) => {
+        const path = `/eiCancelQuote/quoteID[${i}]`;
+        const record = state.quotes.get(id);
+        if (!record) return { id, fault: new EiFault("invalidId", "no such quote", path) };
+        if (record.publisherPartyID !== req.publisherPartyID)
+          return {
+            id,
+            fault: new EiFault(
+              "notAllowed",
+              `the quote was published by ${record.publisherPartyID}`,
+              path,
+            ),
+          };
+        if (record.state === "cancelled")
+          return { id, fault: new EiFault("notAllowed", "the quote is already cancelled", path) };
+        return { id };
+      });
+      for (const o of outcomes)
+        if (o.fault === undefined)
+          (state.quotes.get(o.id) as { state: string }).state = "cancelled";
+      return {
+        eiResponse: {
+          ...batchResponse(ctx.profile, ctx.requestID, outcomes),
+          createdDateTime: ctx.now(),
+        },
+        publisherPartyID: req.publisherPartyID,
+        ...(req.subscriberPartyID !== undefined
+          ? { subscriberPartyID: req.subscriberPartyID }
+          : {}),
+      };
+    },
+
+    requestQuote(req, ctx) {
+      const ids = list(req.quoteID);
+      const unknown = ids.filter((id) => !state.quotes.has(id));
+      if (unknown.length)
+        return {
+          eiResponse: eiResponse(
+            ctx.profile,
+            ctx.requestID,
+            "invalidId",
+            `no such quote: ${unknown.join(", ")}`,
+          ),
+        };
+      const contexts = new Set(list(req.marketContext));
+      const found = [...state.quotes.values()].filter(
+        (r) =>
+          r.state === "open" &&
+          r.publisherPartyID === req.publisherPartyID &&
+          (ids.length === 0 || ids.includes(r.quote.quoteID)) &&
+          (contexts.size === 0 || list(r.quote.product).some((p) => contexts.has(p.marketContext))),
+      );
+      return {
+        eiResponse: { ...eiResponse(ctx.profile, ctx.requestID, "ok"), createdDateTime: ctx.now() },
+        ...(found.length ? { eiQuote: found.map((r) => r.quote) } : {}),
+      };
+    },
+  };
+}
