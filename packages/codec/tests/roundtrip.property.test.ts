@@ -177,13 +177,13 @@ describe("arbitraryDocument", () => {
 // ---------------------------------------------------------------------------------------------
 // XSD oracle: every generated document, encoded, is valid against the profile's OASIS XSD
 
-const oracle = createOracle();
+const oracle = await createOracle();
 afterAll(() => oracle.dispose());
 // Locally a missing xmllint or OASIS folder skips these; in CI it fails them.
 const itXsd = oracle.unavailable !== undefined && process.env.CI !== "true" ? it.skip : it;
 
 describe.each(PROFILE_NAMES)("XSD oracle, profile %s", (profile) => {
-  itXsd("every generated document is XSD-valid (one xmllint call)", () => {
+  itXsd("every generated document is XSD-valid (one xmllint call)", async () => {
     if (oracle.unavailable) throw new Error(`XSD oracle unavailable: ${oracle.unavailable}`);
     // no foreign attributes: the descriptors do not record whether an attribute wildcard is strict
     const options = arbitraryOptions(profile, { foreignAttributes: false });
@@ -194,7 +194,7 @@ describe.each(PROFILE_NAMES)("XSD oracle, profile %s", (profile) => {
         batch.set(`${element} #${i}`, encodeXml(registry, doc));
       });
     }
-    const verdicts = oracle.validate(profile, batch);
+    const verdicts = await oracle.validate(profile, batch);
     const failures = [...verdicts]
       .filter(([, v]) => !v.valid)
       .map(([name, v]) => `--- ${name}\n${batch.get(name)}\n${v.errors}`);

@@ -155,7 +155,7 @@ function element(node: FxpNode, parentScope: Map<string, string>): Plain {
       const piece =
         k === "#text"
           ? decode(String(child[k]))
-          : String(((child[k] as FxpNode[])[0] ?? {})["#text"] ?? "");
+          : String((child[k] as FxpNode[])[0]?.["#text"] ?? "");
       text = { text: (text?.text ?? "") + piece, cdata: (text?.cdata ?? true) && k === "#cdata" };
     } else {
       flush();
@@ -404,9 +404,9 @@ describe("readXml agrees with fast-xml-parser", () => {
 describe("checks that were XMLValidator's", () => {
   const many = Array.from({ length: 20 }, (_, i) => ` a${i}="${i}"`).join("");
   it.each([
-    ["an element name starting with a digit", "<r><1a/></r>", "/r/1a"],
-    ["an element name starting with '-'", "<r><-a/></r>", "/r/-a"],
-    ["an element name starting with '.'", "<r><.a></.a></r>", "/r/.a"],
+    ["an element name starting with a digit", "<r><1a/></r>", "/r"],
+    ["an element name starting with '-'", "<r><-a/></r>", "/r"],
+    ["an element name starting with '.'", "<r><.a></.a></r>", "/r"],
     ["a '$' in an element name", "<r><a$b/></r>", "/r"],
     ["a quote in an element name", '<r><a"b/></r>', "/r"],
     ["an attribute name starting with a digit", '<r><e 1a="1"/></r>', "/r/e"],
@@ -426,8 +426,6 @@ describe("checks that were XMLValidator's", () => {
     ["'/' not followed by '>'", "<r><e/ ></r>", "/r/e"],
     ["'/' and text before '>'", '<r><e a="1"/x></r>', "/r/e"],
     ["attributes in an end tag", '<r><e></e a="1"></r>', "/r/e"],
-    ["a processing instruction target that is not a name", "<r><?>pi x?></r>", "/r"],
-    ["a processing instruction without a target", "<r><? pi?></r>", "/r"],
   ])("%s", (_, xml, path) => {
     let error: unknown;
     try {
@@ -439,8 +437,11 @@ describe("checks that were XMLValidator's", () => {
     expect(XMLValidator.validate(xml)).not.toBe(true);
   });
 
-  it("refuses a stray '=' in a start tag, which XMLValidator skipped", () => {
-    const xml = '<r = a="1"/>';
+  it.each([
+    ["a stray '=' in a start tag", '<r = a="1"/>'],
+    ["a processing instruction target that is not a name", "<r><?>pi x?></r>"],
+    ["a processing instruction without a target", "<r><? pi?></r>"],
+  ])("also refuses %s, which XMLValidator lets pass", (_, xml) => {
     expect(XMLValidator.validate(xml)).toBe(true);
     expect(ours(xml)).toBe("error: malformed");
   });

@@ -287,7 +287,7 @@ describe("readXml: errors", () => {
       code: "malformed",
       path: "/a/b[2]/@x",
       line: 1,
-      column: 15,
+      column: 14,
     });
   });
 
