@@ -19,6 +19,8 @@ export interface ElementTarget {
   /** the "{ns}local" name the decoder looks children up by */
   readonly id: string;
   readonly key: string;
+  /** the index of `key` among the plan's content keys (ComplexPlan.slotKeys) */
+  readonly slot: number;
   readonly type: string;
   readonly nillable: boolean;
 }
@@ -27,10 +29,10 @@ interface Occurrence {
   readonly min: number;
   readonly max: number;
   /**
-   * the distinct JSON keys this particle can take values from ("$any" for a wildcard): the
+   * the slots of the JSON keys this particle takes values from ("$any" for a wildcard), so the
    * encoder asks "does the object hold anything for this particle?" with one flat scan
    */
-  readonly keys: readonly string[];
+  readonly slots: readonly number[];
 }
 
 export type Compiled =
@@ -78,6 +80,14 @@ export interface ComplexPlan {
   readonly many: ReadonlySet<string>;
   /** every key the canonical JSON form allows */
   readonly keys: ReadonlySet<string>;
+  /**
+   * The JSON keys the content model takes values from ("$any" for wildcards), numbered: the
+   * encoder keeps its per-key state in arrays indexed by these slots.
+   */
+  readonly slotOf: ReadonlyMap<string, number>;
+  readonly slotKeys: readonly string[];
+  /** by slot: is the key an array (in `many`)? */
+  readonly slotMany: readonly boolean[];
 }
 
 export const XSI = "http://www.w3.org/2001/XMLSchema-instance";
@@ -189,6 +199,13 @@ function compilePlan(registry: Registry, profile: Profile, qname: string): Compl
   if (!entry?.complex || !descriptor) return undefined;
   const keysByElement = entry.complex.keys;
   const targetNs = uriOf(profile, qname).ns;
+  const slotOf = new Map<string, number>();
+  const slot = (key: string): number => {
+    let n = slotOf.get(key);
+    if (n === undefined) slotOf.set(key, (n = slotOf.size));
+    return n;
+  };
+  const distinct = (slots: readonly number[]): number[] => [...new Set(slots)];
 
   const compile = (p: ParticleDescriptor): Compiled => {
     const min = p.minOccurs ?? 1;
@@ -202,13 +219,15 @@ function compilePlan(registry: Registry, profile: Profile, qname: string): Compl
           p.type !== undefined ? p.nillable === true : profile.elements.get(q)?.nillable === true;
         const key = keysByElement[q];
         if (key === undefined) throw new PlanError(`${qname}: no JSON key for element ${q}`);
-        return { qname: q, ns, local, prefix, id: clark(ns, local), key, type, nillable };
+        const id = clark(ns, local);
+        return { qname: q, ns, local, prefix, id, key, slot: slot(key), type, nillable };
       });
-      const keys = [...new Set(targets.map((t) => t.key))];
+      const slots = distinct(targets.map((t) => t.slot));
       const byId = new Map(targets.map((t) => [t.id, t]));
-      return { kind: "element", min, max, keys, targets, byId };
+      return { kind: "element", min, max, slots, targets, byId };
     }
-    if ("any" in p) return { kind: "any", min, max, keys: ["$any"], test: nsTest(p.any, targetNs) };
+    if ("any" in p)
+      return { kind: "any", min, max, slots: [slot("$any")], test: nsTest(p.any, targetNs) };
     const kind = "sequence" in p ? "sequence" : "choice" in p ? "choice" : "all";
     const raw = "sequence" in p ? p.sequence : "choice" in p ? p.choice : p.all;
     const items = raw.map(compile);
@@ -239,8 +258,8 @@ function compilePlan(registry: Registry, profile: Profile, qname: string): Compl
       nullable =
         kind === "all" ? items.every(nullableOf) : items.some(nullableOf) || items.length === 0;
     }
-    const keys = [...new Set(items.flatMap((c) => c.keys))];
-    return { kind, min, max, keys, items, first, firstAny, nullable };
+    const slots = distinct(items.flatMap((c) => c.slots));
+    return { kind, min, max, slots, items, first, firstAny, nullable };
   };
 
   const attributes = descriptor.attributes.map((a): AttributePlan => {
@@ -259,7 +278,14 @@ function compilePlan(registry: Registry, profile: Profile, qname: string): Compl
   });
   const def = entry.doc.$defs[entry.defKey] as { properties?: Record<string, { type?: string }> };
   const props = def.properties ?? {};
-  const plan: ComplexPlan = {
+  const many = new Set(
+    Object.entries(props)
+      .filter(([, s]) => s.type === "array")
+      .map(([k]) => k),
+  );
+  const content = descriptor.content ? compile(descriptor.content) : undefined;
+  const slotKeys = [...slotOf.keys()];
+  return {
     kind: "complex",
     qname,
     entry,
@@ -268,17 +294,15 @@ function compilePlan(registry: Registry, profile: Profile, qname: string): Compl
     attributesById: new Map(attributes.map((a) => [a.id, a])),
     attributeKeys: new Set(attributes.map((a) => a.key)),
     ...(descriptor.anyAttribute ? { anyAttribute: nsTest(descriptor.anyAttribute, targetNs) } : {}),
-    ...(descriptor.content ? { content: compile(descriptor.content) } : {}),
+    ...(content ? { content } : {}),
     ...(descriptor.simple ? { simple: primitiveOf(registry, descriptor.simple) ?? "string" } : {}),
     mixed: descriptor.mixed === true,
-    many: new Set(
-      Object.entries(props)
-        .filter(([, s]) => s.type === "array")
-        .map(([k]) => k),
-    ),
+    many,
     keys: new Set(Object.keys(props)),
+    slotOf,
+    slotKeys,
+    slotMany: slotKeys.map((k) => many.has(k)),
   };
-  return plan;
 }
 
 /** Is `type` the same as, or derived from, `base` in this profile? */

@@ -103,46 +103,102 @@ function node(name: ElementName, attrs: readonly XmlAttribute[], children: XmlNo
 }
 
 /**
- * The content of one complex element being written: its object, its plan, and the cursor, how
- * many values of each JSON key are written so far. A key is in the cursor once a particle that
- * takes it has been reached, so that what is left over can be reported.
+ * The content of one complex element being written, in arrays indexed by the plan's slots (one
+ * per JSON key the content model takes): the key's value, how many values it holds, where the
+ * object lists it, and how many are written so far. A count is -1 until a particle taking the
+ * key is reached, so that values no particle took can be reported. Frames are reused per depth.
  */
 class Frame {
-  /** key -> position in the object, computed only when alternatives must be ordered */
-  private order: Map<string, number> | undefined;
-  constructor(
-    readonly obj: Record<string, unknown>,
-    readonly plan: ComplexPlan,
-    /** depth of the element, for its path */
-    readonly depth: number,
-    readonly cursor: Map<string, number> = new Map(),
-  ) {}
+  obj: Record<string, unknown> = {};
+  plan!: ComplexPlan;
+  depth = 0;
+  values: unknown[] = [];
+  totals: number[] = [];
+  ranks: number[] = [];
+  counts: number[] = [];
+  /** slots in the order they were reached: leftover values are reported in this order */
+  reached: number[] = [];
+  /** keys holding a value that neither a slot, an attribute nor "@xsi:type"/"$attributes"/"$text" takes */
+  others = 0;
 
-  /** A copy to try an alternative on. */
+  /** Starts on `obj`: one pass over its keys. */
+  reset(obj: Record<string, unknown>, plan: ComplexPlan, depth: number): this {
+    this.obj = obj;
+    this.plan = plan;
+    this.depth = depth;
+    for (let s = 0; s < plan.slotKeys.length; s++) {
+      this.values[s] = undefined;
+      this.totals[s] = 0;
+      this.counts[s] = -1;
+    }
+    this.reached.length = 0;
+    this.others = 0;
+    const keys = Object.keys(obj);
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i] as string;
+      const v = obj[k];
+      if (v === undefined) continue;
+      const s = plan.slotOf.get(k);
+      if (s !== undefined) {
+        this.values[s] = v;
+        this.totals[s] = Array.isArray(v) && plan.slotMany[s] ? v.length : 1;
+        this.ranks[s] = i;
+      } else if (
+        !plan.attributeKeys.has(k) &&
+        k !== "@xsi:type" &&
+        k !== "$attributes" &&
+        !(k === "$text" && plan.mixed && typeof v === "string")
+      )
+        this.others++;
+    }
+    return this;
+  }
+
+  /** A copy to try an alternative on (values are shared: they are only read). */
   fork(): Frame {
-    const f = new Frame(this.obj, this.plan, this.depth, new Map(this.cursor));
-    f.order = this.order;
+    const f = new Frame();
+    f.obj = this.obj;
+    f.plan = this.plan;
+    f.depth = this.depth;
+    f.values = this.values;
+    f.totals = this.totals;
+    f.ranks = this.ranks;
+    f.counts = this.counts.slice();
+    f.reached = this.reached.slice();
     return f;
   }
 
-  /** How many values of `key` are not written yet. */
-  available(key: string): number {
-    const v = this.obj[key];
-    if (v === undefined) return 0;
-    const total = Array.isArray(v) && this.plan.many.has(key) ? v.length : 1;
-    return total - (this.cursor.get(key) ?? 0);
+  /** Takes over what a successful trial wrote. */
+  adopt(trial: Frame): void {
+    this.counts = trial.counts;
+    this.reached = trial.reached;
+  }
+
+  /** Marks a slot's particle as reached. */
+  reach(s: number): void {
+    if ((this.counts[s] as number) < 0) {
+      this.counts[s] = 0;
+      this.reached.push(s);
+    }
+  }
+
+  /** How many values of slot `s` are not written yet. */
+  available(s: number): number {
+    const n = this.counts[s] as number;
+    return (this.totals[s] as number) - Math.max(n, 0);
   }
 
   /** Does the object still hold values for particle `c`? */
   has(c: Compiled): boolean {
-    for (const k of c.keys) if (this.available(k) > 0) return true;
+    for (const s of c.slots) if (this.available(s) > 0) return true;
     return false;
   }
 
   /** Where the object first lists a value `c` can still write (Infinity: nowhere). */
   firstOrder(c: Compiled): number {
     let min = Number.POSITIVE_INFINITY;
-    for (const k of c.keys) if (this.available(k) > 0) min = Math.min(min, this.orderOf(k));
+    for (const s of c.slots)
+      if (this.available(s) > 0) min = Math.min(min, this.ranks[s] as number);
     return min;
   }
 
@@ -153,17 +209,26 @@ class Frame {
   nextTarget(targets: readonly ElementTarget[]): ElementTarget | undefined {
     let next: ElementTarget | undefined;
     for (const t of targets)
-      if (this.available(t.key) > 0 && (!next || this.orderOf(t.key) < this.orderOf(next.key)))
+      if (
+        this.available(t.slot) > 0 &&
+        (!next || (this.ranks[t.slot] as number) < (this.ranks[next.slot] as number))
+      )
         next = t;
     return next;
   }
 
-  private orderOf(key: string): number {
-    if (!this.order) {
-      this.order = new Map();
-      for (const k of Object.keys(this.obj)) this.order.set(k, this.order.size);
-    }
-    return this.order.get(key) ?? Number.POSITIVE_INFINITY;
+  /** Is every value of the object taken by the content written or by the attributes? */
+  allTaken(): boolean {
+    if (this.others > 0) return false;
+    for (let s = 0; s < this.plan.slotKeys.length; s++)
+      if (this.values[s] !== undefined && (this.counts[s] as number) < 0) return false;
+    return true;
+  }
+
+  /** Has a particle taking `key` been reached? */
+  reachedKey(key: string): boolean {
+    const s = this.plan.slotOf.get(key);
+    return s !== undefined && (this.counts[s] as number) >= 0;
   }
 }
 
@@ -173,6 +238,8 @@ class Encoder {
   /** path pieces of the element being written at each depth: its JSON key, its index or -1 */
   private readonly keys: string[] = [];
   private readonly indexes: number[] = [];
+  /** one Frame per depth, reused by the elements written there */
+  private readonly frames: Frame[] = [];
 
   constructor(
     private readonly registry: Registry,
@@ -267,7 +334,7 @@ class Encoder {
       throw issue("unknown-type", this.path(depth), `type ${type} is abstract: give "@xsi:type"`);
     attrs = this.attributes(plan, obj, attrs, depth);
     const children: XmlNode[] = [];
-    let cursor: Map<string, number> | undefined;
+    let frame: Frame | undefined;
     let textUsed = false;
     if (plan.simple !== undefined) {
       if (!("$value" in obj))
@@ -281,15 +348,27 @@ class Encoder {
         textUsed = true;
       }
       if (plan.content) {
-        const frame = new Frame(obj, plan, depth);
+        frame = (this.frames[depth] ??= new Frame()).reset(obj, plan, depth);
         this.emit(plan.content, frame, children, true);
         this.checkAllWritten(frame, type);
-        cursor = frame.cursor;
       }
     }
+    if (!frame?.allTaken()) this.checkKeys(obj, plan, frame, textUsed, type, depth);
+    return node(name, attrs ?? NO_ATTRS, children);
+  }
+
+  /** Every key of the object must have been written (as an attribute, content or value). */
+  private checkKeys(
+    obj: Record<string, unknown>,
+    plan: ComplexPlan,
+    frame: Frame | undefined,
+    textUsed: boolean,
+    type: string,
+    depth: number,
+  ): void {
     for (const k of Object.keys(obj)) {
       if (obj[k] === undefined || k === "@xsi:type" || k === "$attributes") continue;
-      if (plan.attributeKeys.has(k) || cursor?.has(k)) continue;
+      if (plan.attributeKeys.has(k) || frame?.reachedKey(k)) continue;
       if (k === "$value" ? plan.simple !== undefined : k === "$text" && textUsed) continue;
       if (plan.keys.has(k))
         throw issue(
@@ -303,7 +382,6 @@ class Encoder {
         `unknown property ${k} for ${type}`,
       );
     }
-    return node(name, attrs ?? NO_ATTRS, children);
   }
 
   /** Checks an "@xsi:type" value and notes its prefix for declaration; returns the type. */
@@ -332,9 +410,10 @@ class Encoder {
 
   /** A value left over once the content model is walked does not fit it. */
   private checkAllWritten(f: Frame, type: string): void {
-    for (const [k, n] of f.cursor) {
-      const v = f.obj[k];
-      const total = Array.isArray(v) && f.plan.many.has(k) ? v.length : 1;
+    for (const s of f.reached) {
+      const n = f.counts[s] as number;
+      const total = f.values[s] === undefined ? 1 : (f.totals[s] as number);
+      const k = f.plan.slotKeys[s] as string;
       if (n < total)
         throw issue(
           "not-in-profile",
@@ -419,9 +498,7 @@ class Encoder {
     out: XmlNode[],
     required: boolean,
   ): number {
-    const { obj, cursor } = f;
-    for (const t of c.targets)
-      if (obj[t.key] !== undefined && !cursor.has(t.key)) cursor.set(t.key, 0);
+    for (const t of c.targets) if (f.values[t.slot] !== undefined) f.reach(t.slot);
     let written = 0;
     while (written < c.max) {
       const next = f.nextTarget(c.targets);
@@ -447,15 +524,17 @@ class Encoder {
     out: XmlNode[],
     required: boolean,
   ): number {
-    const frags = f.obj.$any;
+    const s = c.slots[0] as number;
+    const frags = f.values[s];
     if (!Array.isArray(frags)) {
       if (required && c.min > 0)
         throw issue("missing-element", this.path(f.depth, "/$any"), "missing wildcard content");
       return 0;
     }
+    f.reach(s);
     let written = 0;
-    while (written < c.max && f.available("$any") > 0) {
-      const n = f.cursor.get("$any") ?? 0;
+    while (written < c.max && f.available(s) > 0) {
+      const n = f.counts[s] as number;
       const frag = frags[n];
       if (typeof frag !== "string")
         throw issue(
@@ -464,10 +543,9 @@ class Encoder {
           "expected an XML fragment string",
         );
       out.push(this.fragment(frag, f.depth, `/$any[${n}]`));
-      f.cursor.set("$any", n + 1);
+      f.counts[s] = n + 1;
       written++;
     }
-    f.cursor.set("$any", f.cursor.get("$any") ?? 0);
     return written;
   }
 
@@ -517,7 +595,7 @@ class Encoder {
         firstError ??= e;
         continue;
       }
-      for (const [k, v] of trial.cursor) f.cursor.set(k, v);
+      f.adopt(trial);
       out.push(...trialOut);
       return written;
     }
@@ -525,16 +603,16 @@ class Encoder {
   }
 
   private writeTarget(t: ElementTarget, f: Frame, out: XmlNode[]): void {
-    const n = f.cursor.get(t.key) ?? 0;
-    const v = f.obj[t.key];
-    const many = f.plan.many.has(t.key);
+    const n = f.counts[t.slot] as number;
+    const v = f.values[t.slot];
+    const many = f.plan.slotMany[t.slot] as boolean;
     if (many && !Array.isArray(v))
       throw issue("bad-value", this.path(f.depth, `/${t.key}`), `${t.key} must be an array`);
     const depth = f.depth + 1;
     this.keys[depth] = t.key;
     this.indexes[depth] = many ? n : -1;
     out.push(this.element(t, many ? (v as unknown[])[n] : v, depth));
-    f.cursor.set(t.key, n + 1);
+    f.counts[t.slot] = n + 1;
   }
 
   private fragment(xml: string, depth: number, suffix: string): XmlElement {

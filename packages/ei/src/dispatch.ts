@@ -35,6 +35,9 @@ import { isoNow, type ReferenceOptions, type ServiceContext } from "./services/c
 import { createReferenceMarket, type MarketOptions } from "./services/cts/index.js";
 import type { Reply, ServiceImplementations } from "./services/interfaces.js";
 import { createReferenceVtn, type VtnOptions } from "./services/vtn/index.js";
+import { createNonceStore } from "./signature/nonces.js";
+import { type SignOptions, signOadrPayload } from "./signature/sign.js";
+import { type VerifyOptions, verifyOadrPayload } from "./signature/verify.js";
 
 export interface DispatchRequest {
   readonly body: Uint8Array | string;
@@ -70,6 +73,25 @@ export interface DispatcherOptions extends ReferenceOptions {
   readonly maxBytes?: number;
   /** validate each response against the schemas before sending it (default true) */
   readonly validateResponses?: boolean;
+  /** OpenADR 2.0b XML Signature of requests and responses (profile openadr2b only) */
+  readonly signature?: DispatcherSignature;
+}
+
+/**
+ * XML Signature on an OpenADR 2.0b endpoint. With `verify`, every request must be an XML
+ * oadrPayload whose ds:Signature verifies (on the request's bytes as received) against the trust
+ * given; anything else is refused with responseCode 463 (not registered or authorized) and the
+ * verifier's reason, never run. With `sign`, every XML oadrPayload answer (refusals included) is
+ * signed. XML Signature covers XML bytes only: with either on, JSON requests are refused (463).
+ */
+export interface DispatcherSignature {
+  /** the endpoint's key and certificate to sign its answers with */
+  readonly sign?: SignOptions;
+  /**
+   * trust for incoming signatures (trustedCertificates or publicKey; ReplayProtect freshness).
+   * Without `nonces`, a store remembering nonces for maxAgeMs + maxSkewMs refuses replays.
+   */
+  readonly verify?: VerifyOptions;
 }
 
 /** Wire format of a request, and so of its response. */
@@ -89,6 +111,19 @@ export function servicePath(profile: string, service: string): string {
 export function createDispatcher(options: DispatcherOptions): Dispatcher {
   const profile = options.profile;
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  const signing = options.signature;
+  if (signing && profile !== "openadr2b")
+    throw new RangeError(
+      `XML Signature is part of the OpenADR 2.0b profile; a ${profile} dispatcher cannot sign or verify`,
+    );
+  if (signing?.verify && !signing.verify.trustedCertificates?.length && !signing.verify.publicKey)
+    throw new RangeError("signature.verify needs trustedCertificates or a publicKey to trust");
+  const verifyOptions: VerifyOptions | undefined = signing?.verify && {
+    ...signing.verify,
+    nonces:
+      signing.verify.nonces ??
+      createNonceStore((signing.verify.maxAgeMs ?? 300_000) + (signing.verify.maxSkewMs ?? 60_000)),
+  };
   const implemented = options.implementations as Record<
     string,
     Record<string, unknown> | undefined
@@ -200,6 +235,20 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
         ),
         text,
       );
+    if (signing && (format !== "xml" || doc.profile !== "openadr2b"))
+      return reject(
+        format,
+        undefined,
+        undefined,
+        new EiFault(
+          "notAuthorized",
+          format !== "xml"
+            ? "this endpoint signs and verifies OpenADR 2.0b messages with XML Signature: send XML, not JSON"
+            : `this endpoint requires signed OpenADR 2.0b oadrPayloads; ${doc.profile} messages carry no signature`,
+          `/${local(doc.element)}`,
+        ),
+        text,
+      );
     const issues = validate(registry, doc);
 
     // unwrap the OpenADR 2.0b oadrPayload
@@ -219,6 +268,10 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
           ),
           text,
         );
+      if (verifyOptions) {
+        const refused = checkSignature(req.body, format, verifyOptions);
+        if (refused) return reject(format, undefined, undefined, refused, text);
+      }
       const signed = (value.oadrSignedObject ?? {}) as Record<string, unknown>;
       const inner = Object.keys(signed).find((k) => !k.startsWith("@"));
       if (inner === undefined)
@@ -350,8 +403,17 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
         const issues = validate(registry, doc);
         if (issues.length) throw new CodecError(issues);
       }
-      if (format === "xml")
-        return { status, contentType: "application/xml", body: encodeXml(registry, doc) };
+      if (format === "xml") {
+        const xml = encodeXml(registry, doc);
+        return {
+          status,
+          contentType: "application/xml",
+          body:
+            signing?.sign && doc.element === "oadr:oadrPayload"
+              ? signOadrPayload(xml, signing.sign)
+              : xml,
+        };
+      }
       if (format === "cts-json")
         return { status, contentType: "application/json", body: JSON.stringify(toCtsJson(doc)) };
       return { status, contentType: "application/json", body: toJson(doc) };
@@ -408,6 +470,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
 
 export interface ReferenceDispatcherOptions extends VtnOptions, MarketOptions {
   readonly profile?: "openadr2b" | "cts";
+  readonly signature?: DispatcherSignature;
   readonly maxBytes?: number;
   readonly validateResponses?: boolean;
 }
@@ -428,6 +491,28 @@ export function createReferenceDispatcher(options: ReferenceDispatcherOptions = 
     implementations: implementations as ServiceImplementations,
   });
   return { ...dispatcher, reference };
+}
+
+/** The refusal of a request whose signature does not verify, or undefined when it does. */
+function checkSignature(
+  body: Uint8Array | string,
+  format: Format,
+  verify: VerifyOptions,
+): EiFault | undefined {
+  if (format !== "xml")
+    return new EiFault(
+      "notAuthorized",
+      "this endpoint requires XML Signature: send the signed oadrPayload as XML",
+      "",
+    );
+  const result = verifyOadrPayload(body, verify);
+  if (result.ok) return undefined;
+  const issue = result.issues[0];
+  return new EiFault(
+    "notAuthorized",
+    `signature refused (${issue?.code}): ${issue?.message}`,
+    issue?.path ?? "/oadrPayload",
+  );
 }
 
 function vtnIdOf(options: DispatcherOptions): string {

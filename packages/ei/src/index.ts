@@ -18,6 +18,7 @@ export {
   createReferenceDispatcher,
   type Dispatcher,
   type DispatcherOptions,
+  type DispatcherSignature,
   type DispatchRequest,
   type DispatchResponse,
   findRequestId,
@@ -27,6 +28,7 @@ export {
 } from "./dispatch.js";
 export type * from "./gen/types.js";
 export {
+  type ClientFormat,
   createEiClient,
   type EiClient,
   type EiClientOptions,
@@ -50,6 +52,17 @@ export {
   type ServiceEndpoint,
   startEiServer,
 } from "./http/server.js";
+export {
+  type CallOptions,
+  type ClientProfile,
+  clientOperations,
+  createTypedEiClient,
+  EiClientError,
+  type OadrPollAnswer,
+  type ProfileServices,
+  type TypedEiClient,
+  type TypedReply,
+} from "./http/typed-client.js";
 /** Registry over all six schema documents (WS-Calendar, EMIX, EI, OpenADR, XMLDSig, Green Button). */
 export { registry } from "./registry.js";
 export {

@@ -14,6 +14,7 @@ export type FaultReason =
   | "notAllowed" // a state transition the life cycle forbids
   | "outOfSequence" // a modification number or sequence that goes backwards
   | "notRegistered" // the sender is not registered with the receiver
+  | "notAuthorized" // the message lacks a valid signature of a trusted signer
   | "notRecognized" // a payload the receiver does not accept at this service
   | "notSupported" // part of EI 1.0 no implemented profile carries
   | "internal"; // the responder failed
@@ -33,6 +34,7 @@ export const RESPONSE_CODES: Readonly<
     notRecognized: "453",
     invalidData: "454",
     notRegistered: "463",
+    notAuthorized: "463",
     notSupported: "469",
     internal: "469",
   },
@@ -40,6 +42,7 @@ export const RESPONSE_CODES: Readonly<
     ok: "200",
     invalidData: "400",
     notRegistered: "403",
+    notAuthorized: "403",
     invalidId: "404",
     notRecognized: "405",
     notAllowed: "409",

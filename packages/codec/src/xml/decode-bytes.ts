@@ -34,6 +34,23 @@ const DECL_ENCODING =
 /** How many leading bytes are decoded provisionally to read the declaration. */
 const DECL_WINDOW = 512;
 
+/**
+ * Decoders are stateless between `decode` calls (no `stream` option), so one of each is reused:
+ * constructing a TextDecoder costs more than decoding a small document.
+ */
+const decoders = new Map<string, TextDecoder>();
+
+function decoder(label: "utf-8" | "utf-16le" | "utf-16be" | "windows-1252", fatal: boolean) {
+  const key = `${label}${fatal ? "!" : ""}`;
+  let d = decoders.get(key);
+  if (d === undefined) {
+    // ignoreBOM: the mark (if any) is already skipped; a second one stays and is rejected later.
+    d = new TextDecoder(label, { fatal, ignoreBOM: true });
+    decoders.set(key, d);
+  }
+  return d;
+}
+
 export function decodeXmlBytes(bytes: Uint8Array): string {
   const b0 = bytes[0] ?? -1;
   const b1 = bytes[1] ?? -1;
@@ -73,12 +90,18 @@ export function decodeXmlBytes(bytes: Uint8Array): string {
 
   // 2. The declared encoding, read from a provisional decode of the first bytes.
   const head = bytes.subarray(start, Math.min(bytes.length, start + DECL_WINDOW));
-  const provisional =
-    family === "utf-16le" || family === "utf-16be"
-      ? new TextDecoder(family).decode(head.subarray(0, head.length & ~1))
-      : latin1(head);
-  const match = DECL_ENCODING.exec(provisional);
-  const label = match === null ? undefined : (match[1] ?? match[2] ?? "");
+  let label: string | undefined;
+  if (family === "utf-16le" || family === "utf-16be") {
+    const match = DECL_ENCODING.exec(
+      decoder(family, false).decode(head.subarray(0, head.length & ~1)),
+    );
+    label = match === null ? undefined : (match[1] ?? match[2] ?? "");
+  } else if (head[0] === 0x3c && head[1] === 0x3f) {
+    // Only ASCII matters in the declaration; windows-1252 maps every other byte to a non-ASCII
+    // character, as ISO-8859-1 would.
+    const match = DECL_ENCODING.exec(decoder("windows-1252", false).decode(head));
+    label = match === null ? undefined : (match[1] ?? match[2] ?? "");
+  }
 
   // 3. Reconcile the two.
   let encoding: Encoding;
@@ -123,8 +146,7 @@ export function decodeXmlBytes(bytes: Uint8Array): string {
     }
     default:
       try {
-        // ignoreBOM: the mark (if any) is already skipped; a second one stays and is rejected later.
-        return new TextDecoder(encoding, { fatal: true, ignoreBOM: true }).decode(body);
+        return decoder(encoding, true).decode(body);
       } catch {
         throw new XmlError("encoding", `the input is not valid ${encoding.toUpperCase()}`);
       }

@@ -224,6 +224,8 @@ describe("malformed documents", () => {
     ["a control character", "<r>\u0001</r>"],
     ["a NUL character", "<r>\u0000</r>"],
     ["a lone surrogate in string input", "<r>\uD800</r>"],
+    ["a lone surrogate after a surrogate pair", "<r>\u{1F600}\uDC00</r>"],
+    ["a control character after a surrogate pair", "<r>\u{1F600}\u0001</r>"],
     ["U+FFFF", "<r>\uFFFF</r>"],
     ["a second byte order mark", "\uFEFF\uFEFF<r/>"],
     ["an unquoted attribute", "<r a=1/>"],

@@ -42,7 +42,20 @@ import {
 } from "./types.js";
 
 /** Anything outside XML 1.0 `Char` (#x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF]). */
-const NOT_CHAR = /[^\t\n\r\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
+const NOT_CHAR = /[^\t\n\r\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+/** The same and every surrogate, without the `u` flag: 2-5x faster than NOT_CHAR. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: these are the control characters XML forbids
+const NOT_BMP_CHAR = /[\x00-\x08\x0B\x0C\x0E-\x1F\uD800-\uDFFF\uFFFE\uFFFF]/;
+
+/** Offset of the first character outside XML 1.0 `Char`, or -1. */
+function badCharIndex(s: string): number {
+  const candidate = NOT_BMP_CHAR.exec(s);
+  if (candidate === null) return -1;
+  // Surrogate pairs are fine; look further from the first surrogate (or bad character).
+  NOT_CHAR.lastIndex = candidate.index;
+  const bad = NOT_CHAR.exec(s);
+  return bad === null ? -1 : bad.index;
+}
 
 const XML_DECL =
   /<\?xml[ \t\n]+version[ \t\n]*=[ \t\n]*(?:"1\.[0-9]+"|'1\.[0-9]+')(?:[ \t\n]+encoding[ \t\n]*=[ \t\n]*(?:"[A-Za-z][A-Za-z0-9._-]*"|'[A-Za-z][A-Za-z0-9._-]*'))?(?:[ \t\n]+standalone[ \t\n]*=[ \t\n]*(?:"(?:yes|no)"|'(?:yes|no)'))?[ \t\n]*\?>/y;
@@ -293,14 +306,14 @@ interface Held {
  */
 export function parseXml(input: string, limits: XmlLimits): XmlElement {
   const s = input.indexOf("\r") === -1 ? input : input.replace(/\r\n?/g, "\n");
-  const bad = NOT_CHAR.exec(s);
-  if (bad !== null) {
-    const cp = bad[0].codePointAt(0) ?? 0;
+  const bad = badCharIndex(s);
+  if (bad !== -1) {
+    const cp = s.codePointAt(bad) ?? 0;
     throw new XmlError(
       "malformed",
       `character U+${cp.toString(16).toUpperCase().padStart(4, "0")} is not allowed in XML`,
       "",
-      positionAt(s, bad.index),
+      positionAt(s, bad),
     );
   }
   const result = new Reader(s, limits).run();
@@ -813,12 +826,24 @@ class Reader {
     return el;
   }
 
+  /** One expanded name twice, e.g. `p:x` and `q:x` with `p` and `q` bound to one namespace. */
   private checkExpandedNames(attrs: readonly XmlAttribute[], el: MutableElement, lt: number): void {
-    const seen = new Set<string>();
-    for (const a of attrs) {
+    const seen = attrs.length > LINEAR_DUPLICATE_CHECK ? new Set<string>() : undefined;
+    for (let k = 0; k < attrs.length; k++) {
+      const a = attrs[k] as XmlAttribute;
       if (a.ns === "") continue;
-      const id = `${a.ns}\u0000${a.local}`;
-      if (seen.has(id)) {
+      let twice = false;
+      if (seen === undefined) {
+        for (let m = 0; m < k && !twice; m++) {
+          const b = attrs[m] as XmlAttribute;
+          twice = b.local === a.local && b.ns === a.ns;
+        }
+      } else {
+        const id = `${a.ns}\u0000${a.local}`;
+        twice = seen.has(id);
+        seen.add(id);
+      }
+      if (twice) {
         this.hold(
           "namespace",
           `attribute {${a.ns}}${a.local} appears twice (under different prefixes)`,
@@ -828,7 +853,6 @@ class Reader {
         );
         return;
       }
-      seen.add(id);
     }
   }
 

@@ -92,6 +92,11 @@ describe("readXml: namespaces", () => {
     ["binding the xmlns prefix", '<a xmlns:xmlns="urn:x"/>', "/a"],
     ["duplicate expanded attribute", '<a xmlns:p="urn:u" xmlns:q="urn:u" p:x="1" q:x="2"/>', "/a"],
     ["two colons", '<a xmlns:p="urn:p"><p:b:c/></a>', "/a/b:c"],
+    [
+      "duplicate expanded attribute among many",
+      `<a xmlns:p="urn:u" xmlns:q="urn:u"${Array.from({ length: 20 }, (_, i) => ` p:x${i}="1"`).join("")} q:x7="2"/>`,
+      "/a",
+    ],
   ])("rejects %s with a path", (_, xml, path) => {
     const e = thrown(() => readXml(xml));
     expect(e.code).toBe("namespace");

@@ -15,7 +15,10 @@ import {
   toJson,
 } from "@transactive/codec";
 import { Agent, fetch as undiciFetch } from "undici";
+import { fromCtsJson, isCtsJson, toCtsJson } from "../cts-json.js";
 import { registry as eiRegistry } from "../registry.js";
+import { type SignOptions, signOadrPayload } from "../signature/sign.js";
+import { type VerifyOptions, type VerifyResult, verifyOadrPayload } from "../signature/verify.js";
 import type { WireFormat } from "./errors.js";
 import { formatOf, parseMediaType } from "./media-type.js";
 
@@ -37,8 +40,22 @@ export interface EiClientOptions {
   readonly profile?: "openadr2b" | "cts";
   /** explicit service paths (name -> path), e.g. from a Dispatcher's `services`; override `profile` */
   readonly services?: readonly { readonly name: string; readonly path: string }[];
-  /** format of CodecDocument messages (default xml); text and bytes are sent in their own format */
-  readonly format?: WireFormat;
+  /**
+   * format of CodecDocument messages (default xml): our canonical JSON, or for CTS documents also
+   * "cts-json", the qualified-name JSON of the CTS REST implementations; text and bytes are sent
+   * in their own format
+   */
+  readonly format?: ClientFormat;
+  /**
+   * OpenADR 2.0b: sign every oadrPayload CodecDocument sent (XML only: a signature cannot travel
+   * in JSON, so a JSON request with signing on is refused with a RangeError before sending)
+   */
+  readonly signing?: SignOptions;
+  /**
+   * OpenADR 2.0b: verify the ds:Signature of every XML oadrPayload answer on its bytes as
+   * received; the result is in EiReply.signature (the typed methods throw when it is not ok)
+   */
+  readonly verify?: VerifyOptions;
   readonly tls?: EiClientTls;
   /** per-request time limit in ms (default 30 000) */
   readonly timeoutMs?: number;
@@ -55,7 +72,12 @@ export interface EiReply {
   readonly document?: CodecDocument;
   /** why the answer could not be decoded (empty when it was, or when it is not XML/JSON) */
   readonly issues: readonly Issue[];
+  /** with the `verify` option: the verification of an XML oadrPayload answer */
+  readonly signature?: VerifyResult;
 }
+
+/** Wire format of CodecDocument messages: XML, our canonical JSON, or CTS REST JSON (CTS only). */
+export type ClientFormat = WireFormat | "cts-json";
 
 export type EiMessage = CodecDocument | string | Uint8Array;
 
@@ -64,7 +86,7 @@ export interface EiClient {
   send(
     service: string,
     message: EiMessage,
-    options?: { readonly format?: WireFormat },
+    options?: { readonly format?: ClientFormat },
   ): Promise<EiReply>;
   /** releases the TLS agent's connections */
   close(): Promise<void>;
@@ -101,6 +123,7 @@ export function createEiClient(options: EiClientOptions): EiClient {
         registry,
         message,
         sendOptions.format ?? options.format ?? "xml",
+        options.signing,
       );
       const url = new URL(path, base);
       const init = {
@@ -116,13 +139,22 @@ export function createEiClient(options: EiClientOptions): EiClient {
       const response = agent
         ? await undiciFetch(url, { ...init, dispatcher: agent })
         : await fetch(url, init);
-      const text = await response.text();
+      // the bytes as received: a signature is verified on them, never on a re-encoding
+      const bytes = new Uint8Array(await response.arrayBuffer());
+      const text = new TextDecoder("utf-8").decode(bytes);
       const contentType = parseMediaType(response.headers.get("content-type") ?? undefined);
+      const wire = formatOf(contentType);
+      const decoded = decode(registry, text, wire);
+      const signature =
+        options.verify && wire === "xml" && decoded.document?.element === "oadr:oadrPayload"
+          ? verifyOadrPayload(bytes, options.verify)
+          : undefined;
       return {
         status: response.status,
         contentType: contentType?.essence ?? "",
         body: text,
-        ...decode(registry, text, formatOf(contentType)),
+        ...decoded,
+        ...(signature ? { signature } : {}),
       };
     },
     async close() {
@@ -141,12 +173,25 @@ function servicePath(profile: "openadr2b" | "cts", service: string): string {
 function encode(
   registry: Registry,
   message: EiMessage,
-  format: WireFormat,
+  format: ClientFormat,
+  signing: SignOptions | undefined,
 ): { body: string | Uint8Array; format: WireFormat } {
   if (typeof message === "string")
     return { body: message, format: sniff(message.charCodeAt(firstNonSpace(message))) };
   if (message instanceof Uint8Array) return { body: message, format: sniffBytes(message) };
-  return { body: format === "json" ? toJson(message) : encodeXml(registry, message), format };
+  const signed = signing !== undefined && message.element === "oadr:oadrPayload";
+  if (signed && format !== "xml")
+    throw new RangeError(
+      `a signed oadrPayload travels as XML only (XML Signature covers XML bytes), not as ${format}`,
+    );
+  if (format === "cts-json") {
+    if (message.profile !== "cts")
+      throw new RangeError(`the CTS REST JSON form is for CTS documents, not ${message.profile}`);
+    return { body: JSON.stringify(toCtsJson(message)), format: "json" };
+  }
+  if (format === "json") return { body: toJson(message), format };
+  const xml = encodeXml(registry, message);
+  return { body: signed ? signOadrPayload(xml, signing) : xml, format };
 }
 
 function firstNonSpace(s: string): number {
@@ -167,12 +212,17 @@ function decode(
 ): { document?: CodecDocument; issues: readonly Issue[] } {
   if (format === undefined || text.trim() === "") return { issues: [] };
   try {
+    if (format === "xml") return { document: decodeXml(registry, text), issues: [] };
+    const parsed: unknown = JSON.parse(text);
+    // the CTS REST form ("pyld:…" keys) or our canonical JSON
     return {
-      document: format === "json" ? fromJson(registry, text) : decodeXml(registry, text),
+      document: isCtsJson(parsed) ? fromCtsJson(parsed) : fromJson(registry, parsed as object),
       issues: [],
     };
   } catch (e) {
     if (e instanceof CodecError) return { issues: e.issues };
+    if (e instanceof SyntaxError)
+      return { issues: [{ code: "bad-json", path: "", message: `not valid JSON: ${e.message}` }] };
     throw e;
   }
 }

@@ -15,3 +15,4 @@ export {
   type VerifyResult,
   verifyOadrPayload,
 } from "./verify.js";
+export { createNonceStore } from "./nonces.js";

@@ -1,62 +1,160 @@
 /**
- * xCal (RFC 6321) with the WS-Calendar extensions, strict Bedework schema: `xcal:vcalendar`.
- * VEVENT and VTODO components are Intervals (uid, dtstart with its tzid parameter, dtend or
- * duration, and their other properties). The strict schema gives `interval` and `gluon`
- * components no properties (no uid, no time, no related-to), so they cannot be resolved: they are
- * refused as not supported rather than dropped.
+ * xCal (RFC 6321) with the WS-Calendar extensions (the extensible Bedework schema): `xcal:vcalendar`.
+ * `interval`, `vevent` and `vtodo` components are Intervals, `gluon` components Gluons; each
+ * brings its uid, dtstart/dtend (with their tzid parameter), duration, its `related-to`
+ * properties (RELTYPE PARENT/CHILD for the lineage, FINISHTOSTART, STARTTOFINISH, STARTTOSTART,
+ * FINISHTOFINISH with the GAP parameter for Sequences) and every other property (tolerance,
+ * granularity, summary, x-wsCalendar-attach, x-…) as inheritable payload. Components nested in a
+ * component's `components` are read the same way. A Gluon with both dtstart and dtend is a
+ * Partition window: its dtstart binds the Sequence, which must fill the window exactly.
+ * `vavailability` (availability windows, not a schedule of Intervals) is refused as not supported.
  */
 
 import { fail } from "../errors.js";
-import type { Component, DateTimeValue, Interval } from "../model.js";
+import type {
+  Component,
+  DateTimeValue,
+  Gluon,
+  Interval,
+  LineageReltype,
+  Relation,
+  TemporalReltype,
+} from "../model.js";
+import { isoSeconds } from "../semantics/resolve.js";
+import { instant, parseDuration } from "../semantics/time.js";
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
-const first = (v: unknown): Obj | undefined =>
-  Array.isArray(v) && isObj(v[0]) ? v[0] : isObj(v) ? v : undefined;
+const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined ? [] : [v]);
 
-/** Property names that are identity or timing, not inherited payload. */
-const TIMING = new Set(["uid", "dtstart", "dtend", "duration", "related", "related-to"]);
+/** Properties that are identity, timing or relations, not inherited payload. */
+const TIMING = new Set(["uid", "dtstart", "dtend", "duration", "related-to"]);
+const RELTYPES = new Set<string>([
+  "PARENT",
+  "CHILD",
+  "FINISHTOSTART",
+  "STARTTOFINISH",
+  "STARTTOSTART",
+  "FINISHTOFINISH",
+]);
+/** Components that are part of a schedule; others (vtimezone, valarm, vjournal…) are not. */
+const INTERVAL_KINDS = new Set(["interval", "vevent", "vtodo"]);
 
 export function fromVcalendar(vcalendar: Obj, path: string): Component[] {
-  const components = isObj(vcalendar.components) ? vcalendar.components : {};
   const out: Component[] = [];
-  for (const [kind, list] of Object.entries(components)) {
-    const items = Array.isArray(list) ? list : [list];
-    items.forEach((item, k) => {
-      const at = `${path}/components/${kind}/${k}`;
-      if (kind === "vevent" || kind === "vtodo") out.push(interval(item as Obj, at));
-      else if (kind === "interval" || kind === "gluon" || kind === "vavailability")
-        fail(
-          "not-supported",
-          at,
-          `xCal ${kind} components: the strict WS-Calendar xCal schema gives them no properties (uid, dtstart, duration, related-to), so they carry no schedule; use vevent/vtodo, OpenADR or CTS streams`,
-        );
-      // vtimezone, vjournal, vfreebusy: not intervals of a schedule
-    });
-  }
+  collect(vcalendar.components, `${path}/components`, out);
   return out;
 }
 
-function interval(c: Obj, path: string): Interval {
+function collect(components: unknown, path: string, out: Component[]): void {
+  if (!isObj(components)) return;
+  for (const [kind, items] of Object.entries(components)) {
+    list(items).forEach((item, k) => {
+      const at = `${path}/${kind}/${k}`;
+      const c = isObj(item) ? item : {};
+      if (INTERVAL_KINDS.has(kind)) out.push(component("interval", c, at, kind));
+      else if (kind === "gluon") out.push(component("gluon", c, at, kind));
+      else if (kind === "vavailability")
+        fail(
+          "not-supported",
+          at,
+          "xCal vavailability (availability windows with busy types and granularity) is not resolved to a schedule yet",
+        );
+      else return; // vtimezone, valarm, vjournal, vfreebusy…: not Intervals of a schedule
+      collect(c.components, `${at}/components`, out);
+    });
+  }
+}
+
+function component(
+  kind: "interval" | "gluon",
+  c: Obj,
+  path: string,
+  element: string,
+): Interval | Gluon {
+  const pp = `${path}/properties`;
   const props = isObj(c.properties) ? c.properties : {};
-  const uid = first(props.uid)?.text;
+  const uidProp = first(props.uid);
+  const uid = uidProp?.text;
   if (typeof uid !== "string")
-    fail("unbound", `${path}/properties`, "a component without uid cannot be resolved");
-  const dtstart = dateTime(first(props.dtstart), `${path}/properties/dtstart/0`);
-  const dtend = dateTime(first(props.dtend), `${path}/properties/dtend/0`);
-  const duration = first(props.duration)?.duration;
+    fail(
+      "unbound",
+      pp,
+      `an xCal ${element} without uid cannot take part in a schedule (nothing can relate to it)`,
+    );
+  const dtstart = dateTime(first(props.dtstart), `${pp}/dtstart/0`);
+  const dtend = dateTime(first(props.dtend), `${pp}/dtend/0`);
+  const durationProp = first(props.duration);
+  const duration = durationProp?.duration;
+  if (durationProp && typeof duration !== "string")
+    fail("bad-duration", `${pp}/duration/0`, "a duration property without a value");
+  const relatedTo = list(props["related-to"]).map((r, k) =>
+    relation(r, `${pp}/related-to/${k}`, uid),
+  );
   const properties: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(props)) if (!TIMING.has(k)) properties[k] = v;
-  return {
-    kind: "interval",
+  const base = {
     uid,
     path,
-    ...(dtstart ? { dtstart } : {}),
-    ...(dtend ? { dtend } : {}),
     ...(typeof duration === "string" ? { duration } : {}),
+    ...(relatedTo.length ? { relatedTo } : {}),
     properties,
   };
+  if (kind === "interval")
+    return { kind, ...base, ...(dtstart ? { dtstart } : {}), ...(dtend ? { dtend } : {}) };
+  if (dtstart && dtend) {
+    // a Partition window: dtstart binds, the Sequence must fill up to dtend exactly
+    const s = instant(dtstart, `${pp}/dtstart/0`);
+    const e = instant(dtend, `${pp}/dtend/0`);
+    if (e.ms < s.ms) fail("conflicting-times", path, `${uid}: dtend is before dtstart`);
+    return { kind, ...base, dtstart, span: isoSeconds(e.ms - s.ms) };
+  }
+  return { kind, ...base, ...(dtstart ? { dtstart } : {}), ...(dtend ? { dtend } : {}) };
 }
+
+function relation(r: unknown, path: string, self: string): Relation {
+  if (!isObj(r)) fail("bad-relation", path, "a related-to property without a value");
+  const target = typeof r.uid === "string" ? r.uid : typeof r.text === "string" ? r.text : null;
+  if (target === null) {
+    if (r.uri !== undefined)
+      fail(
+        "not-supported",
+        path,
+        `related-to by URI (a reference outside this calendar) is not resolved; ${self} must name a uid`,
+      );
+    fail("bad-relation", path, "a related-to property without a uid");
+  }
+  const params = first(r.parameters);
+  const reltypeParam = first(params?.reltype);
+  const reltype = (reltypeParam?.text ?? "PARENT") as string; // RFC 5545: PARENT by default
+  const up = typeof reltype === "string" ? reltype.toUpperCase() : "";
+  if (!RELTYPES.has(up))
+    fail(
+      "not-supported",
+      `${path}/parameters/reltype/0`,
+      `reltype ${JSON.stringify(reltype)} has no WS-Calendar scheduling meaning (PARENT, CHILD, FINISHTOSTART, STARTTOFINISH, STARTTOSTART, FINISHTOFINISH)`,
+    );
+  const gapParam = first(params?.gap);
+  const gap = gapParam?.duration;
+  if (gapParam && typeof gap !== "string")
+    fail("bad-duration", `${path}/parameters/gap/0`, "a gap parameter without a duration");
+  if (typeof gap === "string") {
+    parseDuration(gap, `${path}/parameters/gap/0`);
+    if (up === "PARENT" || up === "CHILD")
+      fail("bad-relation", `${path}/parameters/gap/0`, `a gap applies to temporal relations, not to ${up}`);
+  }
+  return {
+    uid: target,
+    reltype: up as TemporalReltype | LineageReltype,
+    ...(typeof gap === "string" ? { gap } : {}),
+    path,
+  };
+}
+
+const first = (v: unknown): Obj | undefined => {
+  const x = Array.isArray(v) ? v[0] : v;
+  return isObj(x) ? x : undefined;
+};
 
 function dateTime(p: Obj | undefined, path: string): DateTimeValue | undefined {
   if (!p) return undefined;

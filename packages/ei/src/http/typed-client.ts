@@ -1,0 +1,210 @@
+/**
+ * The typed client: one method per operation the reference services of a profile receive, built
+ * from the operation catalog (catalog.ts) and typed by the service interfaces (whose method names
+ * are the catalog's operation names), e.g. `client.EiTender.createTender(eiCreateTender)` (CTS) or
+ * `client.EiEvent.requestEvent(oadrRequestEvent)` (OpenADR 2.0b). A method takes the request
+ * payload in the canonical model, wraps it (oadrPayload/oadrSignedObject for OpenADR 2.0b), sends
+ * it as XML or JSON, and returns the response payload, unwrapped and typed.
+ */
+import type { CodecDocument } from "@transactive/codec";
+import { OPERATIONS, type OperationEntry } from "../catalog.js";
+import type {
+  OadrCancelPartyRegistrationType,
+  OadrCancelReportType,
+  OadrCreateReportType,
+  OadrDistributeEventType,
+  OadrRegisterReportType,
+  OadrRequestReregistrationType,
+  OadrResponseType,
+} from "../gen/types.js";
+import type {
+  EiDeliveryService,
+  EiMarketContextService,
+  EiQuoteService,
+  EiRegisterPartyService,
+  EiTenderService,
+  EiTransactionService,
+  OadrEventService,
+  OadrOptService,
+  OadrPollService,
+  OadrRegisterPartyService,
+  OadrReportService,
+  Reply,
+} from "../services/interfaces.js";
+import { SignatureError } from "../signature/issues.js";
+import {
+  type ClientFormat,
+  createEiClient,
+  type EiClient,
+  type EiClientOptions,
+  type EiReply,
+} from "./client.js";
+
+/** The services of each profile as the typed client offers them. */
+export interface ProfileServices {
+  readonly openadr2b: {
+    readonly EiRegisterParty: OadrRegisterPartyService;
+    readonly EiEvent: OadrEventService;
+    readonly EiOpt: OadrOptService;
+    readonly EiReport: OadrReportService;
+    readonly OadrPoll: OadrPollService;
+  };
+  readonly cts: {
+    readonly EiRegisterParty: EiRegisterPartyService;
+    readonly EiMarketContext: EiMarketContextService;
+    readonly EiTender: EiTenderService;
+    readonly EiQuote: EiQuoteService;
+    readonly EiTransaction: EiTransactionService;
+    readonly EiDelivery: EiDeliveryService;
+  };
+}
+
+export type ClientProfile = keyof ProfileServices;
+
+/** What oadrPoll may hand over (catalog: the poll operation's response and alsoResponds). */
+export type OadrPollAnswer =
+  | OadrResponseType
+  | OadrDistributeEventType
+  | OadrCreateReportType
+  | OadrRegisterReportType
+  | OadrCancelReportType
+  | OadrRequestReregistrationType
+  | OadrCancelPartyRegistrationType;
+
+type RequestOf<F> = F extends (request: infer R, ...rest: never[]) => unknown ? R : never;
+type ResponseOf<F> = F extends (...args: never[]) => infer R
+  ? Awaited<R> extends Reply
+    ? OadrPollAnswer
+    : Awaited<R>
+  : never;
+
+export interface TypedReply<T> {
+  /** HTTP status (200 for every EI response, including refusals with their responseCode) */
+  readonly status: number;
+  /** canonical qualified name of the response payload, e.g. "pyld:eiCreatedTender" */
+  readonly element: string;
+  /** the response payload (for OpenADR 2.0b: the message inside oadrPayload/oadrSignedObject) */
+  readonly value: T;
+  /** the whole answer: body, decoded document, signature verification */
+  readonly reply: EiReply;
+}
+
+export interface CallOptions {
+  readonly format?: ClientFormat;
+}
+
+type ServiceMethods<S> = {
+  readonly [K in keyof S]: (
+    request: RequestOf<S[K]>,
+    options?: CallOptions,
+  ) => Promise<TypedReply<ResponseOf<S[K]>>>;
+};
+
+export type TypedEiClient<P extends ClientProfile> = {
+  readonly [S in keyof ProfileServices[P]]: ServiceMethods<ProfileServices[P][S]>;
+} & {
+  /** the generic client underneath (send any message to any service) */
+  readonly raw: EiClient;
+  readonly profile: P;
+  close(): Promise<void>;
+};
+
+/** An answer the typed client cannot turn into the operation's response payload. */
+export class EiClientError extends Error {
+  override readonly name = "EiClientError";
+  constructor(
+    message: string,
+    readonly reply: EiReply,
+  ) {
+    super(message);
+  }
+}
+
+/** The catalog operations a profile's reference services receive (what the typed client offers). */
+export function clientOperations(profile: ClientProfile): readonly OperationEntry[] {
+  return OPERATIONS.filter(
+    (o) =>
+      o.support === "reference" &&
+      (profile === "cts"
+        ? o.profiles.includes("cts")
+        : o.profiles.includes("openadr2b") || o.profiles.includes("openadr2a")),
+  );
+}
+
+export function createTypedEiClient<P extends ClientProfile>(
+  options: Omit<EiClientOptions, "profile"> & { readonly profile: P },
+): TypedEiClient<P> {
+  const raw = createEiClient(options);
+  const profile = options.profile;
+  const services: Record<string, Record<string, unknown>> = {};
+  for (const op of clientOperations(profile)) {
+    services[op.service] ??= {};
+    (services[op.service] as Record<string, unknown>)[op.operation] = (
+      request: unknown,
+      call: CallOptions = {},
+    ) => invoke(raw, options, op, request, call);
+  }
+  return {
+    ...services,
+    raw,
+    profile,
+    close: () => raw.close(),
+  } as unknown as TypedEiClient<P>;
+}
+
+const local = (qname: string): string => qname.slice(qname.indexOf(":") + 1);
+
+async function invoke(
+  raw: EiClient,
+  options: Omit<EiClientOptions, "profile"> & { readonly profile: ClientProfile },
+  op: OperationEntry,
+  request: unknown,
+  call: CallOptions,
+): Promise<TypedReply<unknown>> {
+  if (typeof request !== "object" || request === null || Array.isArray(request))
+    throw new TypeError(`${op.service}.${op.operation} takes a ${op.request} payload object`);
+  const doc: CodecDocument =
+    options.profile === "openadr2b"
+      ? {
+          profile: "openadr2b",
+          element: "oadr:oadrPayload",
+          value: {
+            oadrSignedObject: {
+              [local(op.request)]: { "@ei:schemaVersion": "2.0b", ...(request as object) },
+            },
+          },
+        }
+      : { profile: "cts", element: op.request, value: request };
+  const reply = await raw.send(op.service, doc, call.format ? { format: call.format } : {});
+  const answer = reply.document;
+  if (!answer)
+    throw new EiClientError(
+      `${op.service}.${op.operation}: HTTP ${reply.status} without an EI response: ${reply.issues[0]?.message ?? reply.body.slice(0, 300)}`,
+      reply,
+    );
+  if (options.verify && !reply.signature?.ok)
+    throw new SignatureError(
+      reply.signature && !reply.signature.ok
+        ? reply.signature.issues
+        : [{ code: "unsigned", path: "/", message: "the answer is not a signed oadrPayload" }],
+    );
+  let element = answer.element;
+  let value = answer.value;
+  if (answer.element === "oadr:oadrPayload") {
+    const signed = (answer.value as { oadrSignedObject?: Record<string, unknown> })
+      .oadrSignedObject;
+    const inner = Object.keys(signed ?? {}).find((k) => !k.startsWith("@"));
+    if (!signed || inner === undefined)
+      throw new EiClientError(`${op.service}.${op.operation}: an empty oadrPayload`, reply);
+    element = `oadr:${inner}`;
+    value = signed[inner];
+  }
+  const expected = [op.response, ...(op.alsoResponds ?? [])];
+  // any OpenADR operation may be refused with a bare oadrResponse
+  if (!expected.includes(element) && element !== "oadr:oadrResponse")
+    throw new EiClientError(
+      `${op.service}.${op.operation}: expected ${expected.join(" or ")}, got ${element}`,
+      reply,
+    );
+  return { status: reply.status, element, value, reply };
+}
