@@ -18,7 +18,7 @@ export interface CaseFile {
   readonly clause: string;
   readonly level: "required" | "recommended";
   readonly kind: "valid" | "invalid";
-  readonly profile: "openadr2b" | "openadr2a" | "cts" | "xcal";
+  readonly profile: "openadr2b" | "openadr2a" | "cts" | "xcal" | "xcal-strict";
   readonly description?: string;
   readonly xml?: string;
   readonly json?: string;

@@ -83,4 +83,6 @@ export {
 export type * from "./services/interfaces.js";
 export { createReferenceVtn, type ReferenceVtn, type VtnOptions } from "./services/vtn/index.js";
 export * from "./signature/index.js";
+/** The reference scenario (fixed clock, one published event) that conformance/ei's vectors were recorded against. */
+export { setupDispatcher } from "./vectors.js";
 export { eiSchema, greenbuttonSchema, openadrSchema, xmldsigSchema };

@@ -28,6 +28,7 @@ export {
   temixTransaction,
 } from "./builders.js";
 export { Decimal, type DecimalInput, type RoundingMode, sum } from "./decimal.js";
+export { documentAmounts } from "./document-amounts.js";
 export { EmixError, type EmixIssue, type EmixIssueCode, formatEmixIssue } from "./errors.js";
 export {
   CURRENCY_CODES,
