@@ -34,8 +34,35 @@ const oracle = (await hasXmllint()) && existsSync(oasisDir());
 
 describe("conformance/ws-calendar", () => {
   it("has cases, each naming its clause", () => {
-    expect(cases.length).toBeGreaterThanOrEqual(5);
+    expect(cases.length).toBeGreaterThanOrEqual(25);
     for (const { c } of cases) expect(c.clause.length).toBeGreaterThan(10);
+  });
+  it("the xCal cases relate Intervals with each temporal RELTYPE, with and without a gap, and reject each semantic error", () => {
+    const seen = new Set<string>();
+    const walk = (v: unknown): void => {
+      if (Array.isArray(v)) for (const x of v) walk(x);
+      else if (typeof v === "object" && v !== null)
+        for (const [k, x] of Object.entries(v)) {
+          if (k === "related-to")
+            for (const r of x as { parameters?: { reltype?: { text: string }[]; gap?: unknown } }[])
+              seen.add(`${r.parameters?.reltype?.[0]?.text}${r.parameters?.gap ? "+gap" : ""}`);
+          walk(x);
+        }
+    };
+    for (const { file, c } of cases)
+      if (c.profile === "xcal" && c.kind === "valid")
+        walk(JSON.parse(readFileSync(at(file, c.json), "utf8")));
+    for (const t of ["FINISHTOSTART", "STARTTOFINISH", "STARTTOSTART", "FINISHTOFINISH"])
+      expect([...seen]).toEqual(expect.arrayContaining([t, `${t}+gap`]));
+    const codes = new Set(cases.map(({ c }) => c.reject?.code));
+    for (const code of [
+      "relation-cycle",
+      "unknown-uid",
+      "two-designated-intervals",
+      "conflicting-times",
+      "partition-mismatch",
+    ])
+      expect(codes).toContain(code);
   });
   for (const { file, c } of cases) {
     it(`${c.id}: codec JSON and ${c.kind === "valid" ? "resolved schedule" : `rejection (${c.reject?.code})`}`, () => {

@@ -141,7 +141,11 @@ function relation(r: unknown, path: string, self: string): Relation {
   if (typeof gap === "string") {
     parseDuration(gap, `${path}/parameters/gap/0`);
     if (up === "PARENT" || up === "CHILD")
-      fail("bad-relation", `${path}/parameters/gap/0`, `a gap applies to temporal relations, not to ${up}`);
+      fail(
+        "bad-relation",
+        `${path}/parameters/gap/0`,
+        `a gap applies to temporal relations, not to ${up}`,
+      );
   }
   return {
     uid: target,

@@ -364,7 +364,7 @@ function checkSpans(
       fail(
         "partition-mismatch",
         gc.path,
-        `the Intervals fill ${isoSeconds((hi.get(r) as number) - s)} from ${formatInstant(s, zone[d] as string)}, but the Gluon's duration is ${span}`,
+        `the Intervals fill ${isoSeconds((hi.get(r) as number) - s)} from ${formatInstant(s, zone[d] as string)}, but the Gluon's Partition is ${span}`,
       );
   }
 }
