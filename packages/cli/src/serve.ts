@@ -5,16 +5,26 @@
  */
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { createReferenceDispatcher, type EiServerTls, startEiServer } from "@transactive/ei";
+import {
+  createReferenceDispatcher,
+  type DispatcherSignature,
+  type EiServerTls,
+  startEiServer,
+} from "@transactive/ei";
 import { EXIT, type ExitCode, type Io, UsageError } from "./io.js";
 
 export const SERVE_HELP = `  serve [--port N] [--host H] [--profile openadr2b|cts] [--max-body BYTES]
         [--tls-key F --tls-cert F [--tls-ca F]]
+        [--sign-key F --sign-cert F] [--trust-ca F ...]
       Run the in-memory reference services (an OpenADR 2.0b VTN, or a CTS market)
       over HTTP and print each service's URL; stop with Ctrl+C (SIGINT) or SIGTERM.
       Defaults: port 8080, host 127.0.0.1, profile openadr2b, 1 MiB bodies. With
       --tls-key/--tls-cert it serves HTTPS; --tls-ca also requires client
       certificates issued by that CA (docs/tls.md). --port 0 picks a free port.
+      OpenADR 2.0b XML Signature: --sign-key/--sign-cert sign every answer;
+      --trust-ca (repeatable) requires every request to be an oadrPayload whose
+      ds:Signature verifies against one of those CAs (else responseCode 463).
+      With either, JSON requests are refused (a signature covers XML bytes).
 `;
 
 const PROFILES = ["openadr2b", "cts"] as const;
@@ -30,6 +40,9 @@ export async function serveCommand(args: readonly string[], io: Io): Promise<Exi
       "tls-key": { type: "string" },
       "tls-cert": { type: "string" },
       "tls-ca": { type: "string" },
+      "sign-key": { type: "string" },
+      "sign-cert": { type: "string" },
+      "trust-ca": { type: "string", multiple: true },
       help: { type: "boolean", short: "h" },
     },
     allowPositionals: true,
@@ -46,8 +59,17 @@ export async function serveCommand(args: readonly string[], io: Io): Promise<Exi
   if (!(PROFILES as readonly string[]).includes(profile))
     throw new UsageError(`serve --profile must be ${PROFILES.join(" or ")}, not "${profile}"`);
   const tls = tlsOptions(values["tls-key"], values["tls-cert"], values["tls-ca"]);
+  const signature = signatureOptions(
+    profile,
+    values["sign-key"],
+    values["sign-cert"],
+    values["trust-ca"],
+  );
 
-  const dispatcher = createReferenceDispatcher({ profile: profile as (typeof PROFILES)[number] });
+  const dispatcher = createReferenceDispatcher({
+    profile: profile as (typeof PROFILES)[number],
+    ...(signature ? { signature } : {}),
+  });
   let server: Awaited<ReturnType<typeof startEiServer>>;
   try {
     server = await startEiServer({
@@ -71,6 +93,11 @@ export async function serveCommand(args: readonly string[], io: Io): Promise<Exi
   const width = Math.max(...server.services.map((s) => s.name.length));
   io.stdout(`transactive serve: ${profile} reference services on ${server.url}\n`);
   for (const s of server.services) io.stdout(`  ${s.name.padEnd(width)}  ${s.url}\n`);
+  if (signature?.sign) io.stdout("Answers are signed (XML Signature).\n");
+  if (signature?.verify)
+    io.stdout(
+      `Requests must be signed by a certificate issued by one of ${values["trust-ca"]?.length} trusted CA(s).\n`,
+    );
   io.stdout("Stop with Ctrl+C.\n");
 
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
@@ -94,19 +121,49 @@ function integer(flag: string, text: string, min: number, max: number): number {
   return n;
 }
 
+function signatureOptions(
+  profile: string,
+  key?: string,
+  cert?: string,
+  trust?: readonly string[],
+): DispatcherSignature | undefined {
+  if (key === undefined && cert === undefined && !trust?.length) return undefined;
+  if (profile !== "openadr2b")
+    throw new UsageError(
+      "--sign-key, --sign-cert and --trust-ca are OpenADR 2.0b XML Signature options; CTS has no signature",
+    );
+  if ((key === undefined) !== (cert === undefined))
+    throw new UsageError("signing needs both --sign-key and --sign-cert");
+  return {
+    ...(key !== undefined && cert !== undefined
+      ? {
+          sign: {
+            privateKey: readFlag("--sign-key", key),
+            certificate: readFlag("--sign-cert", cert),
+          },
+        }
+      : {}),
+    ...(trust?.length
+      ? { verify: { trustedCertificates: trust.map((f) => readFlag("--trust-ca", f)) } }
+      : {}),
+  };
+}
+
+function readFlag(flag: string, file: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (e) {
+    throw new UsageError(
+      `cannot read ${flag} ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+    );
+  }
+}
+
 function tlsOptions(key?: string, cert?: string, ca?: string): EiServerTls | undefined {
   if (key === undefined && cert === undefined && ca === undefined) return undefined;
   if (key === undefined || cert === undefined)
     throw new UsageError("HTTPS needs both --tls-key and --tls-cert");
-  const read = (flag: string, file: string) => {
-    try {
-      return readFileSync(file);
-    } catch (e) {
-      throw new UsageError(
-        `cannot read ${flag} ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
-      );
-    }
-  };
+  const read = readFlag;
   return {
     key: read("--tls-key", key),
     cert: read("--tls-cert", cert),

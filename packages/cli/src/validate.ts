@@ -7,9 +7,9 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { encodeXml, formatIssue } from "@transactive/codec";
+import { xmllintValidate, xsdFor } from "@transactive/conformance";
 import { EXIT, type ExitCode, type Io, readInput, UsageError } from "./io.js";
 import { claimedProfile, type Loaded, loadDocument } from "./load.js";
-import { xmllintValidate, xsdFor } from "@transactive/conformance";
 
 export interface ValidateCommandOptions {
   readonly files: readonly string[];

@@ -119,12 +119,15 @@ describe("usage", () => {
     expect(r.stderr).toContain(message);
   });
 
-  it.each(["resolve", "serve", "conformance"])("%s is a command listed in the help", async (command) => {
-    const r = await run(["--help"]);
-    expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(new RegExp(`^  ${command}\\b`, "m"));
-    expect(r.stdout).not.toMatch(/not implemented/);
-  });
+  it.each(["resolve", "serve", "conformance"])(
+    "%s is a command listed in the help",
+    async (command) => {
+      const r = await run(["--help"]);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(new RegExp(`^  ${command}\\b`, "m"));
+      expect(r.stdout).not.toMatch(/not implemented/);
+    },
+  );
 
   it("an unknown command is a usage error", async () => {
     const r = await run(["frobnicate"]);

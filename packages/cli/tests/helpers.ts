@@ -2,9 +2,9 @@
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { hasXmllint, oasisDir, XSD_ROOTS } from "@transactive/conformance";
 import { registry } from "@transactive/ei";
 import { afterAll } from "vitest";
-import { hasXmllint, oasisDir, XSD_ROOTS } from "@transactive/conformance";
 import { main } from "../src/index.js";
 
 export const REPO = resolve(import.meta.dirname, "../../..");

@@ -3,11 +3,12 @@
  * service URL, answers over HTTP through the client (good, malformed, oversized and
  * wrong-namespace requests), and exits 0 on SIGTERM. Usage errors exit 2.
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, execFileSync, spawn, spawnSync } from "node:child_process";
 import { once } from "node:events";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createEiClient } from "@transactive/ei";
+import { createEiClient, signOadrPayload } from "@transactive/ei";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { example, REPO, run } from "./helpers.js";
 
@@ -118,6 +119,61 @@ describe("transactive serve (cts)", () => {
   }, 30_000);
 });
 
+const HAS_OPENSSL = spawnSync("openssl", ["version"]).status === 0;
+
+describe.skipIf(!HAS_OPENSSL && process.env.CI !== "true")(
+  "transactive serve with XML Signature",
+  () => {
+    it("verifies signed requests against --trust-ca, refuses unsigned ones (463), signs answers", async () => {
+      if (!HAS_OPENSSL) throw new Error("CI=true requires the openssl command for this test");
+      // a self-signed signer, made now: its own certificate is the trust anchor
+      const dir = mkdtempSync(join(tmpdir(), "transactive-serve-sign-"));
+      const serve = await (async () => {
+        execFileSync(
+          "openssl",
+          [
+            ...["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"],
+            ...["-keyout", "signer.key", "-out", "signer.crt", "-days", "2", "-subj", "/CN=ven"],
+          ],
+          { cwd: dir, stdio: "pipe" },
+        );
+        return startServe([
+          ...["--port", "0", "--sign-key", join(dir, "signer.key")],
+          ...["--sign-cert", join(dir, "signer.crt"), "--trust-ca", join(dir, "signer.crt")],
+        ]);
+      })();
+      try {
+        expect(serve.stdout()).toContain("Answers are signed (XML Signature).");
+        expect(serve.stdout()).toContain(
+          "Requests must be signed by a certificate issued by one of 1",
+        );
+        const cert = readFileSync(join(dir, "signer.crt"), "utf8");
+        const client = createEiClient({
+          baseUrl: serve.base,
+          verify: { trustedCertificates: [cert] },
+        });
+        const query = `<oadr:oadrPayload xmlns:oadr="http://openadr.org/oadr-2.0b/2012/07" xmlns:pyld="http://docs.oasis-open.org/ns/energyinterop/201110/payloads"><oadr:oadrSignedObject><oadr:oadrQueryRegistration ei:schemaVersion="2.0b" xmlns:ei="http://docs.oasis-open.org/ns/energyinterop/201110"><pyld:requestID>q-s</pyld:requestID></oadr:oadrQueryRegistration></oadr:oadrSignedObject></oadr:oadrPayload>`;
+        const unsigned = await client.send("EiRegisterParty", query);
+        expect(unsigned.body).toContain("<ei:responseCode>463</ei:responseCode>");
+        expect(unsigned.body).toContain("signature refused (unsigned)");
+        expect(unsigned.signature?.ok).toBe(true);
+        const signed = signOadrPayload(query, {
+          privateKey: readFileSync(join(dir, "signer.key")),
+          certificate: cert,
+        });
+        const ok = await client.send("EiRegisterParty", signed);
+        expect(ok.body).toContain("oadrCreatedPartyRegistration");
+        expect(ok.body).toContain("<ei:responseCode>200</ei:responseCode>");
+        expect(ok.signature?.ok).toBe(true);
+      } finally {
+        serve.child.kill("SIGTERM");
+        await once(serve.child, "exit");
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }, 30_000);
+  },
+);
+
 describe("transactive serve usage errors", () => {
   it("exits 2 on bad options", async () => {
     expect(await run(["serve", "--port", "http"])).toMatchObject({
@@ -131,6 +187,18 @@ describe("transactive serve usage errors", () => {
     expect(await run(["serve", "--tls-key", "k.pem"])).toMatchObject({
       code: 2,
       stderr: expect.stringContaining("HTTPS needs both --tls-key and --tls-cert"),
+    });
+    expect(await run(["serve", "--sign-key", "k.pem"])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining("signing needs both --sign-key and --sign-cert"),
+    });
+    expect(await run(["serve", "--profile", "cts", "--trust-ca", "ca.pem"])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining("are OpenADR 2.0b XML Signature options"),
+    });
+    expect(await run(["serve", "--trust-ca", "/nonexistent/ca.pem"])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining("cannot read --trust-ca /nonexistent/ca.pem: ENOENT"),
     });
   });
 });

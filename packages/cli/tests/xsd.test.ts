@@ -1,6 +1,5 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
 import {
   CTS_EMIX_BASE_MEMBERS,
   oasisDir,
@@ -10,6 +9,7 @@ import {
   xmllintValidate,
   xsdFor,
 } from "@transactive/conformance";
+import { describe, expect, it } from "vitest";
 import { example, REPO, requireXsd, SKIP_XSD, tempFile } from "./helpers.js";
 
 describe("CTS erratum", () => {

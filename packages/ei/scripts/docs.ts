@@ -25,8 +25,8 @@ export function catalogTables(): string {
     );
   lines.push(
     "",
-    "| service | operation | request | response | sender → receiver | profiles | reference implementation |",
-    "| --- | --- | --- | --- | --- | --- | --- |",
+    "| service | operation | request | response | sender → receiver | profiles | reference implementation | typed client method |",
+    "| --- | --- | --- | --- | --- | --- | --- | --- |",
   );
   const support = {
     reference: "yes",
@@ -39,7 +39,7 @@ export function catalogTables(): string {
       .join(" or ");
     const note = o.note ? ` — ${o.note}` : "";
     lines.push(
-      `| ${o.service} | ${o.operation} | \`${o.request}\` | ${response} | ${o.sender} → ${o.receiver} | ${o.profiles.join(", ") || "—"} | ${support[o.support]}${note} |`,
+      `| ${o.service} | ${o.operation} | \`${o.request}\` | ${response} | ${o.sender} → ${o.receiver} | ${o.profiles.join(", ") || "—"} | ${support[o.support]}${note} | ${o.support === "reference" ? `\`${o.service}.${o.operation}\`` : "—"} |`,
     );
   }
   return lines.join("\n");
@@ -50,8 +50,6 @@ const a = text.indexOf(START);
 const b = text.indexOf(END);
 if (a < 0 || b < a) throw new Error(`${README}: markers ${START} / ${END} not found`);
 const next = `${text.slice(0, a + START.length)}\n\n${catalogTables()}\n\n${text.slice(b)}`;
-{
-  writeFileSync(README, next);
-  // the repository formats Markdown with Biome (aligned tables); keep the README as it would
-  execFileSync("npx", ["biome", "format", "--write", README], { stdio: "ignore" });
-}
+writeFileSync(README, next);
+// the repository formats Markdown with Biome (aligned tables); keep the README as it would
+execFileSync("npx", ["biome", "format", "--write", README], { stdio: "ignore" });

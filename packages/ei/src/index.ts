@@ -26,6 +26,14 @@ export {
   type ServiceInfo,
   servicePath,
 } from "./dispatch.js";
+export {
+  type ClientCreatedTenderPayload,
+  type ClientCreateTenderPayload,
+  type EmlCtsContext,
+  fromClientCreateTender,
+  toClientCreatedTender,
+  toClientCreateTender,
+} from "./eml-cts.js";
 export type * from "./gen/types.js";
 export {
   type ClientFormat,

@@ -7,6 +7,7 @@ export {
   SHA256,
 } from "./algorithms.js";
 export { SignatureError, type SignatureIssue, type SignatureIssueCode } from "./issues.js";
+export { createNonceStore } from "./nonces.js";
 export { type SignOptions, signOadrPayload } from "./sign.js";
 export {
   type NonceStore,
@@ -15,4 +16,3 @@ export {
   type VerifyResult,
   verifyOadrPayload,
 } from "./verify.js";
-export { createNonceStore } from "./nonces.js";
