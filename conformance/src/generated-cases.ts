@@ -34,7 +34,8 @@ const CLAUSE: Readonly<Record<Case["profile"], string>> = {
   openadr2a: "Energy Interoperation 1.0, OpenADR 2.0a profile: message schema (oadr_20a.xsd)",
   cts: "Energy Interoperation 1.0 / EMIX 1.0, CTS 0.4 profile: payload schemas (cts-all.xsd)",
   xcal: "WS-Calendar 1.0 §3 (xCal components and the WS-Calendar extensions)",
-  "xcal-strict": "WS-Calendar 1.0 §3 (xCal components and the WS-Calendar extensions, strict schema)",
+  "xcal-strict":
+    "WS-Calendar 1.0 §3 (xCal components and the WS-Calendar extensions, strict schema)",
 };
 
 /**

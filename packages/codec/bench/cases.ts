@@ -2,15 +2,7 @@
  * The operations timed on each document set. One operation processes every document of the set
  * once; baselines are raw fast-xml-parser 5.12.1 with the options in documents.ts.
  */
-import {
-  decodeXml,
-  encodeXml,
-  fromJson,
-  type Registry,
-  readXml,
-  toJson,
-  validate,
-} from "@transactive/codec";
+import { decodeXml, encodeXml, fromJson, type Registry, readXml, toJson } from "@transactive/codec";
 import { XMLBuilder, XMLParser } from "fast-xml-parser";
 import {
   BASELINE_BUILDER_OPTIONS,

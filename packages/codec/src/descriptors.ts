@@ -9,7 +9,12 @@ export type ParticleDescriptor =
   | ({ readonly sequence: readonly ParticleDescriptor[] } & Occurs)
   | ({ readonly choice: readonly ParticleDescriptor[] } & Occurs)
   | ({ readonly all: readonly ParticleDescriptor[] } & Occurs)
-  | ({ readonly element: string; readonly type?: string; readonly nillable?: boolean; readonly fixed?: string } & Occurs)
+  | ({
+      readonly element: string;
+      readonly type?: string;
+      readonly nillable?: boolean;
+      readonly fixed?: string;
+    } & Occurs)
   | ({ readonly any: string; readonly processContents?: string } & Occurs);
 
 export interface AttributeDescriptor {

@@ -129,13 +129,22 @@ describe("values", () => {
   it("decodes substitution group members under their own names, floats as numbers", () => {
     const doc = decodeXml(registry, distribute("PT1H", "2.5"));
     expect(validate(registry, doc)).toEqual([]);
-    const event =
-      // biome-ignore lint/suspicious/noExplicitAny: reaching deep into a decoded test message
-      (doc.value as { oadrEvent: { eiEvent: Record<string, unknown> }[] }).oadrEvent[0]
-        ?.eiEvent as Record<string, any>;
-    const interval = event.eiEventSignals.eiEventSignal[0].intervals.interval[0];
-    expect(interval.signalPayload).toEqual([{ payloadFloat: { value: 2.5 } }]);
-    expect(event.eiActivePeriod.properties.duration).toEqual({ duration: "PT1H" });
+    expect(doc.value).toMatchObject({
+      oadrEvent: [
+        {
+          eiEvent: {
+            eiActivePeriod: { properties: { duration: { duration: "PT1H" } } },
+            eiEventSignals: {
+              eiEventSignal: [
+                {
+                  intervals: { interval: [{ signalPayload: [{ payloadFloat: { value: 2.5 } }] }] },
+                },
+              ],
+            },
+          },
+        },
+      ],
+    });
   });
 
   it("round-trips the document through JSON", () => {
