@@ -38,7 +38,7 @@ const DECL_WINDOW = 512;
  * Decoders are stateless between `decode` calls (no `stream` option), so one of each is reused:
  * constructing a TextDecoder costs more than decoding a small document.
  */
-const decoders = new Map<string, TextDecoder>();
+const decoders = new Map<string, InstanceType<typeof TextDecoder>>();
 
 function decoder(label: "utf-8" | "utf-16le" | "utf-16be" | "windows-1252", fatal: boolean) {
   const key = `${label}${fatal ? "!" : ""}`;

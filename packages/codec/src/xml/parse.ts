@@ -70,6 +70,11 @@ const SQUOTE = 0x27;
 const EQUALS = 0x3d;
 const COLON = 0x3a;
 
+/** Slots of the name cache of one document (a power of two). */
+const NAME_CACHE_SIZE = 256;
+/** Names are interned from this element on: below, the cache costs more than it saves. */
+const INTERN_AFTER = 64;
+
 /** Attributes past this count are checked for duplicates with a set instead of a linear scan. */
 const LINEAR_DUPLICATE_CHECK = 16;
 
@@ -123,7 +128,7 @@ function isNameCharBmp(c: number): boolean {
  * End of the `Name` starting at `i`, or `i` when no name starts there. Supplementary characters
  * up to U+EFFFF are name characters; their surrogates are paired (the Char check ran first).
  */
-export function nameEnd(s: string, i: number): number {
+function nameEnd(s: string, i: number): number {
   let c = s.charCodeAt(i);
   if (c < 128) {
     if (((ASCII_NAME[c] as number) & NAME_START) === 0) return i;
@@ -146,7 +151,7 @@ export function nameEnd(s: string, i: number): number {
 // Positions and paths
 
 /** 1-based line and column of a code-unit offset. */
-export function positionAt(s: string, offset: number): XmlPosition {
+function positionAt(s: string, offset: number): XmlPosition {
   let line = 1;
   let lineStart = 0;
   for (let i = s.indexOf("\n"); i !== -1 && i < offset; i = s.indexOf("\n", i + 1)) {
@@ -161,6 +166,9 @@ function localOf(raw: string): string {
   return colon === -1 ? raw : raw.slice(colon + 1);
 }
 
+/** A name as written, its prefix ("" when it has no colon) and the rest. */
+type QName = readonly [name: string, prefix: string, local: string];
+
 interface MutableElement {
   ns: string;
   local: string;
@@ -174,31 +182,29 @@ function isElement(node: XmlNode): node is MutableElement {
   return (node as Partial<MutableElement>).local !== undefined;
 }
 
-/**
- * `local` or `local[n]` for `el` among the element children of `parent`; `[n]` only when several
- * share the local name. With `preceding`, only the siblings before `el` (and `el`) are counted.
- */
-function segment(parent: MutableElement, el: MutableElement, preceding: boolean): string {
-  let position = 0;
-  let total = 0;
-  for (const node of parent.children) {
-    if (!isElement(node) || node.local !== el.local) continue;
-    total++;
-    if (node === el) {
-      position = total;
-      if (preceding) break;
-    }
-  }
-  return total > 1 ? `${el.local}[${position}]` : el.local;
+/** A path step: `local`, or `local[n]` when `total` (> 1) siblings share the local name. */
+function step(local: string, n: number, total: number): string {
+  return total > 1 ? `${local}[${n}]` : local;
 }
 
-/** XPath-like path of the last element of `chain` (document element first). */
-function pathOf(chain: readonly MutableElement[], preceding: boolean): string {
-  let path = "";
-  for (let k = 0; k < chain.length; k++) {
+/** How many elements of that local name `siblings[from..to)` holds. */
+function countLocal(local: string, siblings: readonly XmlNode[], from: number, to: number): number {
+  let n = 0;
+  for (let k = from; k < to; k++) {
+    const node = siblings[k] as XmlNode;
+    if (isElement(node) && node.local === local) n++;
+  }
+  return n;
+}
+
+/** Path of the last element of `chain` (document element first), once all are closed. */
+function pathOf(chain: readonly MutableElement[]): string {
+  let path = `/${(chain[0] as MutableElement).local}`;
+  for (let k = 1; k < chain.length; k++) {
     const el = chain[k] as MutableElement;
-    const parent = chain[k - 1];
-    path += `/${parent === undefined ? el.local : segment(parent, el, preceding)}`;
+    const siblings = (chain[k - 1] as MutableElement).children;
+    const n = countLocal(el.local, siblings, 0, siblings.indexOf(el) + 1);
+    path += `/${step(el.local, n, countLocal(el.local, siblings, 0, siblings.length))}`;
   }
   return path;
 }
@@ -223,7 +229,7 @@ const PREDEFINED: ReadonlyMap<string, string> = new Map([
 ]);
 
 /** Decodes `&lt; &gt; &amp; &quot; &apos; &#N; &#xH;`; anything else is a {@link BadReference}. */
-export function decodeReferences(s: string): string | BadReference {
+function decodeReferences(s: string): string | BadReference {
   let amp = s.indexOf("&");
   if (amp === -1) return s;
   let out = "";
@@ -329,6 +335,20 @@ class Reader {
   /** Open elements, outermost first, and their names as written. */
   private readonly open: MutableElement[] = [];
   private readonly openNames: string[] = [];
+  /**
+   * Children of the open elements, one after the other: those of `open[d]` start at `starts[d]`
+   * and end at `top` (innermost) or just before `open[d + 1]`. An element gets an array of
+   * exactly its children when it closes (a growing array would keep 17 slots for one text).
+   */
+  private readonly nodes: XmlNode[] = [];
+  private readonly starts: number[] = [];
+  private top = 0;
+  /** Recently seen names (see {@link Reader.intern}). */
+  private nameCache: (QName | undefined)[] | undefined;
+  /** Attribute names of the start tag being read, split. */
+  private readonly qnames: QName[] = [];
+  /** Attributes of the element being created. */
+  private readonly attrs: XmlAttribute[] = [];
   private root: MutableElement | undefined;
   private elements = 0;
   /** Text not yet added to the innermost open element, to merge adjacent pieces. */
@@ -342,7 +362,7 @@ class Reader {
   private readonly names: string[] = [];
   private readonly values: string[] = [];
   private readonly offsets: number[] = [];
-  private readonly seen = new Set<string>();
+  private seen: Set<string> | undefined;
   private held: Held | undefined;
 
   constructor(s: string, limits: XmlLimits) {
@@ -417,24 +437,32 @@ class Reader {
     }
     const held = this.held;
     if (held !== undefined) {
-      let path = pathOf(held.chain, false);
+      let path = pathOf(held.chain);
       if (held.attribute !== undefined) path += `/@${held.attribute}`;
       return new Failure(held.code, held.reason, path, held.offset);
     }
     return this.root;
   }
 
-  /** A failure at `offset`; `pending` names a start tag being read (it is on the path). */
+  /**
+   * A failure at `offset`; `pending` names a start tag being read (it is on the path). Sibling
+   * positions count the preceding siblings only: the rest is not read.
+   */
   private fail(code: XmlErrorCode, reason: string, offset: number, pending?: string): Failure {
-    let path = pathOf(this.open, true);
+    const { open, starts, nodes } = this;
+    let path = "";
+    for (let d = 0; d < open.length; d++) {
+      const { local } = open[d] as MutableElement;
+      // open[d] is the last node before its own children, among those of open[d - 1].
+      const n =
+        d === 0 ? 1 : countLocal(local, nodes, starts[d - 1] as number, starts[d] as number);
+      path += `/${step(local, n, n)}`;
+    }
     if (pending !== undefined) {
       const local = localOf(pending);
-      const parent = this.open[this.open.length - 1];
-      let n = 1;
-      if (parent !== undefined) {
-        for (const node of parent.children) if (isElement(node) && node.local === local) n++;
-      }
-      path += `/${n > 1 ? `${local}[${n}]` : local}`;
+      const d = open.length - 1;
+      const n = d < 0 ? 1 : countLocal(local, nodes, starts[d] as number, this.top) + 1;
+      path += `/${step(local, n, n)}`;
     }
     return new Failure(code, reason, path, offset);
   }
@@ -475,9 +503,10 @@ class Reader {
   /** Adds the pending text to the innermost open element. */
   private flushText(): void {
     if (!this.hasText) return;
-    const el = this.open[this.open.length - 1];
-    if (el !== undefined && this.text.length > 0) {
-      el.children.push(this.allCdata ? { text: this.text, cdata: true } : { text: this.text });
+    if (this.open.length > 0 && this.text.length > 0) {
+      this.nodes[this.top++] = this.allCdata
+        ? { text: this.text, cdata: true }
+        : { text: this.text };
     }
     this.text = "";
     this.hasText = false;
@@ -544,8 +573,13 @@ class Reader {
       while (isSpace(s.charCodeAt(j))) j++;
       if (s.charCodeAt(j) === GT) {
         this.flushText();
-        this.open.pop();
+        const el = this.open.pop() as MutableElement;
         this.openNames.pop();
+        const start = this.starts.pop() as number;
+        if (this.top > start) {
+          el.children = this.nodes.slice(start, this.top);
+          this.top = start;
+        }
         return j + 1;
       }
     }
@@ -574,7 +608,8 @@ class Reader {
       }
       return this.fail("malformed", `invalid element name "${tokenAt(s, lt + 1)}"`, lt);
     }
-    const raw = s.slice(lt + 1, ne);
+    const qname = this.intern(lt + 1, ne);
+    const raw = qname[0];
     if (++this.elements > limits.maxElements) {
       return this.fail("limit", `more than ${limits.maxElements} elements`, lt, raw);
     }
@@ -615,7 +650,8 @@ class Reader {
       if (an === ws) {
         return this.fail("malformed", `no whitespace before attribute in <${raw}>`, an, raw);
       }
-      const name = s.slice(an, ae);
+      const aq = this.intern(an, ae);
+      const name = aq[0];
       j = ae;
       c = s.charCodeAt(j);
       while (isSpace(c)) c = s.charCodeAt(++j);
@@ -663,6 +699,7 @@ class Reader {
         return this.fail("malformed", `attribute "${name}" appears twice in <${raw}>`, an, raw);
       }
       names[n] = name;
+      this.qnames[n] = aq;
       this.values[n] = s.slice(j + 1, q);
       this.offsets[n] = j + 1;
       n++;
@@ -674,10 +711,11 @@ class Reader {
       return this.fail("too-deep", `elements nested deeper than ${limits.maxDepth}`, lt, raw);
     }
     this.flushText();
-    const el = this.element(raw, n, lt);
+    const el = this.element(qname, n, lt);
     if (!empty) {
       this.open.push(el);
-      this.openNames.push(raw);
+      this.openNames.push(qname[0]);
+      this.starts.push(this.top);
     }
     return gt + 1;
   }
@@ -689,6 +727,7 @@ class Reader {
       for (let k = 0; k < n; k++) if (names[k] === name) return true;
       return false;
     }
+    this.seen ??= new Set();
     const seen = this.seen;
     if (n === LINEAR_DUPLICATE_CHECK) {
       seen.clear();
@@ -699,21 +738,49 @@ class Reader {
     return false;
   }
 
+  /**
+   * The name `s[from..to)` split as `[name, prefix, local]` (`prefix` "" when there is no colon).
+   * A small direct-mapped cache keyed by length and three characters finds a name seen before
+   * without slicing it: most names repeat, and the tree then shares their strings (less to
+   * allocate, and less for the garbage collector to promote).
+   */
+  private intern(from: number, to: number): QName {
+    const s = this.s;
+    if (this.elements < INTERN_AFTER) return split(s.slice(from, to));
+    this.nameCache ??= new Array(NAME_CACHE_SIZE).fill(undefined);
+    const len = to - from;
+    const slot =
+      (len * 61 +
+        s.charCodeAt(from) * 31 +
+        s.charCodeAt(to - 1) * 7 +
+        s.charCodeAt(from + (len >> 1))) &
+      (NAME_CACHE_SIZE - 1);
+    const cached = this.nameCache[slot];
+    if (cached !== undefined && cached[0].length === len && s.startsWith(cached[0], from)) {
+      return cached;
+    }
+    const q = split(s.slice(from, to));
+    this.nameCache[slot] = q;
+    return q;
+  }
+
   /** Creates the element of a start tag (its `n` attributes are in the scratch arrays). */
-  private element(raw: string, n: number, lt: number): MutableElement {
+  private element(qname: QName, n: number, lt: number): MutableElement {
+    const raw = qname[0];
+    const elPrefix = qname[1];
+    const elLocal = qname[2];
     const parent = this.open[this.open.length - 1];
     const parentScope = parent === undefined ? ROOT_SCOPE : parent.scope;
-    const colon = raw.indexOf(":");
     const el: MutableElement = {
       ns: "",
-      local: colon === -1 ? raw : raw.slice(colon + 1),
-      prefix: colon === -1 ? "" : raw.slice(0, colon),
+      local: elLocal,
+      prefix: elPrefix,
       attrs: NO_ATTRIBUTES,
       children: [],
       scope: parentScope,
     };
     if (parent === undefined) this.root = el;
-    else parent.children.push(el);
+    else this.nodes[this.top++] = el;
 
     // 1. Namespace declarations.
     const names = this.names;
@@ -771,7 +838,7 @@ class Reader {
     const scope = el.scope;
 
     // 2. The element's own name.
-    if (colon === -1) {
+    if (elPrefix === "" && elLocal === raw) {
       el.ns = scope.get("") ?? "";
     } else {
       if (!isQName(el.prefix, el.local)) {
@@ -791,19 +858,20 @@ class Reader {
 
     // 3. Attributes.
     if (n > declarations) {
-      const attrs: XmlAttribute[] = [];
+      const attrs = this.attrs;
+      let m = 0;
       let prefixed = 0;
       for (let k = 0; k < n; k++) {
         const name = names[k] as string;
         if (declarations > 0 && isDeclaration(name)) continue;
         const value = this.attributeValue(k, el);
-        const ac = name.indexOf(":");
-        if (ac === -1) {
-          attrs.push({ ns: "", local: name, prefix: "", value });
+        const aq = this.qnames[k] as QName;
+        const ap = aq[1];
+        const al = aq[2];
+        if (ap === "" && al === name) {
+          attrs[m++] = { ns: "", local: name, prefix: "", value };
           continue;
         }
-        const ap = name.slice(0, ac);
-        const al = name.slice(ac + 1);
         if (!isQName(ap, al)) {
           this.hold("namespace", `"${name}" is not a valid qualified name`, el, undefined, lt);
         }
@@ -817,11 +885,11 @@ class Reader {
             lt,
           );
         }
-        attrs.push({ ns: bound ?? "", local: al, prefix: ap, value });
+        attrs[m++] = { ns: bound ?? "", local: al, prefix: ap, value };
         prefixed++;
       }
-      if (prefixed > 1) this.checkExpandedNames(attrs, el, lt);
-      el.attrs = attrs;
+      el.attrs = attrs.slice(0, m);
+      if (prefixed > 1) this.checkExpandedNames(el.attrs, el, lt);
     }
     return el;
   }
@@ -870,6 +938,11 @@ class Reader {
     }
     return decoded;
   }
+}
+
+function split(name: string): QName {
+  const colon = name.indexOf(":");
+  return colon === -1 ? [name, "", name] : [name, name.slice(0, colon), name.slice(colon + 1)];
 }
 
 function isDeclaration(name: string): boolean {
