@@ -111,6 +111,8 @@ export interface SimpleType {
 export class ProfilePlans {
   private readonly plans = new Map<string, ComplexPlan | null>();
   private readonly simples = new Map<string, SimpleType | null>();
+  /** namespace -> local name -> the one "{ns}local" string of every plan of this profile */
+  private readonly ids = new Map<string, Map<string, string>>();
   constructor(
     private readonly registry: Registry,
     private readonly profile: Profile,
@@ -120,7 +122,7 @@ export class ProfilePlans {
   complex(qname: string): ComplexPlan | undefined {
     const have = this.plans.get(qname);
     if (have !== undefined) return have ?? undefined;
-    const plan = compilePlan(this.registry, this.profile, qname);
+    const plan = compilePlan(this.registry, this.profile, qname, this);
     this.plans.set(qname, plan ?? null);
     return plan;
   }
@@ -137,6 +139,24 @@ export class ProfilePlans {
       this.simples.set(type, s);
     }
     return s ?? undefined;
+  }
+
+  /**
+   * The "{ns}local" id of a name. For a name the plans know, it is the very string their maps
+   * are keyed by, so lookups compare it by identity and reuse its hash instead of building,
+   * flattening and hashing a new string per element.
+   */
+  idOf(ns: string, local: string): string {
+    return this.ids.get(ns)?.get(local) ?? clark(ns, local);
+  }
+
+  /** The id of a name the plans use, made once. */
+  intern(ns: string, local: string): string {
+    let byLocal = this.ids.get(ns);
+    if (!byLocal) this.ids.set(ns, (byLocal = new Map()));
+    let id = byLocal.get(local);
+    if (id === undefined) byLocal.set(local, (id = clark(ns, local)));
+    return id;
   }
 }
 
@@ -193,7 +213,12 @@ export function complexPlan(
   return plansFor(registry, profile).complex(qname);
 }
 
-function compilePlan(registry: Registry, profile: Profile, qname: string): ComplexPlan | undefined {
+function compilePlan(
+  registry: Registry,
+  profile: Profile,
+  qname: string,
+  plans: ProfilePlans,
+): ComplexPlan | undefined {
   const entry = registry.types.get(qname);
   const descriptor = entry?.complex?.profiles[profile.name];
   if (!entry?.complex || !descriptor) return undefined;
@@ -219,7 +244,7 @@ function compilePlan(registry: Registry, profile: Profile, qname: string): Compl
           p.type !== undefined ? p.nillable === true : profile.elements.get(q)?.nillable === true;
         const key = keysByElement[q];
         if (key === undefined) throw new PlanError(`${qname}: no JSON key for element ${q}`);
-        const id = clark(ns, local);
+        const id = plans.intern(ns, local);
         return { qname: q, ns, local, prefix, id, key, slot: slot(key), type, nillable };
       });
       const slots = distinct(targets.map((t) => t.slot));
@@ -267,7 +292,7 @@ function compilePlan(registry: Registry, profile: Profile, qname: string): Compl
     const primitive = primitiveOf(registry, a.type) ?? "string";
     return {
       key: `@${a.name}`,
-      id: clark(ns, local),
+      id: plans.intern(ns, local),
       ns,
       local,
       prefix,

@@ -49,9 +49,23 @@ export function encodeXml(
         { ns: XSI, local: "schemaLocation", prefix: "xsi", value: doc.schemaLocation },
       ],
     };
-  const prefixes = new Map<string, string>([[XSI, "xsi"]]);
-  for (const [prefix, uri] of profile.uriOf) prefixes.set(uri, prefix);
-  return writeXml(tree, { declaration: options.declaration ?? true, prefixes });
+  return writeXml(tree, {
+    declaration: options.declaration ?? true,
+    prefixes: prefixesOf(profile),
+  });
+}
+
+const profilePrefixes = new WeakMap<Profile, ReadonlyMap<string, string>>();
+
+/** URI -> canonical prefix, the writer's preferred prefixes for a profile. */
+function prefixesOf(profile: Profile): ReadonlyMap<string, string> {
+  let prefixes = profilePrefixes.get(profile);
+  if (!prefixes) {
+    const m = new Map<string, string>([[XSI, "xsi"]]);
+    for (const [prefix, uri] of profile.uriOf) m.set(uri, prefix);
+    profilePrefixes.set(profile, (prefixes = m));
+  }
+  return prefixes;
 }
 
 export function encodeTree(
@@ -68,7 +82,6 @@ export function encodeTree(
       `element ${element} is not part of profile ${profile.name}`,
     );
   if (decl.abstract) throw issue("not-in-profile", `/${element}`, `element ${element} is abstract`);
-  const enc = new Encoder(registry, profile);
   const colon = element.indexOf(":");
   const prefix = element.slice(0, colon);
   const name: ElementName = {
@@ -78,9 +91,32 @@ export function encodeTree(
     type: decl.type,
     nillable: decl.nillable === true,
   };
-  const root = enc.root(name, value);
-  // prefixes used inside xsi:type values must be declared even if no element name uses them
-  return enc.qnamePrefixes.size ? { ...root, scope: enc.qnamePrefixes } : root;
+  const enc = encoderFor(registry, profile);
+  enc.busy = true;
+  try {
+    const root = enc.root(name, value);
+    // prefixes used inside xsi:type values must be declared even if no element name uses them
+    return enc.qnamePrefixes ? { ...root, scope: enc.qnamePrefixes } : root;
+  } finally {
+    enc.release();
+  }
+}
+
+const encoders = new WeakMap<ProfilePlans, Encoder>();
+
+/**
+ * The encoder of a profile, reused. Besides sparing allocations, a long-lived instance keeps the
+ * hidden classes of Encoder and Frame alive: once no instance of a class is left, V8's next full
+ * GC drops its map and deoptimizes every method compiled against it ("weak objects"), which
+ * made encoding three times slower after each GC. A reentrant call gets a fresh encoder.
+ */
+function encoderFor(registry: Registry, profile: Profile): Encoder {
+  const plans = plansFor(registry, profile);
+  const enc = encoders.get(plans);
+  if (enc && !enc.busy) return enc;
+  const fresh = new Encoder(registry, profile, plans);
+  if (!enc) encoders.set(plans, fresh);
+  return fresh;
 }
 
 /** What the encoder needs to know of an element: the document element's or a particle's. */
@@ -89,9 +125,15 @@ type ElementName = Pick<ElementTarget, "ns" | "local" | "prefix" | "type" | "nil
 const EMPTY_SCOPE: ReadonlyMap<string, string> = new Map();
 /** shared by the many elements without attributes (trees are read-only) */
 const NO_ATTRS: readonly XmlAttribute[] = Object.freeze([]);
+const hasOwn = Object.prototype.hasOwnProperty;
+const NO_OBJECT: Record<string, unknown> = Object.freeze({});
 const NIL: XmlAttribute = { ns: XSI, local: "nil", prefix: "xsi", value: "true" };
 
-function node(name: ElementName, attrs: readonly XmlAttribute[], children: XmlNode[]): XmlElement {
+function node(
+  name: ElementName,
+  attrs: readonly XmlAttribute[],
+  children: readonly XmlNode[],
+): XmlElement {
   return {
     ns: name.ns,
     local: name.local,
@@ -109,16 +151,17 @@ function node(name: ElementName, attrs: readonly XmlAttribute[], children: XmlNo
  * key is reached, so that values no particle took can be reported. Frames are reused per depth.
  */
 class Frame {
-  obj: Record<string, unknown> = {};
+  obj: Record<string, unknown> = NO_OBJECT;
   plan!: ComplexPlan;
   depth = 0;
   values: unknown[] = [];
   totals: number[] = [];
   ranks: number[] = [];
   counts: number[] = [];
-  /** slots in the order they were reached: leftover values are reported in this order */
+  /** slots in the order they were reached (the first `reachedCount`): leftovers are reported so */
   reached: number[] = [];
-  /** keys holding a value that neither a slot, an attribute nor "@xsi:type"/"$attributes"/"$text" takes */
+  reachedCount = 0;
+  /** keys with a value that no slot, attribute, "@xsi:type", "$attributes" or "$text" takes */
   others = 0;
 
   /** Starts on `obj`: one pass over its keys. */
@@ -131,11 +174,14 @@ class Frame {
       this.totals[s] = 0;
       this.counts[s] = -1;
     }
-    this.reached.length = 0;
+    this.reachedCount = 0;
     this.others = 0;
-    const keys = Object.keys(obj);
-    for (let i = 0; i < keys.length; i++) {
-      const k = keys[i] as string;
+    // for-in with an own-property check walks what Object.keys lists, in its order, without
+    // allocating an array (V8 compiles the check away)
+    let i = -1;
+    for (const k in obj) {
+      if (!hasOwn.call(obj, k)) continue;
+      i++;
       const v = obj[k];
       if (v === undefined) continue;
       const s = plan.slotOf.get(k);
@@ -154,6 +200,12 @@ class Frame {
     return this;
   }
 
+  /** Drops the references to the document. */
+  release(): void {
+    this.obj = NO_OBJECT;
+    this.values.fill(undefined);
+  }
+
   /** A copy to try an alternative on (values are shared: they are only read). */
   fork(): Frame {
     const f = new Frame();
@@ -164,7 +216,8 @@ class Frame {
     f.totals = this.totals;
     f.ranks = this.ranks;
     f.counts = this.counts.slice();
-    f.reached = this.reached.slice();
+    f.reached = this.reached.slice(0, this.reachedCount);
+    f.reachedCount = this.reachedCount;
     return f;
   }
 
@@ -172,13 +225,14 @@ class Frame {
   adopt(trial: Frame): void {
     this.counts = trial.counts;
     this.reached = trial.reached;
+    this.reachedCount = trial.reachedCount;
   }
 
   /** Marks a slot's particle as reached. */
   reach(s: number): void {
     if ((this.counts[s] as number) < 0) {
       this.counts[s] = 0;
-      this.reached.push(s);
+      this.reached[this.reachedCount++] = s;
     }
   }
 
@@ -233,19 +287,46 @@ class Frame {
 }
 
 class Encoder {
-  readonly qnamePrefixes = new Map<string, string>();
-  private readonly plans: ProfilePlans;
+  busy = false;
+  /** prefix -> URI of the types named by "@xsi:type" values, once there is one */
+  qnamePrefixes: Map<string, string> | undefined;
   /** path pieces of the element being written at each depth: its JSON key, its index or -1 */
   private readonly keys: string[] = [];
   private readonly indexes: number[] = [];
   /** one Frame per depth, reused by the elements written there */
   private readonly frames: Frame[] = [];
+  /**
+   * The children written so far of the elements being written, innermost last (up to `top`):
+   * each element takes its own as an array of exactly their number, where a pushed-to array
+   * would reserve room for 16 or more, which the whole tree then holds until it is written.
+   */
+  private readonly stack: (XmlNode | undefined)[] = [];
+  private top = 0;
 
   constructor(
     private readonly registry: Registry,
     private readonly profile: Profile,
-  ) {
-    this.plans = plansFor(registry, profile);
+    private readonly plans: ProfilePlans,
+  ) {}
+
+  /** Ends a document: drops the references to it. */
+  release(): void {
+    this.busy = false;
+    this.qnamePrefixes = undefined;
+    for (const f of this.frames) f.release();
+    this.stack.fill(undefined);
+    this.top = 0;
+  }
+
+  private push(n: XmlNode): void {
+    this.stack[this.top++] = n;
+  }
+
+  /** The children pushed since `base`, taken off the stack. */
+  private popFrom(base: number): XmlNode[] {
+    const children = this.stack.slice(base, this.top) as XmlNode[];
+    this.top = base;
+    return children;
   }
 
   root(name: ElementName, value: unknown): XmlElement {
@@ -333,7 +414,7 @@ class Encoder {
     if (plan.descriptor.abstract)
       throw issue("unknown-type", this.path(depth), `type ${type} is abstract: give "@xsi:type"`);
     attrs = this.attributes(plan, obj, attrs, depth);
-    const children: XmlNode[] = [];
+    const base = this.top;
     let frame: Frame | undefined;
     let textUsed = false;
     if (plan.simple !== undefined) {
@@ -341,20 +422,20 @@ class Encoder {
         throw issue("missing-element", this.path(depth, "/$value"), "missing $value");
       const text = formatLexical(plan.simple, obj.$value);
       if (typeof text !== "string") throw text.issue(this.path(depth, "/$value"));
-      children.push({ text });
+      this.push({ text });
     } else {
       if (plan.mixed && typeof obj.$text === "string") {
-        children.push({ text: obj.$text });
+        this.push({ text: obj.$text });
         textUsed = true;
       }
       if (plan.content) {
         frame = (this.frames[depth] ??= new Frame()).reset(obj, plan, depth);
-        this.emit(plan.content, frame, children, true);
+        this.emit(plan.content, frame, true);
         this.checkAllWritten(frame, type);
       }
     }
     if (!frame?.allTaken()) this.checkKeys(obj, plan, frame, textUsed, type, depth);
-    return node(name, attrs ?? NO_ATTRS, children);
+    return node(name, attrs ?? NO_ATTRS, this.popFrom(base));
   }
 
   /** Every key of the object must have been written (as an attribute, content or value). */
@@ -404,13 +485,14 @@ class Encoder {
         this.path(depth, "/@xsi:type"),
         `profile ${this.profile.name} has no namespace for ${tp}`,
       );
-    this.qnamePrefixes.set(tp, tpUri);
+    (this.qnamePrefixes ??= new Map()).set(tp, tpUri);
     return xsiType;
   }
 
   /** A value left over once the content model is walked does not fit it. */
   private checkAllWritten(f: Frame, type: string): void {
-    for (const s of f.reached) {
+    for (let r = 0; r < f.reachedCount; r++) {
+      const s = f.reached[r] as number;
       const n = f.counts[s] as number;
       const total = f.values[s] === undefined ? 1 : (f.totals[s] as number);
       const k = f.plan.slotKeys[s] as string;
@@ -474,36 +556,31 @@ class Encoder {
   }
 
   /** Writes the values a particle takes; returns how many items it wrote. */
-  private emit(c: Compiled, f: Frame, out: XmlNode[], required: boolean): number {
-    if (c.kind === "element") return this.emitElement(c, f, out, required);
-    if (c.kind === "any") return this.emitAny(c, f, out, required);
+  private emit(c: Compiled, f: Frame, required: boolean): number {
+    if (c.kind === "element") return this.emitElement(c, f, required);
+    if (c.kind === "any") return this.emitAny(c, f, required);
     let total = 0;
     for (let rep = 0; rep < c.max; rep++) {
       const mustWrite = required && rep < c.min;
       if (!mustWrite && !f.has(c)) break;
       let written = 0;
-      if (c.kind === "choice") written = this.emitChoice(c, f, out, mustWrite);
+      if (c.kind === "choice") written = this.emitChoice(c, f, mustWrite);
       else
         for (const item of c.items)
-          written += this.emit(item, f, out, mustWrite || written > 0 || f.has(c));
+          written += this.emit(item, f, mustWrite || written > 0 || f.has(c));
       total += written;
       if (written === 0) break;
     }
     return total;
   }
 
-  private emitElement(
-    c: Compiled & { kind: "element" },
-    f: Frame,
-    out: XmlNode[],
-    required: boolean,
-  ): number {
+  private emitElement(c: Compiled & { kind: "element" }, f: Frame, required: boolean): number {
     for (const t of c.targets) if (f.values[t.slot] !== undefined) f.reach(t.slot);
     let written = 0;
     while (written < c.max) {
       const next = f.nextTarget(c.targets);
       if (!next) break;
-      this.writeTarget(next, f, out);
+      this.writeTarget(next, f);
       written++;
     }
     if (required && written < c.min) {
@@ -518,12 +595,7 @@ class Encoder {
     return written;
   }
 
-  private emitAny(
-    c: Compiled & { kind: "any" },
-    f: Frame,
-    out: XmlNode[],
-    required: boolean,
-  ): number {
+  private emitAny(c: Compiled & { kind: "any" }, f: Frame, required: boolean): number {
     const s = c.slots[0] as number;
     const frags = f.values[s];
     if (!Array.isArray(frags)) {
@@ -542,7 +614,7 @@ class Encoder {
           this.path(f.depth, `/$any[${n}]`),
           "expected an XML fragment string",
         );
-      out.push(this.fragment(frag, f.depth, `/$any[${n}]`));
+      this.push(this.fragment(frag, f.depth, `/$any[${n}]`));
       f.counts[s] = n + 1;
       written++;
     }
@@ -553,7 +625,6 @@ class Encoder {
   private emitChoice(
     c: Compiled & { kind: "choice" | "sequence" | "all" },
     f: Frame,
-    out: XmlNode[],
     mustWrite: boolean,
   ): number {
     let only: Compiled | undefined;
@@ -563,8 +634,8 @@ class Encoder {
         only = item;
         count++;
       }
-    if (count === 1) return this.emit(only as Compiled, f, out, true);
-    if (count > 1) return this.tryAlternatives(c.items, f, out);
+    if (count === 1) return this.emit(only as Compiled, f, true);
+    if (count > 1) return this.tryAlternatives(c.items, f);
     if (mustWrite && !c.nullable) {
       const names = [...c.first];
       throw issue("missing-element", this.path(f.depth), `missing one of ${names.join(" | ")}`, {
@@ -579,7 +650,7 @@ class Encoder {
    * (ds:PGPData: KeyID+Packet | Packet), so each is tried on a copy and the first that can be
    * written completely wins; if none can, the first one's error is reported.
    */
-  private tryAlternatives(items: readonly Compiled[], f: Frame, out: XmlNode[]): number {
+  private tryAlternatives(items: readonly Compiled[], f: Frame): number {
     const candidates = items
       .filter((item) => f.has(item))
       .map((item, index) => ({ item, index, order: f.firstOrder(item) }))
@@ -587,22 +658,22 @@ class Encoder {
     let firstError: unknown;
     for (const { item } of candidates) {
       const trial = f.fork();
-      const trialOut: XmlNode[] = [];
+      const top = this.top;
       let written: number;
       try {
-        written = this.emit(item, trial, trialOut, true);
+        written = this.emit(item, trial, true);
       } catch (e) {
+        this.top = top; // drop what the trial wrote
         firstError ??= e;
         continue;
       }
       f.adopt(trial);
-      out.push(...trialOut);
       return written;
     }
     throw firstError;
   }
 
-  private writeTarget(t: ElementTarget, f: Frame, out: XmlNode[]): void {
+  private writeTarget(t: ElementTarget, f: Frame): void {
     const n = f.counts[t.slot] as number;
     const v = f.values[t.slot];
     const many = f.plan.slotMany[t.slot] as boolean;
@@ -611,7 +682,7 @@ class Encoder {
     const depth = f.depth + 1;
     this.keys[depth] = t.key;
     this.indexes[depth] = many ? n : -1;
-    out.push(this.element(t, many ? (v as unknown[])[n] : v, depth));
+    this.push(this.element(t, many ? (v as unknown[])[n] : v, depth));
     f.counts[t.slot] = n + 1;
   }
 
