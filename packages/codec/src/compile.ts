@@ -343,3 +343,20 @@ export function derivesFrom(
   }
   return base === "xs:anyType";
 }
+
+/**
+ * One long-lived worker (encoder or decoder) per profile's plans, reused across calls: besides
+ * sparing allocations, a live instance keeps its class's hidden map alive (V8 deoptimizes the
+ * methods of a class whose last instance died at a full GC). A reentrant call gets a fresh one.
+ */
+export function reusableFor<T extends { readonly busy: boolean }>(
+  cache: WeakMap<ProfilePlans, T>,
+  plans: ProfilePlans,
+  make: () => T,
+): T {
+  const have = cache.get(plans);
+  if (have && !have.busy) return have;
+  const fresh = make();
+  if (!have) cache.set(plans, fresh);
+  return fresh;
+}

@@ -14,6 +14,7 @@ import {
   PlanError,
   type ProfilePlans,
   plansFor,
+  reusableFor,
   XSI,
 } from "./compile.js";
 import type { CodecDocument } from "./document.js";
@@ -132,18 +133,10 @@ export function decodeTree(
 
 const decoders = new WeakMap<ProfilePlans, Decoder>();
 
-/**
- * The decoder of a profile, reused: a long-lived instance keeps the Decoder class's hidden map
- * alive (see encoderFor in encode.ts: V8 deoptimizes the methods of a class whose last instance
- * died at a full GC). A reentrant call gets a fresh decoder.
- */
+/** The decoder of a profile, reused (see reusableFor in compile.ts). */
 function decoderFor(registry: Registry, profile: Profile): Decoder {
   const plans = plansFor(registry, profile);
-  const dec = decoders.get(plans);
-  if (dec && !dec.busy) return dec;
-  const fresh = new Decoder(registry, profile, plans);
-  if (!dec) decoders.set(plans, fresh);
-  return fresh;
+  return reusableFor(decoders, plans, () => new Decoder(registry, profile, plans));
 }
 
 /**

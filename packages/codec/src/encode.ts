@@ -17,6 +17,7 @@ import {
   PlanError,
   type ProfilePlans,
   plansFor,
+  reusableFor,
   XSI,
 } from "./compile.js";
 import type { CodecDocument } from "./document.js";
@@ -104,19 +105,10 @@ export function encodeTree(
 
 const encoders = new WeakMap<ProfilePlans, Encoder>();
 
-/**
- * The encoder of a profile, reused. Besides sparing allocations, a long-lived instance keeps the
- * hidden classes of Encoder and Frame alive: once no instance of a class is left, V8's next full
- * GC drops its map and deoptimizes every method compiled against it ("weak objects"), which
- * made encoding three times slower after each GC. A reentrant call gets a fresh encoder.
- */
+/** The encoder of a profile, reused (see reusableFor in compile.ts). */
 function encoderFor(registry: Registry, profile: Profile): Encoder {
   const plans = plansFor(registry, profile);
-  const enc = encoders.get(plans);
-  if (enc && !enc.busy) return enc;
-  const fresh = new Encoder(registry, profile, plans);
-  if (!enc) encoders.set(plans, fresh);
-  return fresh;
+  return reusableFor(encoders, plans, () => new Encoder(registry, profile, plans));
 }
 
 /** What the encoder needs to know of an element: the document element's or a particle's. */
