@@ -63,8 +63,10 @@ export function productAmount(
   const intervals = resolveIntervals(product, path, options.inherited);
   let item: Item | undefined;
   let itemPath = "";
+  const items = itemReader(options.item);
+  const hours = hoursOf();
   const rows = intervals.map((iv) => {
-    const found = intervalItem(iv, options.item);
+    const found = items(iv);
     if (found !== undefined) {
       if (item === undefined) {
         item = found.item;
@@ -76,7 +78,7 @@ export function productAmount(
           `interval ${iv.uid} counts ${describe(found.item)}, an earlier one ${describe(item)} (${itemPath})`,
         );
     }
-    return intervalAmount(iv, found?.item, options);
+    return intervalAmount(iv, found?.item, hours, options);
   });
   return {
     currency,
@@ -88,19 +90,46 @@ export function productAmount(
   };
 }
 
-function intervalItem(
-  iv: ResolvedInterval,
-  fallback: Item | undefined,
-): { item: Item; path: string } | undefined {
-  const key = findItemKey(iv.payload);
-  if (key === undefined) return fallback === undefined ? undefined : { item: fallback, path: "" };
-  const p = at(iv.sources[key] ?? iv.path, key);
-  return { item: readItem(key, iv.payload[key], p), path: p };
+type FoundItem = { item: Item; path: string } | undefined;
+
+/**
+ * The item of each interval: its payload's item element, else `fallback`. An item the intervals
+ * inherit from the stream is one value: it is read once.
+ */
+function itemReader(fallback: Item | undefined): (iv: ResolvedInterval) => FoundItem {
+  let lastValue: unknown;
+  let lastPath = "";
+  let last: FoundItem;
+  return (iv) => {
+    const key = findItemKey(iv.payload);
+    if (key === undefined) return fallback === undefined ? undefined : { item: fallback, path: "" };
+    const value = iv.payload[key];
+    const p = at(iv.sources[key] ?? iv.path, key);
+    if (last !== undefined && value === lastValue && p === lastPath) return last;
+    last = { item: readItem(key, value, p), path: p };
+    lastValue = value;
+    lastPath = p;
+    return last;
+  };
+}
+
+/** seconds / 3600, computed once for the run of intervals of one length */
+function hoursOf(): (seconds: Decimal) => Decimal {
+  let lastSeconds: Decimal | undefined;
+  let last = Decimal.ZERO;
+  return (seconds) => {
+    if (seconds !== lastSeconds) {
+      last = seconds.div(3600n);
+      lastSeconds = seconds;
+    }
+    return last;
+  };
 }
 
 function intervalEnergy(
   iv: ResolvedInterval,
   item: Item | undefined,
+  hours: (seconds: Decimal) => Decimal,
 ): { quantity: Decimal; energy: Decimal } {
   if (iv.payloadKey !== "temixPower")
     throw emixError(
@@ -115,7 +144,7 @@ function intervalEnergy(
   const definition = item?.definition;
   // no item: TEMIX power, a rate
   if (definition === undefined || definition.energy !== undefined)
-    return { quantity, energy: quantity.mul(iv.seconds).div(3600n) };
+    return { quantity, energy: quantity.mul(hours(iv.seconds)) };
   if (definition.dimension.endsWith("Energy")) return { quantity, energy: quantity };
   throw emixError(
     "not-supported",
@@ -127,9 +156,10 @@ function intervalEnergy(
 function intervalAmount(
   iv: ResolvedInterval,
   item: Item | undefined,
+  hours: (seconds: Decimal) => Decimal,
   options: PriceOptions,
 ): IntervalAmount {
-  const { quantity, energy } = intervalEnergy(iv, item);
+  const { quantity, energy } = intervalEnergy(iv, item, hours);
   const pricePath =
     iv.sources.price ??
     iv.sources.priceRelative ??
@@ -225,9 +255,11 @@ export function optionAmounts(
       "no currency: the option gives none and no market-context currency was passed",
     );
   const currency = checkCurrency(currencyValue, at(path, "currency"));
+  const items = itemReader(options.item);
+  const hours = hoursOf();
   const energy = sum(
     resolveIntervals(option, path, options.inherited).map(
-      (iv) => intervalEnergy(iv, intervalItem(iv, options.item)?.item).energy,
+      (iv) => intervalEnergy(iv, items(iv)?.item, hours).energy,
     ),
   );
   const premium = priceTypeValue(option.optionPremium, at(path, "optionPremium"));

@@ -24,12 +24,19 @@ const TEN = 10n;
 function gcd(a: bigint, b: bigint): bigint {
   let x = a < 0n ? -a : a;
   let y = b < 0n ? -b : b;
-  while (y !== 0n) [x, y] = [y, x % y];
+  while (y !== 0n) {
+    const r = x % y;
+    x = y;
+    y = r;
+  }
   return x;
 }
 
+/** 10^0 … 10^63, the powers decimal strings and SI scales need */
+const POW10: readonly bigint[] = Array.from({ length: 64 }, (_, i) => TEN ** BigInt(i));
+
 function pow10(n: number): bigint {
-  return TEN ** BigInt(n);
+  return POW10[n] ?? TEN ** BigInt(n);
 }
 
 export class Decimal {
@@ -53,6 +60,7 @@ export class Decimal {
       num = -num;
       den = -den;
     }
+    if (den === 1n) return new Decimal(num, 1n);
     const g = gcd(num, den);
     return g === 1n || g === 0n ? new Decimal(num, den) : new Decimal(num / g, den / g);
   }
@@ -80,10 +88,16 @@ export class Decimal {
     const exp = m[4] === undefined ? 0 : Number(m[4]);
     if (!Number.isSafeInteger(exp) || Math.abs(exp) > 10000)
       throw emixError("bad-decimal", path, `exponent of "${value}" is out of range`, value);
-    let num = BigInt(int + frac || "0");
+    const digits = int + frac;
+    let num = BigInt(digits || "0");
     if (m[1] === "-") num = -num;
     const scale = frac.length - exp;
-    return scale >= 0 ? Decimal.fraction(num, pow10(scale)) : new Decimal(num * pow10(-scale), 1n);
+    if (scale < 0) return new Decimal(num * pow10(-scale), 1n);
+    // digits ending in 1, 3, 7 or 9: num has no factor 2 or 5, num / 10^scale is already reduced
+    const last = digits.charCodeAt(digits.length - 1) - 48;
+    return last % 2 === 1 && last !== 5
+      ? new Decimal(num, pow10(scale))
+      : Decimal.fraction(num, pow10(scale));
   }
 
   add(other: DecimalInput): Decimal {

@@ -58,6 +58,18 @@ export function checkProduct(
   });
   const seen = new Map<string, string>();
   let first: { item: Item; path: string } | undefined;
+  const onItem = (item: Item, p: string): void => {
+    if (first === undefined) first = { item, path: p };
+    else if (
+      first.item.definition.dimension !== item.definition.dimension ||
+      first.item.scale !== item.scale
+    )
+      throw emixError(
+        "incompatible-items",
+        p,
+        `${item.definition.element} at scale ${item.scale} differs from ${first.item.definition.element} at scale ${first.item.scale} (${first.path}): the intervals of a product count one item`,
+      );
+  };
   for (const iv of intervals) {
     const before = seen.get(iv.uid);
     if (before !== undefined && iv.path !== path)
@@ -68,42 +80,57 @@ export function checkProduct(
         input: iv.uid,
       });
     else seen.set(iv.uid, iv.path);
-    collect(issues, () =>
-      checkPayload(iv, (item, p) => {
-        if (first === undefined) first = { item, path: p };
-        else if (
-          first.item.definition.dimension !== item.definition.dimension ||
-          first.item.scale !== item.scale
-        )
-          throw emixError(
-            "incompatible-items",
-            p,
-            `${item.definition.element} at scale ${item.scale} differs from ${first.item.definition.element} at scale ${first.item.scale} (${first.path}): the intervals of a product count one item`,
-          );
-      }),
-    );
+    checkPayload(iv, onItem, issues);
   }
   if (options.within !== undefined && intervals.length > 0)
     collect(issues, () => checkWithin(intervals, options.within as Schedule, path));
   return issues;
 }
 
-function checkPayload(iv: ResolvedInterval, onItem: (item: Item, path: string) => void): void {
-  const issues: EmixIssue[] = [];
-  const source = (key: string): string => iv.sources[key] ?? at(iv.path, iv.payloadKey);
-  // a value inherited from the stream is checked once, with the first interval
-  const mine = (key: string): boolean => iv.index === 0 || source(key).startsWith(`${iv.path}/`);
-  const key = findItemKey(iv.payload);
-  if (key !== undefined && mine(key))
-    collect(issues, () =>
-      onItem(readItem(key, iv.payload[key], at(source(key), key)), at(source(key), key)),
-    );
-  for (const k of ["quantity", "maximumPower", "minimumPower"])
-    if (iv.payload[k] !== undefined && mine(k))
-      collect(issues, () => Decimal.of(iv.payload[k] as DecimalInput, at(source(k), k)));
-  if (iv.payload.price !== undefined && mine("price"))
-    collect(issues, () => priceTypeValue(iv.payload.price, at(source("price"), "price")));
-  if (issues.length > 0) throw new EmixError(issues);
+const NUMBERS = ["quantity", "maximumPower", "minimumPower"] as const;
+
+/** Runs `f(value, path)`, turning an EmixError into issues. */
+function check<T>(
+  issues: EmixIssue[],
+  f: (value: T, path: string) => unknown,
+  value: T,
+  path: string,
+): void {
+  try {
+    f(value, path);
+  } catch (e) {
+    if (e instanceof EmixError) issues.push(...e.issues);
+    else throw e;
+  }
+}
+
+/** Checks the values of an interval's payload into `issues`; a value inherited from the stream once, with the first interval. */
+function checkPayload(
+  iv: ResolvedInterval,
+  onItem: (item: Item, path: string) => void,
+  issues: EmixIssue[],
+): void {
+  const payload = iv.payload;
+  const fallback = at(iv.path, iv.payloadKey);
+  const ownPrefix = `${iv.path}/`;
+  const source = (key: string): string | undefined => {
+    const s = iv.sources[key] ?? fallback;
+    return iv.index === 0 || s.startsWith(ownPrefix) ? s : undefined;
+  };
+  const key = findItemKey(payload);
+  const itemSource = key === undefined ? undefined : source(key);
+  if (key !== undefined && itemSource !== undefined) {
+    const p = at(itemSource, key);
+    check(issues, (v, q) => onItem(readItem(key, v, q), q), payload[key], p);
+  }
+  for (const k of NUMBERS) {
+    const s = payload[k] === undefined ? undefined : source(k);
+    if (s !== undefined)
+      check(issues, (v: DecimalInput, q) => Decimal.of(v, q), payload[k] as DecimalInput, at(s, k));
+  }
+  const priceSource = payload.price === undefined ? undefined : source("price");
+  if (priceSource !== undefined)
+    check(issues, priceTypeValue, payload.price, at(priceSource, "price"));
 }
 
 function checkWithin(intervals: readonly ResolvedInterval[], within: Schedule, path: string): void {
@@ -114,9 +141,11 @@ function checkWithin(intervals: readonly ResolvedInterval[], within: Schedule, p
       : within.duration !== undefined
         ? addDuration(start, parseDuration(within.duration, at(path, "within/duration")))
         : undefined;
+  const startMillis = start.toMillis();
+  const endMillis = end === undefined ? Number.POSITIVE_INFINITY : end.toMillis();
   const issues: EmixIssue[] = [];
   for (const iv of intervals)
-    if (iv.startTime < start || (end !== undefined && iv.endTime > end))
+    if (iv.startMillis < startMillis || iv.endMillis > endMillis)
       issues.push({
         code: "interval-outside-schedule",
         path: iv.path,
@@ -161,7 +190,7 @@ export function checkOption(
       const exp = parseStart(option.expirationDate, at(path, "expirationDate")).at;
       const ivs = resolveIntervals(option, path, options.inherited);
       const last = ivs[ivs.length - 1];
-      if (last !== undefined && exp > last.endTime)
+      if (last !== undefined && exp.toMillis() > last.endMillis)
         throw emixError(
           "bad-option",
           at(path, "expirationDate"),

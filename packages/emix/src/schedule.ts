@@ -4,7 +4,7 @@
  * payload over the stream's. Dates and calendar arithmetic use luxon; the length of a fixed
  * duration (weeks, days, hours, minutes, seconds) is computed exactly from its digits.
  */
-import { DateTime, Duration } from "luxon";
+import { DateTime, Duration, type Zone } from "luxon";
 import { Decimal } from "./decimal.js";
 import { at, emixError } from "./errors.js";
 
@@ -139,6 +139,9 @@ export interface ResolvedInterval {
   readonly end: string;
   readonly startTime: DateTime;
   readonly endTime: DateTime;
+  /** startTime and endTime as epoch milliseconds (NaN where luxon cannot represent them) */
+  readonly startMillis: number;
+  readonly endMillis: number;
   readonly seconds: Decimal;
   readonly payloadKey: PayloadKey;
   /** the interval's payload over the stream's: the interval's own values win */
@@ -152,6 +155,137 @@ export interface Inherited {
   readonly dtStart?: unknown;
   /** duration of the containing artifact, when the product has none */
   readonly duration?: string;
+}
+
+/** 0001-01-01T00:00:00.000Z and 9999-12-31T23:59:59.999Z: the years written with four digits */
+const FIRST_MS = -62135596800000;
+const LAST_MS = 253402300799999;
+
+const pad2 = (n: number): string => (n < 10 ? `0${n}` : String(n));
+
+/**
+ * What formatInstant writes for an instant in a fixed-offset zone (`offset` minutes east of UTC),
+ * computed from its epoch milliseconds; the caller keeps `ms + offset` within years 1 to 9999.
+ */
+function formatFixed(ms: number, offset: number, floating: boolean): string {
+  const d = new Date(ms + offset * 60000);
+  const y = d.getUTCFullYear();
+  const milli = d.getUTCMilliseconds();
+  const time = `${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}:${pad2(d.getUTCSeconds())}`;
+  let s = `${y < 1000 ? String(y).padStart(4, "0") : y}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())}T${time}`;
+  if (milli !== 0) s += `.${String(milli).padStart(3, "0")}`;
+  if (floating) return s;
+  if (offset === 0) return `${s}Z`;
+  const abs = Math.abs(offset);
+  return `${s}${offset < 0 ? "-" : "+"}${pad2(Math.floor(abs / 60))}:${pad2(abs % 60)}`;
+}
+
+interface Entry {
+  readonly uid: string;
+  readonly path: string;
+  readonly own?: { key: PayloadKey; value: Record<string, unknown> };
+}
+
+/** The times of an interval: start and end as epoch milliseconds and strings, length exact. */
+interface Times {
+  readonly startMillis: number;
+  readonly endMillis: number;
+  readonly start: string;
+  readonly end: string;
+  readonly seconds: Decimal;
+  /** luxon's start and end, when they were computed with luxon */
+  readonly from?: DateTime;
+  readonly to?: DateTime;
+}
+
+/**
+ * Interval i of a fixed duration (no years or months) in a fixed-offset zone (every dtStart this
+ * package reads has one) starts at dtStart + i x duration in plain millisecond arithmetic, which is
+ * what luxon computes for such a duration and zone; a calendar duration, or instants beyond the
+ * years 1 to 9999, take luxon's path interval by interval.
+ */
+function intervalTimes(
+  start: Instant,
+  duration: ParsedDuration,
+  count: number,
+  durationPath: string,
+): Times[] {
+  const first = start.at.toMillis();
+  const step = Number(duration.fixedSeconds.mul(1000n).toFixed(0, "down"));
+  const offset = start.at.offset;
+  const last = first + step * count;
+  const out: Times[] = [];
+  if (
+    duration.years === 0 &&
+    duration.months === 0 &&
+    start.at.zone.isUniversal &&
+    start.at.isValid &&
+    Number.isSafeInteger(last) &&
+    first + offset * 60000 >= FIRST_MS &&
+    last + offset * 60000 <= LAST_MS
+  ) {
+    const seconds = duration.fixedSeconds;
+    let ms = first;
+    let text = formatFixed(ms, offset, start.floating);
+    for (let i = 0; i < count; i++) {
+      const end = formatFixed(ms + step, offset, start.floating);
+      out.push({ startMillis: ms, endMillis: ms + step, start: text, end, seconds });
+      ms += step;
+      text = end;
+    }
+    return out;
+  }
+  let cursor = start.at;
+  for (let i = 0; i < count; i++) {
+    const seconds = durationSeconds(duration, cursor, durationPath);
+    const to = addDuration(cursor, duration);
+    out.push({
+      startMillis: cursor.toMillis(),
+      endMillis: to.toMillis(),
+      start: formatInstant(start, cursor),
+      end: formatInstant(start, to),
+      seconds,
+      from: cursor,
+      to,
+    });
+    cursor = to;
+  }
+  return out;
+}
+
+/** A resolved interval; its luxon DateTimes are made when first asked for. */
+class Interval implements ResolvedInterval {
+  readonly start: string;
+  readonly end: string;
+  readonly startMillis: number;
+  readonly endMillis: number;
+  readonly seconds: Decimal;
+  readonly #times: Times;
+  readonly #zone: Zone;
+  constructor(
+    readonly index: number,
+    readonly uid: string,
+    readonly path: string,
+    times: Times,
+    zone: Zone,
+    readonly payloadKey: PayloadKey,
+    readonly payload: Readonly<Record<string, unknown>>,
+    readonly sources: Readonly<Record<string, string>>,
+  ) {
+    this.start = times.start;
+    this.end = times.end;
+    this.startMillis = times.startMillis;
+    this.endMillis = times.endMillis;
+    this.seconds = times.seconds;
+    this.#times = times;
+    this.#zone = zone;
+  }
+  get startTime(): DateTime {
+    return this.#times.from ?? DateTime.fromMillis(this.startMillis, { zone: this.#zone });
+  }
+  get endTime(): DateTime {
+    return this.#times.to ?? DateTime.fromMillis(this.endMillis, { zone: this.#zone });
+  }
 }
 
 /**
@@ -179,11 +313,7 @@ export function resolveIntervals(
   const stream = findPayload(base);
   const streamPath = stream ? at(path, stream.key) : "";
   const list = (base.intervals as { streamInterval?: unknown } | undefined)?.streamInterval;
-  const entries: {
-    uid: string;
-    path: string;
-    own?: { key: PayloadKey; value: Record<string, unknown> };
-  }[] = [];
+  const entries: Entry[] = [];
   if (list === undefined) {
     if (stream === undefined)
       throw emixError(
@@ -193,61 +323,60 @@ export function resolveIntervals(
       );
     entries.push({ uid: String(base.uid ?? "0"), path });
   } else {
+    const listPath = at(at(path, "intervals"), "streamInterval");
     if (!Array.isArray(list) || list.length === 0)
-      throw emixError(
-        "missing",
-        at(at(path, "intervals"), "streamInterval"),
-        "intervals must hold at least one streamInterval",
-      );
-    list.forEach((raw, i) => {
-      const p = at(at(at(path, "intervals"), "streamInterval"), i);
-      const iv = (raw ?? {}) as Record<string, unknown>;
+      throw emixError("missing", listPath, "intervals must hold at least one streamInterval");
+    for (let i = 0; i < list.length; i++) {
+      const p = at(listPath, i);
+      const iv = (list[i] ?? {}) as Record<string, unknown>;
       if (typeof iv.uid !== "string")
         throw emixError("missing", at(p, "uid"), "a stream interval needs a uid");
       const own = findPayload(iv);
       if (own === undefined && stream === undefined)
         throw emixError("missing", p, "interval has no payload and the stream has none to inherit");
       entries.push(own === undefined ? { uid: iv.uid, path: p } : { uid: iv.uid, path: p, own });
-    });
+    }
   }
-  const out: ResolvedInterval[] = [];
-  let cursor = start.at;
-  entries.forEach((e, index) => {
-    const key = e.own?.key ?? (stream as { key: PayloadKey }).key;
+  for (const e of entries)
     if (e.own && stream && e.own.key !== stream.key)
       throw emixError(
         "incompatible-items",
         at(e.path, e.own.key),
         `interval payload ${e.own.key} differs from the stream's ${stream.key}`,
       );
+  const times = intervalTimes(start, duration, entries.length, at(path, "duration"));
+  // the stream's values and their source, read once for every interval
+  const streamEntries = stream ? Object.entries(stream.value) : [];
+  const out: ResolvedInterval[] = [];
+  for (let index = 0; index < entries.length; index++) {
+    const e = entries[index] as Entry;
+    const key = e.own?.key ?? (stream as { key: PayloadKey }).key;
     const sources: Record<string, string> = {};
     const payload: Record<string, unknown> = {};
-    if (stream)
-      for (const [k, v] of Object.entries(stream.value)) {
-        payload[k] = v;
-        sources[k] = streamPath;
-      }
-    if (e.own)
-      for (const [k, v] of Object.entries(e.own.value)) {
-        payload[k] = v;
-        sources[k] = at(e.path, e.own.key);
-      }
-    const seconds = durationSeconds(duration, cursor, at(path, "duration"));
-    const end = addDuration(cursor, duration);
-    out.push({
-      index,
-      uid: e.uid,
-      path: e.path,
-      start: formatInstant(start, cursor),
-      end: formatInstant(start, end),
-      startTime: cursor,
-      endTime: end,
-      seconds,
-      payloadKey: key,
-      payload,
-      sources,
-    });
-    cursor = end;
-  });
+    for (const [k, v] of streamEntries) {
+      payload[k] = v;
+      sources[k] = streamPath;
+    }
+    if (e.own) {
+      const ownPath = at(e.path, e.own.key);
+      for (const k in e.own.value)
+        if (Object.hasOwn(e.own.value, k)) {
+          payload[k] = e.own.value[k];
+          sources[k] = ownPath;
+        }
+    }
+    out.push(
+      new Interval(
+        index,
+        e.uid,
+        e.path,
+        times[index] as Times,
+        start.at.zone,
+        key,
+        payload,
+        sources,
+      ),
+    );
+  }
   return out;
 }
