@@ -9,6 +9,7 @@ import {
 } from "../../responses.js";
 import { list } from "../context.js";
 import type { EiQuoteService } from "../interfaces.js";
+import { cancelEach, unknownIdsResponse } from "./records.js";
 import type { MarketState } from "./state.js";
 import { requireParty } from "./tender.js";
 
@@ -54,26 +55,12 @@ export function quoteService(state: MarketState): EiQuoteService {
     },
 
     cancelQuote(req, ctx) {
-      const outcomes: ItemOutcome[] = list(req.quoteID).map((id, i) => {
-        const path = `/eiCancelQuote/quoteID[${i}]`;
-        const record = state.quotes.get(id);
-        if (!record) return { id, fault: new EiFault("invalidId", "no such quote", path) };
-        if (record.publisherPartyID !== req.publisherPartyID)
-          return {
-            id,
-            fault: new EiFault(
-              "notAllowed",
-              `the quote was published by ${record.publisherPartyID}`,
-              path,
-            ),
-          };
-        if (record.state === "cancelled")
-          return { id, fault: new EiFault("notAllowed", "the quote is already cancelled", path) };
-        return { id };
+      const outcomes = cancelEach(list(req.quoteID), state.quotes, req.publisherPartyID, {
+        path: "/eiCancelQuote/quoteID",
+        noun: "quote",
+        owner: (r) => r.publisherPartyID,
+        ownerRole: "was published by",
       });
-      for (const o of outcomes)
-        if (o.fault === undefined)
-          (state.quotes.get(o.id) as { state: string }).state = "cancelled";
       return {
         eiResponse: {
           ...batchResponse(ctx.profile, ctx.requestID, outcomes),
@@ -88,16 +75,8 @@ export function quoteService(state: MarketState): EiQuoteService {
 
     requestQuote(req, ctx) {
       const ids = list(req.quoteID);
-      const unknown = ids.filter((id) => !state.quotes.has(id));
-      if (unknown.length)
-        return {
-          eiResponse: eiResponse(
-            ctx.profile,
-            ctx.requestID,
-            "invalidId",
-            `no such quote: ${unknown.join(", ")}`,
-          ),
-        };
+      const unknown = unknownIdsResponse(ids, state.quotes, "quote", ctx);
+      if (unknown) return unknown;
       const contexts = new Set(list(req.marketContext));
       const found = [...state.quotes.values()].filter(
         (r) =>

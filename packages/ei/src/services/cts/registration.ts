@@ -2,6 +2,7 @@
 import { EiFault, eiResponse, faultResponse } from "../../responses.js";
 import { list } from "../context.js";
 import type { EiRegisterPartyService } from "../interfaces.js";
+import { unknownIdsResponse } from "./records.js";
 import { isRegistered, type MarketState } from "./state.js";
 
 export function registrationService(state: MarketState): EiRegisterPartyService {
@@ -72,16 +73,8 @@ export function registrationService(state: MarketState): EiRegisterPartyService 
 
     requestPartyRegistration(req, ctx) {
       const ids = list(req.registrationID);
-      const unknown = ids.filter((id) => !state.registrations.has(id));
-      if (unknown.length)
-        return {
-          eiResponse: eiResponse(
-            ctx.profile,
-            ctx.requestID,
-            "invalidId",
-            `no such registration: ${unknown.join(", ")}`,
-          ),
-        };
+      const unknown = unknownIdsResponse(ids, state.registrations, "registration", ctx);
+      if (unknown) return unknown;
       const found = [...state.registrations.values()].filter(
         (r) =>
           r.state === "active" &&

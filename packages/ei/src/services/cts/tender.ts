@@ -9,6 +9,7 @@ import {
 } from "../../responses.js";
 import { list } from "../context.js";
 import type { EiTenderService } from "../interfaces.js";
+import { cancelEach, unknownIdsResponse } from "./records.js";
 import { isRegistered, type MarketState } from "./state.js";
 
 export function requireParty(state: MarketState, partyID: string, path: string): void {
@@ -72,32 +73,17 @@ export function tenderService(state: MarketState): EiTenderService {
     },
 
     cancelTender(req, ctx) {
-      const outcomes: ItemOutcome[] = list(req.tenderID).map((id, i) => {
-        const path = `/eiCancelTender/tenderID[${i}]`;
-        const record = state.tenders.get(id);
-        if (!record) return { id, fault: new EiFault("invalidId", "no such tender", path) };
-        if (record.partyID !== req.partyID)
-          return {
-            id,
-            fault: new EiFault("notAllowed", `the tender belongs to party ${record.partyID}`, path),
-          };
-        if (record.state === "transacted")
-          return {
-            id,
-            fault: new EiFault(
-              "notAllowed",
-              `the tender became transaction ${record.transactionID}; it can no longer be cancelled`,
-              path,
-            ),
-          };
-        if (record.state === "cancelled")
-          return { id, fault: new EiFault("notAllowed", "the tender is already cancelled", path) };
-        return { id };
-      });
       // per item: the open tenders named are cancelled, the others are reported
-      for (const o of outcomes)
-        if (o.fault === undefined)
-          (state.tenders.get(o.id) as { state: string }).state = "cancelled";
+      const outcomes = cancelEach(list(req.tenderID), state.tenders, req.partyID, {
+        path: "/eiCancelTender/tenderID",
+        noun: "tender",
+        owner: (r) => r.partyID,
+        ownerRole: "belongs to party",
+        final: (r) =>
+          r.state === "transacted"
+            ? `the tender became transaction ${r.transactionID}; it can no longer be cancelled`
+            : undefined,
+      });
       return {
         eiResponse: {
           ...batchResponse(ctx.profile, ctx.requestID, outcomes),
@@ -110,16 +96,8 @@ export function tenderService(state: MarketState): EiTenderService {
 
     requestTender(req, ctx) {
       const ids = list(req.tenderID);
-      const unknown = ids.filter((id) => !state.tenders.has(id));
-      if (unknown.length)
-        return {
-          eiResponse: eiResponse(
-            ctx.profile,
-            ctx.requestID,
-            "invalidId",
-            `no such tender: ${unknown.join(", ")}`,
-          ),
-        };
+      const unknown = unknownIdsResponse(ids, state.tenders, "tender", ctx);
+      if (unknown) return unknown;
       const contexts = new Set(list(req.marketContext));
       const parties = new Set(list(req.counterPartyID));
       const found = [...state.tenders.values()].filter(

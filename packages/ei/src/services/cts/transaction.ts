@@ -9,6 +9,7 @@ import {
 } from "../../responses.js";
 import { list } from "../context.js";
 import type { EiTransactionService } from "../interfaces.js";
+import { unknownIdsResponse } from "./records.js";
 import type { MarketState } from "./state.js";
 import { checkState, requireParty } from "./tender.js";
 
@@ -77,16 +78,8 @@ export function transactionService(state: MarketState): EiTransactionService {
 
     requestTransaction(req, ctx) {
       const ids = list(req.transactionID);
-      const unknown = ids.filter((id) => !state.transactions.has(id));
-      if (unknown.length)
-        return {
-          eiResponse: eiResponse(
-            ctx.profile,
-            ctx.requestID,
-            "invalidId",
-            `no such transaction: ${unknown.join(", ")}`,
-          ),
-        };
+      const unknown = unknownIdsResponse(ids, state.transactions, "transaction", ctx);
+      if (unknown) return unknown;
       const contexts = new Set(list(req.marketContext));
       const others = new Set(list(req.counterPartyID));
       const found = [...state.transactions.values()].filter(
