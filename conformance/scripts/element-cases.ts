@@ -11,25 +11,19 @@ import { join } from "node:path";
 import { decodeXml, encodeXml, toJson } from "@transactive/codec";
 import { arbitraryDocument, generatableElements } from "@transactive/codec/testing";
 import { registry } from "@transactive/ei";
+import { FILES } from "@transactive/schema-import";
 import fc from "fast-check";
 import { arbitraryOptions } from "../../packages/codec/tests/property-fixtures.js";
 import { repoRoot } from "../src/oasis.js";
 import { xmllintValidate, xsdFor } from "../src/xsd.js";
 
-/** canonical prefix -> the standard whose schema defines it (schemas/*.schema.json) */
-const STANDARD_OF: Record<string, "ws-calendar" | "emix" | "ei"> = {
-  xcal: "ws-calendar",
-  strm: "ws-calendar",
-  xcalmin: "ws-calendar",
-  streams: "ws-calendar",
-  emix: "emix",
-  power: "emix",
-  scale: "emix",
-  clm5ISO42173A: "emix",
-  ei: "ei",
-  pyld: "ei",
-  oadr: "ei",
-};
+/** canonical prefix -> the standard whose schema file defines it (XML Signature, Atom, ESPI, GML: none) */
+const STANDARD_OF: Record<string, "ws-calendar" | "emix" | "ei"> = Object.fromEntries(
+  Object.entries(FILES).flatMap(([prefix, file]) => {
+    const standard = { "ws-calendar": "ws-calendar", emix: "emix", ei: "ei", openadr: "ei" }[file];
+    return standard ? [[prefix, standard]] : [];
+  }),
+) as Record<string, "ws-calendar" | "emix" | "ei">;
 
 const CLAUSE: Record<string, string> = {
   xcal: "WS-Calendar 1.0 (CS01) / xCal (RFC 6321) component and property schema",
