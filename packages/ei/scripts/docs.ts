@@ -6,7 +6,7 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { OPERATIONS, SERVICES } from "../src/catalog.js";
+import { OPERATIONS, type ReferenceRole, ROLES, receives, SERVICES } from "../src/catalog.js";
 
 const README = join(import.meta.dirname, "..", "README.md");
 const START = "<!-- CATALOG:START -->";
@@ -25,21 +25,21 @@ export function catalogTables(): string {
     );
   lines.push(
     "",
-    "| service | operation | request | response | sender → receiver | profiles | reference implementation | typed client method |",
+    "| service | operation | request | response | sender → receiver | profiles | received by | typed client method |",
     "| --- | --- | --- | --- | --- | --- | --- | --- |",
   );
-  const support = {
-    reference: "yes",
-    outbound: "sent by the reference party",
-    unsupported: "**not supported**",
-  } as const;
+  // which reference party receives an operation follows from its receiver column and the roles
+  const receivedBy = (o: (typeof OPERATIONS)[number]) =>
+    (Object.keys(ROLES) as ReferenceRole[])
+      .filter((r) => receives(o, r) && o.profiles.includes(ROLES[r].profile))
+      .map((r) => `reference ${r.toUpperCase()}`);
   for (const o of OPERATIONS) {
     const response = [o.response ?? "(none)", ...(o.alsoResponds ?? [])]
       .map((e) => (e.startsWith("(") ? e : `\`${e}\``))
       .join(" or ");
     const note = o.note ? ` — ${o.note}` : "";
     lines.push(
-      `| ${o.service} | ${o.operation} | \`${o.request}\` | ${response} | ${o.sender} → ${o.receiver} | ${o.profiles.join(", ") || "—"} | ${support[o.support]}${note} | ${o.support === "reference" ? `\`${o.service}.${o.operation}\`` : "—"} |`,
+      `| ${o.service} | ${o.operation} | \`${o.request}\` | ${response} | ${o.sender} → ${o.receiver} | ${o.profiles.join(", ") || "—"} | ${o.support === "unsupported" ? "**not supported**" : receivedBy(o).join(", ")}${note} | ${o.support === "reference" ? `\`${o.service}.${o.operation}\`` : "—"} |`,
     );
   }
   return lines.join("\n");

@@ -53,11 +53,12 @@ export interface OperationEntry {
   readonly receiver: string;
   readonly profiles: readonly ServiceProfile[];
   /**
-   * reference: handled by the in-memory reference implementation; outbound: sent by the reference
-   * party itself (queued for oadrPoll or produced by its API), refused when received;
-   * unsupported: no profile we implement carries it.
+   * reference: handled by the in-memory reference party whose role receives it (`receives`) and
+   * sent by the one whose role sends it; unsupported: no profile we implement carries it. Which
+   * messages a dispatcher receives and which it refuses as its own outbound ones follows from
+   * `receiver` and the dispatcher's role, not from this field.
    */
-  readonly support: "reference" | "outbound" | "unsupported";
+  readonly support: "reference" | "unsupported";
   readonly note?: string;
 }
 
@@ -175,7 +176,7 @@ export const OPERATIONS: readonly OperationEntry[] = [
     receiver: "VTN or VEN",
     profiles: B,
     support: "reference",
-    note: "the reference VTN also sends it, through oadrPoll",
+    note: "the reference VTN also sends it (oadrPoll or push); the reference VEN answers it",
   },
   {
     service: "EiRegisterParty",
@@ -196,8 +197,8 @@ export const OPERATIONS: readonly OperationEntry[] = [
     sender: "VTN",
     receiver: "VEN",
     profiles: B,
-    support: "outbound",
-    note: "queued by the reference VTN for oadrPoll; the VEN answers by registering again",
+    support: "reference",
+    note: "sent by the reference VTN (oadrPoll or push); the VEN acknowledges and registers again",
   },
   {
     service: "EiRegisterParty",
@@ -236,11 +237,12 @@ export const OPERATIONS: readonly OperationEntry[] = [
     operation: "distributeEvent",
     request: "oadr:oadrDistributeEvent",
     response: null,
+    alsoResponds: ["oadr:oadrCreatedEvent", "oadr:oadrResponse"],
     sender: "VTN",
     receiver: "VEN",
     profiles: AB,
-    support: "outbound",
-    note: "pushed or handed over by oadrPoll; the VEN answers with oadrCreatedEvent when a response is required",
+    support: "reference",
+    note: "pushed or handed over by oadrPoll; a pushed one is answered with oadrCreatedEvent when an event requires a response or is refused, else oadrResponse",
   },
   // OpenADR 2.0b: EiOpt
   {
@@ -294,7 +296,7 @@ export const OPERATIONS: readonly OperationEntry[] = [
     receiver: "VTN or VEN",
     profiles: B,
     support: "reference",
-    note: "the reference VTN sends it through oadrPoll (requestReport)",
+    note: "the reference VTN sends it (requestReport; oadrPoll or push)",
   },
   {
     service: "EiReport",
@@ -343,11 +345,12 @@ export const OPERATIONS: readonly OperationEntry[] = [
     operation: "updatedReport",
     request: "oadr:oadrUpdatedReport",
     response: null,
+    alsoResponds: ["oadr:oadrResponse"],
     sender: "VTN",
     receiver: "VEN",
     profiles: B,
-    support: "outbound",
-    note: "the reference VTN sends it as the answer to oadrUpdateReport",
+    support: "reference",
+    note: "the reference VTN sends it as the answer to oadrUpdateReport; pushed on its own, the reference VEN acknowledges it with oadrResponse",
   },
   // OpenADR 2.0b: OadrPoll
   {
@@ -451,7 +454,7 @@ export const OPERATIONS: readonly OperationEntry[] = [
     sender: "market",
     receiver: "party",
     profiles: CTS,
-    support: "outbound",
+    support: "reference",
     note: "broadcast by the reference market (distributeTender); no response payload exists",
   },
   // CTS 0.4: EiQuote
@@ -541,6 +544,47 @@ export const OPERATIONS: readonly OperationEntry[] = [
     }),
   ),
 ];
+
+/**
+ * The reference parties a dispatcher can play, each with its wire profile and the party names of
+ * the catalog's sender/receiver columns it answers to. A message whose receiver is none of them
+ * is one the party sends, and is refused when received.
+ */
+export const ROLES = {
+  vtn: { profile: "openadr2b", parties: ["VTN"] },
+  ven: { profile: "openadr2b", parties: ["VEN"] },
+  market: {
+    profile: "cts",
+    parties: ["registrar", "market", "counterParty", "publisher", "subscriber"],
+  },
+} as const satisfies Record<
+  string,
+  { readonly profile: "openadr2b" | "cts"; readonly parties: readonly string[] }
+>;
+
+export type ReferenceRole = keyof typeof ROLES;
+
+/** The role a profile's dispatcher plays when none is named: the VTN for OpenADR, the market for CTS. */
+export function defaultRole(profile: "openadr2b" | "cts"): ReferenceRole {
+  return profile === "cts" ? "market" : "vtn";
+}
+
+/** The party names of a sender or receiver column ("VEN or VTN" -> ["VEN", "VTN"]). */
+export function partiesOf(column: string): readonly string[] {
+  return column.split(" or ");
+}
+
+/** Whether a party in this role receives the operation (by the catalog's receiver column). */
+export function receives(op: OperationEntry, role: ReferenceRole): boolean {
+  const parties: readonly string[] = ROLES[role].parties;
+  return op.support === "reference" && partiesOf(op.receiver).some((p) => parties.includes(p));
+}
+
+/** Whether a party in this role sends the operation (by the catalog's sender column). */
+export function sends(op: OperationEntry, role: ReferenceRole): boolean {
+  const parties: readonly string[] = ROLES[role].parties;
+  return op.support === "reference" && partiesOf(op.sender).some((p) => parties.includes(p));
+}
 
 /** The operation a profile receives under a request element, if any. */
 export function operationFor(profile: string, request: string): OperationEntry | undefined {

@@ -18,9 +18,13 @@ import {
   validate,
 } from "@transactive/codec";
 import {
+  defaultRole,
   OPERATIONS,
   type OperationEntry,
   operationFor,
+  type ReferenceRole,
+  ROLES,
+  receives,
   SERVICES,
   type ServiceProfile,
   serviceEntry,
@@ -34,6 +38,7 @@ import { EiFault, faultResponse } from "./responses.js";
 import { isoNow, type ReferenceOptions, type ServiceContext } from "./services/context.js";
 import { createReferenceMarket, type MarketOptions } from "./services/cts/index.js";
 import type { Reply, ServiceImplementations } from "./services/interfaces.js";
+import { createReferenceVen, type VenOptions } from "./services/ven/index.js";
 import { createReferenceVtn, type VtnOptions } from "./services/vtn/index.js";
 import { createNonceStore } from "./signature/nonces.js";
 import { type SignOptions, signOadrPayload } from "./signature/sign.js";
@@ -68,6 +73,11 @@ export interface Dispatcher {
 export interface DispatcherOptions extends ReferenceOptions {
   /** the profile served: openadr2b (also accepts OpenADR 2.0a event messages) or cts */
   readonly profile: "openadr2b" | "cts";
+  /**
+   * the party this endpoint plays (default: vtn for openadr2b, market for cts): it receives the
+   * catalog operations whose receiver is that party and refuses the ones the party only sends
+   */
+  readonly role?: ReferenceRole;
   readonly implementations: ServiceImplementations;
   /** largest request body accepted, in bytes (default 1 MiB) */
   readonly maxBytes?: number;
@@ -111,6 +121,16 @@ export function servicePath(profile: string, service: string): string {
 export function createDispatcher(options: DispatcherOptions): Dispatcher {
   const profile = options.profile;
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  const role = options.role ?? defaultRole(profile);
+  if (ROLES[role]?.profile !== profile)
+    throw new RangeError(
+      `a ${profile} dispatcher cannot play role ${role} (roles of ${profile}: ${Object.entries(
+        ROLES,
+      )
+        .filter(([, r]) => r.profile === profile)
+        .map(([k]) => k)
+        .join(", ")})`,
+    );
   const signing = options.signature;
   if (signing && profile !== "openadr2b")
     throw new RangeError(
@@ -130,17 +150,19 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   >;
   const services: ServiceInfo[] = SERVICES.filter(
     (s) => (s.profiles as readonly string[]).includes(profile) && implemented[s.name] !== undefined,
-  ).map((s) => ({
-    name: s.name,
-    path: servicePath(profile, s.name),
-    profile,
-    operations: OPERATIONS.filter(
-      (o) =>
-        o.service === s.name &&
-        o.support === "reference" &&
-        o.profiles.some((p) => ACCEPTED[profile]?.includes(p)),
-    ).map((o) => o.operation),
-  }));
+  )
+    .map((s) => ({
+      name: s.name,
+      path: servicePath(profile, s.name),
+      profile,
+      operations: OPERATIONS.filter(
+        (o) =>
+          o.service === s.name &&
+          receives(o, role) &&
+          o.profiles.some((p) => ACCEPTED[profile]?.includes(p)),
+      ).map((o) => o.operation),
+    }))
+    .filter((s) => s.operations.length > 0);
 
   async function dispatch(req: DispatchRequest): Promise<DispatchResponse> {
     const size = typeof req.body === "string" ? Buffer.byteLength(req.body) : req.body.byteLength;
@@ -304,14 +326,14 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
         ),
         text,
       );
-    if (operation.support === "outbound")
+    if (!receives(operation, role))
       return reject(
         format,
         doc.profile,
         undefined,
         new EiFault(
           "notRecognized",
-          `${element} is sent by the ${operation.sender}, not received by this ${operation.sender === "VTN" ? "VTN" : "party"}${operation.note ? ` (${operation.note})` : ""}`,
+          `${element} is sent by the ${operation.sender} to the ${operation.receiver}, not received by this ${role.toUpperCase()}${operation.note ? ` (${operation.note})` : ""}`,
           base,
         ),
         text,
@@ -468,26 +490,38 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   };
 }
 
-export interface ReferenceDispatcherOptions extends VtnOptions, MarketOptions {
+export interface ReferenceDispatcherOptions extends VtnOptions, VenOptions, MarketOptions {
   readonly profile?: "openadr2b" | "cts";
+  /** openadr2b: the reference VTN (default) or the reference VEN (push endpoint); cts: market */
+  readonly role?: ReferenceRole;
   readonly signature?: DispatcherSignature;
   readonly maxBytes?: number;
   readonly validateResponses?: boolean;
 }
 
-/** A dispatcher over the in-memory reference services of a profile (default openadr2b: a VTN). */
+/**
+ * A dispatcher over the in-memory reference services of a profile and role (default openadr2b:
+ * a VTN; `role: "ven"`: a VEN's push endpoint; cts: a market).
+ */
 export function createReferenceDispatcher(options: ReferenceDispatcherOptions = {}): Dispatcher & {
   readonly reference:
     | ReturnType<typeof createReferenceVtn>
+    | ReturnType<typeof createReferenceVen>
     | ReturnType<typeof createReferenceMarket>;
 } {
   const profile = options.profile ?? "openadr2b";
+  const role = options.role ?? defaultRole(profile);
   const reference =
-    profile === "cts" ? createReferenceMarket(options) : createReferenceVtn(options);
+    profile === "cts"
+      ? createReferenceMarket(options)
+      : role === "ven"
+        ? createReferenceVen(options)
+        : createReferenceVtn(options);
   const { state: _state, ...implementations } = reference as unknown as Record<string, unknown>;
   const dispatcher = createDispatcher({
     ...options,
     profile,
+    role,
     implementations: implementations as ServiceImplementations,
   });
   return { ...dispatcher, reference };

@@ -4,13 +4,18 @@ import { openadrSchema } from "./gen/openadr.schema.js";
 import { xmldsigSchema } from "./gen/xmldsig.schema.js";
 
 export {
+  defaultRole,
   type EiServiceName,
   OPERATIONS,
   type OperationEntry,
   operationFor,
+  type ReferenceRole,
+  ROLES,
+  receives,
   SERVICES,
   type ServiceEntry,
   type ServiceProfile,
+  sends,
 } from "./catalog.js";
 export { fromCtsJson, isCtsJson, toCtsJson } from "./cts-json.js";
 export {
@@ -65,9 +70,11 @@ export {
   type ClientProfile,
   clientOperations,
   createTypedEiClient,
+  type DefaultRole,
   EiClientError,
   type OadrPollAnswer,
   type ProfileServices,
+  type RoleServices,
   type TypedEiClient,
   type TypedReply,
 } from "./http/typed-client.js";
@@ -89,7 +96,20 @@ export {
   type TenderState,
 } from "./services/cts/index.js";
 export type * from "./services/interfaces.js";
+export {
+  createReferenceVen,
+  type OptChoice,
+  optInToAll,
+  type ReferenceVen,
+  type VenOptions,
+} from "./services/ven/index.js";
 export { createReferenceVtn, type ReferenceVtn, type VtnOptions } from "./services/vtn/index.js";
+export {
+  createVtnPush,
+  type PushOutcome,
+  type VtnPush,
+  type VtnPushOptions,
+} from "./services/vtn/push.js";
 export * from "./signature/index.js";
 /** The reference scenario (fixed clock, one published event) that conformance/ei's vectors were recorded against. */
 export { setupDispatcher } from "./vectors.js";

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type CodecDocument, toJsonObject } from "@transactive/codec";
 import { afterEach, describe, expect, it } from "vitest";
-import { OPERATIONS } from "../catalog.js";
+import { OPERATIONS, receives } from "../catalog.js";
 import { SCENARIOS, setupDispatcher } from "../vectors.js";
 import type { RunningEiServer } from "./server.js";
 import { startEiServer } from "./server.js";
@@ -108,7 +108,7 @@ describe("typed client", () => {
         .flatMap(([s, ops]) => Object.keys(ops as object).map((o) => `${s}.${o}`));
       const catalog = OPERATIONS.filter(
         (o) =>
-          o.support === "reference" &&
+          receives(o, profile === "cts" ? "market" : "vtn") &&
           o.profiles.some((p) => (profile === "cts" ? p === "cts" : p.startsWith("openadr"))),
       ).map((o) => `${o.service}.${o.operation}`);
       expect(new Set(methods)).toEqual(new Set(catalog));

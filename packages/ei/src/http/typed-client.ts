@@ -7,7 +7,14 @@
  * it as XML or JSON, and returns the response payload, unwrapped and typed.
  */
 import type { CodecDocument } from "@transactive/codec";
-import { OPERATIONS, type OperationEntry } from "../catalog.js";
+import {
+  defaultRole,
+  OPERATIONS,
+  type OperationEntry,
+  type ReferenceRole,
+  ROLES,
+  receives,
+} from "../catalog.js";
 import type {
   OadrCancelPartyRegistrationType,
   OadrCancelReportType,
@@ -29,7 +36,11 @@ import type {
   OadrPollService,
   OadrRegisterPartyService,
   OadrReportService,
+  OadrVenEventService,
+  OadrVenRegisterPartyService,
+  OadrVenReportService,
   Reply,
+  ReplyOf,
 } from "../services/interfaces.js";
 import { SignatureError } from "../signature/issues.js";
 import {
@@ -61,6 +72,20 @@ export interface ProfileServices {
 
 export type ClientProfile = keyof ProfileServices;
 
+/** The services each reference role offers: a VTN's, a VEN's push endpoint, a CTS market's. */
+export interface RoleServices {
+  readonly vtn: ProfileServices["openadr2b"];
+  readonly ven: {
+    readonly EiRegisterParty: OadrVenRegisterPartyService;
+    readonly EiEvent: OadrVenEventService;
+    readonly EiReport: OadrVenReportService;
+  };
+  readonly market: ProfileServices["cts"];
+}
+
+/** The role a client of a profile talks to when none is named. */
+export type DefaultRole<P extends ClientProfile> = P extends "cts" ? "market" : "vtn";
+
 /** What oadrPoll may hand over (catalog: the poll operation's response and alsoResponds). */
 export type OadrPollAnswer =
   | OadrResponseType
@@ -73,9 +98,13 @@ export type OadrPollAnswer =
 
 type RequestOf<F> = F extends (request: infer R, ...rest: never[]) => unknown ? R : never;
 type ResponseOf<F> = F extends (...args: never[]) => infer R
-  ? Awaited<R> extends Reply
-    ? OadrPollAnswer
-    : Awaited<R>
+  ? Awaited<R> extends ReplyOf<string, infer V>
+    ? unknown extends V
+      ? OadrPollAnswer
+      : V
+    : Awaited<R> extends Reply
+      ? OadrPollAnswer
+      : Awaited<R>
   : never;
 
 export interface TypedReply<T> {
@@ -100,12 +129,17 @@ type ServiceMethods<S> = {
   ) => Promise<TypedReply<ResponseOf<S[K]>>>;
 };
 
-export type TypedEiClient<P extends ClientProfile> = {
-  readonly [S in keyof ProfileServices[P]]: ServiceMethods<ProfileServices[P][S]>;
+export type TypedEiClient<
+  P extends ClientProfile,
+  R extends keyof RoleServices = DefaultRole<P>,
+> = {
+  readonly [S in keyof RoleServices[R]]: ServiceMethods<RoleServices[R][S]>;
 } & {
   /** the generic client underneath (send any message to any service) */
   readonly raw: EiClient;
   readonly profile: P;
+  /** the party the client talks to (its methods are the operations that party receives) */
+  readonly role: R;
   close(): Promise<void>;
 };
 
@@ -120,24 +154,37 @@ export class EiClientError extends Error {
   }
 }
 
-/** The catalog operations a profile's reference services receive (what the typed client offers). */
-export function clientOperations(profile: ClientProfile): readonly OperationEntry[] {
+/**
+ * The catalog operations the reference party of a profile and role receives (what the typed
+ * client offers): by default the VTN's (openadr2b) or the market's (cts); `role: "ven"` gives a
+ * VEN's push endpoint.
+ */
+export function clientOperations(
+  profile: ClientProfile,
+  role: ReferenceRole = defaultRole(profile),
+): readonly OperationEntry[] {
+  if (ROLES[role].profile !== profile)
+    throw new RangeError(`a ${profile} client cannot talk to a ${role}`);
   return OPERATIONS.filter(
     (o) =>
-      o.support === "reference" &&
+      receives(o, role) &&
       (profile === "cts"
         ? o.profiles.includes("cts")
         : o.profiles.includes("openadr2b") || o.profiles.includes("openadr2a")),
   );
 }
 
-export function createTypedEiClient<P extends ClientProfile>(
-  options: Omit<EiClientOptions, "profile"> & { readonly profile: P },
-): TypedEiClient<P> {
+export function createTypedEiClient<
+  P extends ClientProfile,
+  R extends ReferenceRole = DefaultRole<P>,
+>(
+  options: Omit<EiClientOptions, "profile"> & { readonly profile: P; readonly role?: R },
+): TypedEiClient<P, R> {
   const raw = createEiClient(options);
   const profile = options.profile;
+  const role = (options.role ?? defaultRole(profile)) as R;
   const services: Record<string, Record<string, unknown>> = {};
-  for (const op of clientOperations(profile)) {
+  for (const op of clientOperations(profile, role)) {
     services[op.service] ??= {};
     (services[op.service] as Record<string, unknown>)[op.operation] = (
       request: unknown,
@@ -148,8 +195,9 @@ export function createTypedEiClient<P extends ClientProfile>(
     ...services,
     raw,
     profile,
+    role,
     close: () => raw.close(),
-  } as unknown as TypedEiClient<P>;
+  } as unknown as TypedEiClient<P, R>;
 }
 
 const local = (qname: string): string => qname.slice(qname.indexOf(":") + 1);
@@ -199,7 +247,7 @@ async function invoke(
     element = `oadr:${inner}`;
     value = signed[inner];
   }
-  const expected = [op.response, ...(op.alsoResponds ?? [])];
+  const expected = [op.response, ...(op.alsoResponds ?? [])].filter((e) => e !== null);
   // any OpenADR operation may be refused with a bare oadrResponse
   if (!expected.includes(element) && element !== "oadr:oadrResponse")
     throw new EiClientError(

@@ -50,6 +50,7 @@ import type {
   OadrRegisteredReportType,
   OadrRegisterReportType,
   OadrRequestEventType,
+  OadrRequestReregistrationType,
   OadrResponseType,
   OadrUpdatedReportType,
   OadrUpdateReportType,
@@ -63,6 +64,12 @@ export interface Reply {
   /** canonical qualified name, e.g. "oadr:oadrDistributeEvent" */
   readonly element: string;
   readonly value: unknown;
+}
+
+/** A Reply whose possible payloads are known (the typed client types its answer by them). */
+export interface ReplyOf<E extends string, V> extends Reply {
+  readonly element: E;
+  readonly value: V;
 }
 
 // ---- CTS 0.4 (canonical EI payloads in the /cts.04 namespaces)
@@ -132,16 +139,42 @@ export interface OadrPollService {
   poll: Op<OadrPollType, Reply>;
 }
 
+// ---- OpenADR 2.0b (VEN side: what a VTN pushes to a VEN's own endpoint)
+
+export interface OadrVenRegisterPartyService {
+  cancelPartyRegistration: Op<OadrCancelPartyRegistrationType, OadrCanceledPartyRegistrationType>;
+  requestReregistration: Op<OadrRequestReregistrationType, OadrResponseType>;
+}
+
+export interface OadrVenEventService {
+  distributeEvent: Op<
+    OadrDistributeEventType,
+    | ReplyOf<"oadr:oadrCreatedEvent", OadrCreatedEventType>
+    | ReplyOf<"oadr:oadrResponse", OadrResponseType>
+  >;
+}
+
+export interface OadrVenReportService {
+  registerReport: Op<OadrRegisterReportType, OadrRegisteredReportType>;
+  createReport: Op<OadrCreateReportType, OadrCreatedReportType>;
+  updateReport: Op<OadrUpdateReportType, OadrUpdatedReportType>;
+  cancelReport: Op<OadrCancelReportType, OadrCanceledReportType>;
+  updatedReport: Op<OadrUpdatedReportType, ReplyOf<"oadr:oadrResponse", OadrResponseType>>;
+}
+
 /** Implementations by catalog service name; what a dispatcher routes to. */
 export interface ServiceImplementations {
   readonly EiTender?: EiTenderService;
   readonly EiQuote?: EiQuoteService;
   readonly EiTransaction?: EiTransactionService;
   readonly EiDelivery?: EiDeliveryService;
-  readonly EiRegisterParty?: EiRegisterPartyService | OadrRegisterPartyService;
+  readonly EiRegisterParty?:
+    | EiRegisterPartyService
+    | OadrRegisterPartyService
+    | OadrVenRegisterPartyService;
   readonly EiMarketContext?: EiMarketContextService;
-  readonly EiEvent?: OadrEventService;
+  readonly EiEvent?: OadrEventService | OadrVenEventService;
   readonly EiOpt?: OadrOptService;
-  readonly EiReport?: OadrReportService;
+  readonly EiReport?: OadrReportService | OadrVenReportService;
   readonly OadrPoll?: OadrPollService;
 }

@@ -1,0 +1,174 @@
+/**
+ * Push mode of the reference VTN (OpenADR 2.0b): for each VEN given a URL, the messages the VTN's
+ * actions produce (oadrDistributeEvent, oadrRequestReregistration, oadrCancelPartyRegistration,
+ * oadrCreateReport, oadrCancelReport…) are POSTed to the VEN's own endpoint with the typed client,
+ * and the VEN's answer is applied to the VTN's state by the VTN's own service for that payload (an
+ * oadrCreatedEvent records the VEN's opts, an oadrCanceledPartyRegistration ends the
+ * registration…). Which operation carries a message and which handles its answer comes from the
+ * catalog. VENs without a URL keep collecting their messages with oadrPoll.
+ */
+import { operationFor, receives, sends } from "../../catalog.js";
+import type { EiResponseType, OadrDistributeEventTypeOadrEvent } from "../../gen/types.js";
+import type { EiClientOptions } from "../../http/client.js";
+import { createTypedEiClient, type TypedEiClient } from "../../http/typed-client.js";
+import { EiFault, faultResponse } from "../../responses.js";
+import { isoNow } from "../context.js";
+import type { ReferenceVtn } from "./index.js";
+
+export type VtnPushOptions = Omit<EiClientOptions, "baseUrl" | "profile" | "services">;
+
+/** What became of one pushed message. */
+export interface PushOutcome {
+  readonly venID: string;
+  /** the message pushed, e.g. "oadr:oadrDistributeEvent" */
+  readonly sent: string;
+  /** the VEN's answer, e.g. "oadr:oadrCreatedEvent" (absent when none came) */
+  readonly answer?: string;
+  /** the responseCode of the VEN's answer */
+  readonly responseCode?: string;
+  /** the VTN's own eiResponse to the answer it applied (e.g. 450 for an opt on an old modification) */
+  readonly applied?: EiResponseType;
+  /** why the message could not be delivered; it stays queued for the next flush or oadrPoll */
+  readonly error?: string;
+}
+
+export interface VtnPush {
+  /** Pushes to this VEN from now on (its base URL, e.g. "http://127.0.0.1:8081"). */
+  attach(venID: string, baseUrl: string | URL): void;
+  detach(venID: string): Promise<void>;
+  /** Delivers every queued message of the attached VENs (or of one), in order. */
+  flush(venID?: string): Promise<PushOutcome[]>;
+  publishEvent(
+    oadrEvent: OadrDistributeEventTypeOadrEvent,
+    venIDs?: readonly string[],
+  ): Promise<PushOutcome[]>;
+  cancelEvent(eventID: string): Promise<PushOutcome[]>;
+  requestReregistration(venID: string): Promise<PushOutcome[]>;
+  cancelRegistration(venID: string): Promise<PushOutcome[]>;
+  /** Requests a report; resolves to its reportRequestID and the push outcomes. */
+  requestReport(
+    venID: string,
+    reportSpecifierID: string,
+    options?: { granularity?: string; reportBackDuration?: string },
+  ): Promise<{ reportRequestID: string; outcomes: PushOutcome[] }>;
+  cancelReportRequest(reportRequestID: string): Promise<PushOutcome[]>;
+  close(): Promise<void>;
+}
+
+export function createVtnPush(vtn: ReferenceVtn, options: VtnPushOptions = {}): VtnPush {
+  const clients = new Map<string, TypedEiClient<"openadr2b", "ven">>();
+  const ctxOf = (requestID: string) => ({
+    profile: "openadr2b" as const,
+    requestID,
+    now: () => isoNow(vtn.state.options),
+  });
+
+  async function deliver(venID: string): Promise<PushOutcome[]> {
+    const client = clients.get(venID);
+    const ven = vtn.state.vens.get(venID);
+    const outcomes: PushOutcome[] = [];
+    if (!client || !ven) return outcomes;
+    for (let next = ven.queue[0]; next !== undefined; next = ven.queue[0]) {
+      const op = operationFor("openadr2b", next.element);
+      if (!op || !receives(op, "ven")) {
+        // not a message a VEN receives: leave it for oadrPoll and stop, never reorder the queue
+        outcomes.push({
+          venID,
+          sent: next.element,
+          error: `${next.element} is not pushed to a VEN`,
+        });
+        return outcomes;
+      }
+      const method = (client as unknown as Record<string, Record<string, unknown>>)[op.service]?.[
+        op.operation
+      ] as (v: unknown) => Promise<{ element: string; value: Record<string, unknown> }>;
+      let reply: { element: string; value: Record<string, unknown> };
+      try {
+        reply = await method(next.value);
+      } catch (e) {
+        outcomes.push({ venID, sent: next.element, error: (e as Error).message });
+        return outcomes;
+      }
+      ven.queue.shift();
+      outcomes.push({ venID, sent: next.element, ...(await apply(reply.element, reply.value)) });
+    }
+    return outcomes;
+  }
+
+  /** Applies the VEN's answer with the VTN's own service for that payload, by the catalog. */
+  async function apply(
+    element: string,
+    value: Record<string, unknown>,
+  ): Promise<Omit<PushOutcome, "venID" | "sent">> {
+    const eiResp = (value.eiResponse ??
+      (value.eiCreatedEvent as { eiResponse?: EiResponseType } | undefined)?.eiResponse) as
+      | EiResponseType
+      | undefined;
+    const base = { answer: element, ...(eiResp ? { responseCode: eiResp.responseCode } : {}) };
+    const op = operationFor("openadr2b", element);
+    if (!op || !receives(op, "vtn") || !sends(op, "ven")) return base;
+    const handler = (vtn as unknown as Record<string, Record<string, unknown>>)[op.service]?.[
+      op.operation
+    ] as ((v: unknown, c: ReturnType<typeof ctxOf>) => unknown) | undefined;
+    if (!handler) return base;
+    const requestID = eiResp?.requestID ?? "";
+    try {
+      const result = (await handler(value, ctxOf(requestID))) as { eiResponse?: EiResponseType };
+      return { ...base, ...(result.eiResponse ? { applied: result.eiResponse } : {}) };
+    } catch (e) {
+      if (!(e instanceof EiFault)) throw e;
+      return { ...base, applied: faultResponse("openadr2b", requestID, e) };
+    }
+  }
+
+  async function flush(venID?: string): Promise<PushOutcome[]> {
+    const out: PushOutcome[] = [];
+    for (const id of venID === undefined ? [...clients.keys()] : [venID])
+      out.push(...(await deliver(id)));
+    return out;
+  }
+
+  return {
+    attach(venID, baseUrl) {
+      void clients.get(venID)?.close();
+      clients.set(
+        venID,
+        createTypedEiClient({ ...options, baseUrl, profile: "openadr2b", role: "ven" }),
+      );
+    },
+    async detach(venID) {
+      await clients.get(venID)?.close();
+      clients.delete(venID);
+    },
+    flush,
+    publishEvent(e, venIDs) {
+      vtn.publishEvent(e, venIDs);
+      return flush();
+    },
+    cancelEvent(id) {
+      vtn.cancelEvent(id);
+      return flush();
+    },
+    requestReregistration(venID) {
+      vtn.requestReregistration(venID);
+      return flush(venID);
+    },
+    cancelRegistration(venID) {
+      vtn.cancelRegistration(venID);
+      return flush(venID);
+    },
+    async requestReport(venID, id, o) {
+      const reportRequestID = vtn.requestReport(venID, id, o);
+      return { reportRequestID, outcomes: await flush(venID) };
+    },
+    cancelReportRequest(id) {
+      const venID = vtn.state.reportRequests.get(id)?.venID;
+      vtn.cancelReportRequest(id);
+      return flush(venID);
+    },
+    async close() {
+      await Promise.all([...clients.values()].map((c) => c.close()));
+      clients.clear();
+    },
+  };
+}
