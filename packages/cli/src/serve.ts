@@ -9,15 +9,18 @@ import {
   createReferenceDispatcher,
   type DispatcherSignature,
   type EiServerTls,
+  type ReferenceRole,
+  ROLES,
   startEiServer,
 } from "@transactive/ei";
 import { EXIT, type ExitCode, type Io, UsageError } from "./io.js";
 
-export const SERVE_HELP = `  serve [--port N] [--host H] [--profile openadr2b|cts] [--max-body BYTES]
+export const SERVE_HELP = `  serve [--port N] [--host H] [--profile openadr2b|cts] [--role vtn|ven|market] [--max-body BYTES]
         [--tls-key F --tls-cert F [--tls-ca F]]
         [--sign-key F --sign-cert F] [--trust-ca F ...]
-      Run the in-memory reference services (an OpenADR 2.0b VTN, or a CTS market)
-      over HTTP and print each service's URL; stop with Ctrl+C (SIGINT) or SIGTERM.
+      Run the in-memory reference services (an OpenADR 2.0b VTN, or with --role ven
+      an OpenADR 2.0b VEN's push endpoint; or a CTS market) over HTTP and print each
+      service's URL; stop with Ctrl+C (SIGINT) or SIGTERM.
       Defaults: port 8080, host 127.0.0.1, profile openadr2b, 1 MiB bodies. With
       --tls-key/--tls-cert it serves HTTPS; --tls-ca also requires client
       certificates issued by that CA (docs/tls.md). --port 0 picks a free port.
@@ -36,6 +39,7 @@ export async function serveCommand(args: readonly string[], io: Io): Promise<Exi
       port: { type: "string" },
       host: { type: "string" },
       profile: { type: "string" },
+      role: { type: "string" },
       "max-body": { type: "string" },
       "tls-key": { type: "string" },
       "tls-cert": { type: "string" },
@@ -58,6 +62,14 @@ export async function serveCommand(args: readonly string[], io: Io): Promise<Exi
   const profile = values.profile ?? "openadr2b";
   if (!(PROFILES as readonly string[]).includes(profile))
     throw new UsageError(`serve --profile must be ${PROFILES.join(" or ")}, not "${profile}"`);
+  const role = values.role ?? (profile === "cts" ? "market" : "vtn");
+  const roles = Object.entries(ROLES)
+    .filter(([, r]) => r.profile === profile)
+    .map(([name]) => name);
+  if (!roles.includes(role))
+    throw new UsageError(
+      `serve --role for ${profile} must be ${roles.join(" or ")}, not "${role}"`,
+    );
   const tls = tlsOptions(values["tls-key"], values["tls-cert"], values["tls-ca"]);
   const signature = signatureOptions(
     profile,
@@ -68,6 +80,7 @@ export async function serveCommand(args: readonly string[], io: Io): Promise<Exi
 
   const dispatcher = createReferenceDispatcher({
     profile: profile as (typeof PROFILES)[number],
+    role: role as ReferenceRole,
     ...(signature ? { signature } : {}),
   });
   let server: Awaited<ReturnType<typeof startEiServer>>;
@@ -91,7 +104,9 @@ export async function serveCommand(args: readonly string[], io: Io): Promise<Exi
     throw e;
   }
   const width = Math.max(...server.services.map((s) => s.name.length));
-  io.stdout(`transactive serve: ${profile} reference services on ${server.url}\n`);
+  io.stdout(
+    `transactive serve: ${profile} reference ${role.toUpperCase()} services on ${server.url}\n`,
+  );
   for (const s of server.services) io.stdout(`  ${s.name.padEnd(width)}  ${s.url}\n`);
   if (signature?.sign) io.stdout("Answers are signed (XML Signature).\n");
   if (signature?.verify)

@@ -174,6 +174,27 @@ describe.skipIf(!HAS_OPENSSL && process.env.CI !== "true")(
   },
 );
 
+describe("transactive serve --role ven", () => {
+  it("serves a VEN's push endpoint, which takes an oadrDistributeEvent from a VTN", async () => {
+    const serve = await startServe(["--port", "0", "--role", "ven"]);
+    try {
+      expect(serve.stdout()).toContain("openadr2b reference VEN services on");
+      const url = serve.urls.get("EiEvent") as string;
+      const r = await fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/xml" },
+        body: readFileSync(example("openadr2b-distribute-event.xml")),
+      });
+      expect(r.status).toBe(200);
+      // an EI answer (a VEN not registered with that VTN refuses with an EI code, not an HTTP error)
+      expect(await r.text()).toMatch(/<ei:responseCode>\d{3}<\/ei:responseCode>/);
+    } finally {
+      serve.child.kill("SIGTERM");
+      await once(serve.child, "exit");
+    }
+  }, 30_000);
+});
+
 describe("transactive serve usage errors", () => {
   it("exits 2 on bad options", async () => {
     expect(await run(["serve", "--port", "http"])).toMatchObject({
@@ -183,6 +204,12 @@ describe("transactive serve usage errors", () => {
     expect(await run(["serve", "--profile", "openadr2a"])).toMatchObject({
       code: 2,
       stderr: expect.stringContaining('serve --profile must be openadr2b or cts, not "openadr2a"'),
+    });
+    expect(await run(["serve", "--role", "market"])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining(
+        'serve --role for openadr2b must be vtn or ven, not "market"',
+      ),
     });
     expect(await run(["serve", "--tls-key", "k.pem"])).toMatchObject({
       code: 2,
