@@ -28,7 +28,10 @@ export interface PushOutcome {
   readonly responseCode?: string;
   /** the VTN's own eiResponse to the answer it applied (e.g. 450 for an opt on an old modification) */
   readonly applied?: EiResponseType;
-  /** why the message could not be delivered; it stays queued for the next flush or oadrPoll */
+  /**
+   * why the message could not be delivered (no answer, an answer that does not verify, or a VEN's
+   * oadrResponse refusing it, e.g. 463); it stays queued for the next flush or oadrPoll
+   */
   readonly error?: string;
 }
 
@@ -53,6 +56,12 @@ export interface VtnPush {
   ): Promise<{ reportRequestID: string; outcomes: PushOutcome[] }>;
   cancelReportRequest(reportRequestID: string): Promise<PushOutcome[]>;
   close(): Promise<void>;
+}
+
+/** The eiResponse of a VEN's oadrResponse when its code is not 2xx (the message was refused). */
+function refusalOf(value: Record<string, unknown>): EiResponseType | undefined {
+  const r = value.eiResponse as EiResponseType | undefined;
+  return r && !/^2\d\d$/.test(String(r.responseCode)) ? r : undefined;
 }
 
 export function createVtnPush(vtn: ReferenceVtn, options: VtnPushOptions = {}): VtnPush {
@@ -87,6 +96,19 @@ export function createVtnPush(vtn: ReferenceVtn, options: VtnPushOptions = {}): 
         reply = await method(next.value);
       } catch (e) {
         outcomes.push({ venID, sent: next.element, error: (e as Error).message });
+        return outcomes;
+      }
+      // a bare oadrResponse with a non-2xx code refuses the whole message (e.g. 463 for a
+      // signature the VEN does not accept): nothing was run, so nothing is applied and it stays
+      const refused = reply.element === "oadr:oadrResponse" && refusalOf(reply.value);
+      if (refused) {
+        outcomes.push({
+          venID,
+          sent: next.element,
+          answer: reply.element,
+          responseCode: refused.responseCode,
+          error: `refused by the VEN: ${refused.responseCode}${refused.responseDescription ? ` ${refused.responseDescription}` : ""}`,
+        });
         return outcomes;
       }
       ven.queue.shift();
