@@ -16,26 +16,11 @@ import {
   validate,
 } from "@transactive/codec";
 import { XMLParser } from "fast-xml-parser";
+import { BASELINE_PARSER_OPTIONS } from "../../../scripts/bench/baseline.js";
 
 export const REPO_ROOT = resolve(fileURLToPath(import.meta.url), "../../../..");
 
-/**
- * Options of the raw fast-xml-parser baseline: the parse step of our reader
- * (src/xml/read.ts `parserOptions`) without its name-renaming and depth callbacks.
- */
-export const BASELINE_PARSER_OPTIONS = {
-  preserveOrder: true,
-  ignoreAttributes: false,
-  parseTagValue: false,
-  parseAttributeValue: false,
-  trimValues: false,
-  processEntities: false,
-  htmlEntities: false,
-  ignorePiTags: true,
-  ignoreDeclaration: true,
-  // Callbacks get a matcher instead of a path string built for every tag, as in our reader.
-  jPath: false,
-} as const;
+export { BASELINE_PARSER_OPTIONS };
 
 /** Options of the XMLBuilder baseline; entities stay as parsed (processEntities: false above). */
 export const BASELINE_BUILDER_OPTIONS = {

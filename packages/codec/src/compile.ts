@@ -7,6 +7,7 @@ import type { ValidateFunction } from "ajv/dist/2020.js";
 import { variantValidator } from "./ajv.js";
 import { BUILTINS } from "./builtins.js";
 import type { ComplexProfileDescriptor, ParticleDescriptor } from "./descriptors.js";
+import { type IssueCode, issue } from "./errors.js";
 import type { Profile, Registry, TypeEntry } from "./registry.js";
 import type { Primitive } from "./values.js";
 
@@ -359,4 +360,26 @@ export function reusableFor<T extends { readonly busy: boolean }>(
   const fresh = make();
   if (!have) cache.set(plans, fresh);
   return fresh;
+}
+
+/**
+ * The plan of a complex type in a profile, or a CodecError at `path`: a type the profile lacks is
+ * `missing` ("unknown-type" when reading, "not-in-profile" when writing).
+ */
+export function requirePlan(
+  plans: ProfilePlans,
+  type: string,
+  profile: string,
+  path: () => string,
+  missing: IssueCode,
+): ComplexPlan {
+  let plan: ComplexPlan | undefined;
+  try {
+    plan = plans.complex(type);
+  } catch (e) {
+    if (e instanceof PlanError) throw issue("not-in-profile", path(), e.message);
+    throw e;
+  }
+  if (!plan) throw issue(missing, path(), `type ${type} is not part of profile ${profile}`);
+  return plan;
 }

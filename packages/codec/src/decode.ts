@@ -11,9 +11,9 @@ import {
   derivesFrom,
   type ElementTarget,
   type NsTest,
-  PlanError,
   type ProfilePlans,
   plansFor,
+  requirePlan,
   reusableFor,
   XSI,
 } from "./compile.js";
@@ -383,19 +383,13 @@ class Decoder {
     xsiType: string | undefined,
     depth: number,
   ): Record<string, unknown> {
-    let plan: ComplexPlan | undefined;
-    try {
-      plan = this.plans.complex(type);
-    } catch (e) {
-      if (e instanceof PlanError) throw issue("not-in-profile", this.path(depth), e.message);
-      throw e;
-    }
-    if (!plan)
-      throw issue(
-        "unknown-type",
-        this.path(depth),
-        `type ${type} is not part of profile ${this.profile.name}`,
-      );
+    const plan = requirePlan(
+      this.plans,
+      type,
+      this.profile.name,
+      () => this.path(depth),
+      "unknown-type",
+    );
     const out: Record<string, unknown> = {};
     if (xsiType !== undefined) out["@xsi:type"] = xsiType;
     for (const a of node.attrs) {

@@ -14,9 +14,9 @@ import {
   clark,
   derivesFrom,
   type ElementTarget,
-  PlanError,
   type ProfilePlans,
   plansFor,
+  requirePlan,
   reusableFor,
   XSI,
 } from "./compile.js";
@@ -390,19 +390,13 @@ class Encoder {
       type = this.xsiType(xsiType, declared, depth);
       attrs = [{ ns: XSI, local: "type", prefix: "xsi", value: type }];
     }
-    let plan: ComplexPlan | undefined;
-    try {
-      plan = this.plans.complex(type);
-    } catch (e) {
-      if (e instanceof PlanError) throw issue("not-in-profile", this.path(depth), e.message);
-      throw e;
-    }
-    if (!plan)
-      throw issue(
-        "not-in-profile",
-        this.path(depth),
-        `type ${type} is not part of profile ${this.profile.name}`,
-      );
+    const plan = requirePlan(
+      this.plans,
+      type,
+      this.profile.name,
+      () => this.path(depth),
+      "not-in-profile",
+    );
     if (plan.descriptor.abstract)
       throw issue("unknown-type", this.path(depth), `type ${type} is abstract: give "@xsi:type"`);
     attrs = this.attributes(plan, obj, attrs, depth);

@@ -10,6 +10,7 @@ import { fileURLToPath } from "node:url";
 import { decodeXml, encodeXml, validate } from "@transactive/codec";
 import { registry } from "@transactive/ei";
 import { XMLParser } from "fast-xml-parser";
+import { BASELINE_PARSER_OPTIONS } from "../../../scripts/bench/baseline.js";
 import { checkEmix, findEmixObjects, productAmount, temixTender } from "../src/index.js";
 
 const N = 288;
@@ -37,19 +38,7 @@ const tender = temixTender({
 const xml = encodeXml(registry, tender);
 const bytes = Buffer.byteLength(xml);
 
-// the parse options of @transactive/codec's reader (src/xml/read.ts)
-const parser = new XMLParser({
-  preserveOrder: true,
-  ignoreAttributes: false,
-  parseTagValue: false,
-  parseAttributeValue: false,
-  trimValues: false,
-  processEntities: false,
-  htmlEntities: false,
-  ignorePiTags: true,
-  ignoreDeclaration: true,
-  jPath: false,
-});
+const parser = new XMLParser(BASELINE_PARSER_OPTIONS);
 
 let sink: unknown;
 const cases: { name: string; run: () => unknown }[] = [
