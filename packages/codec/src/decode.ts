@@ -18,7 +18,7 @@ import {
   XSI,
 } from "./compile.js";
 import type { CodecDocument } from "./document.js";
-import { CodecError, issue, shorten } from "./errors.js";
+import { CodecError, issue, shorten, xmlIssue } from "./errors.js";
 import { getProfile, type Profile, type Registry } from "./registry.js";
 import { validate } from "./validate.js";
 import { LexicalProblem, parseLexical } from "./values.js";
@@ -55,8 +55,7 @@ export function decodeXml(
   try {
     root = readXml(input, options.limits);
   } catch (e) {
-    if (e instanceof XmlError)
-      throw new CodecError([{ code: "xml", path: e.path, message: e.message }]);
+    if (e instanceof XmlError) throw xmlIssue(e);
     throw e;
   }
   const doc = decodeTree(registry, root, options.profile);

@@ -4,7 +4,21 @@ export { type DecodeOptions, decodeTree, decodeXml, profilesFor } from "./decode
 export type * from "./descriptors.js";
 export type { CodecDocument } from "./document.js";
 export { type EncodeOptions, encodeTree, encodeXml } from "./encode.js";
-export { CodecError, formatIssue, type Issue, type IssueCode } from "./errors.js";
+export {
+  at,
+  CodecError,
+  describeIssue,
+  formatIssue,
+  formatIssues,
+  type Issue,
+  type IssueCode,
+  type IssueExtras,
+  type IssueOf,
+  issue,
+  makeIssue,
+  type SourcePosition,
+  shorten,
+} from "./errors.js";
 export { PROFILES } from "./gen/profiles.js";
 export { infosetDiff } from "./infoset.js";
 export { type FromJsonOptions, fromJson, type JsonOptions, toJson, toJsonObject } from "./json.js";

@@ -10,6 +10,7 @@ import {
   type CodecDocument,
   CodecError,
   decodeXml,
+  describeIssue,
   encodeXml,
   fromJson,
   type Issue,
@@ -240,7 +241,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
         format,
         undefined,
         undefined,
-        new EiFault(reason, first.message, first.path),
+        new EiFault(reason, describeIssue(first), first.path),
         text,
         e.issues,
       );

@@ -8,7 +8,7 @@
  * is emix:expirationDate, ctsTenderId is the tenderID. What the client payload does not carry
  * (request and party IDs, market context, currency) comes from an EmlCtsContext.
  */
-import { CodecError, type Issue, type IssueCode } from "@transactive/codec";
+import { CodecError, type Issue, type IssueCode, makeIssue } from "@transactive/codec";
 import type { ProductType } from "@transactive/emix";
 import type { EiCreatedTenderType, EiCreateTenderType, EiTenderType } from "./gen/types.js";
 
@@ -55,7 +55,7 @@ const fail = (issues: Issue[]): never => {
 export function fromClientCreateTender(input: unknown, context: EmlCtsContext): EiCreateTenderType {
   const issues: Issue[] = [];
   const at = (path: string, message: string, code: IssueCode = "bad-value") =>
-    issues.push({ code, path, message });
+    issues.push(makeIssue(code, path, message));
   if (typeof input !== "object" || input === null || Array.isArray(input))
     fail([{ code: "bad-json", path: "", message: "a ClientCreateTenderPayload is a JSON object" }]);
   const p = input as {

@@ -29,7 +29,7 @@ export {
 } from "./builders.js";
 export { Decimal, type DecimalInput, type RoundingMode, sum } from "./decimal.js";
 export { documentAmounts } from "./document-amounts.js";
-export { EmixError, type EmixIssue, type EmixIssueCode, formatEmixIssue } from "./errors.js";
+export { EmixError, type EmixIssue, type EmixIssueCode } from "./errors.js";
 export {
   CURRENCY_CODES,
   checkCurrency,

@@ -1,11 +1,13 @@
 /**
- * Semantic rules of EMIX beyond the XSD, each problem an EmixIssue naming its path: intervals with
+ * Semantic rules of EMIX beyond the XSD, each problem an EmixIssue (the codec's Issue) naming its path: intervals with
  * a start and a positive duration, inside the schedule that contains them, unique interval uids,
  * items whose units and descriptions fit their type and agree across intervals, decimal
  * quantities and prices, known currency codes, and well-formed options.
  */
+
+import type { Issue } from "@transactive/codec";
 import { Decimal, type DecimalInput } from "./decimal.js";
-import { at, EmixError, type EmixIssue, emixError } from "./errors.js";
+import { at, EmixError, emixError } from "./errors.js";
 import { checkCurrency, findItemKey, type Item, readItem } from "./items.js";
 import { priceTypeValue } from "./price.js";
 import {
@@ -32,7 +34,7 @@ export interface RuleOptions {
 }
 
 /** Runs `f`, turning an EmixError into issues. */
-function collect(issues: EmixIssue[], f: () => void): void {
+function collect(issues: Issue[], f: () => void): void {
   try {
     f();
   } catch (e) {
@@ -46,8 +48,8 @@ export function checkProduct(
   product: Readonly<Record<string, unknown>>,
   path = "",
   options: RuleOptions = {},
-): EmixIssue[] {
-  const issues: EmixIssue[] = [];
+): Issue[] {
+  const issues: Issue[] = [];
   if (product.currency !== undefined)
     collect(issues, () => checkCurrency(product.currency, at(path, "currency")));
   if (product.expirationDate !== undefined)
@@ -91,7 +93,7 @@ const NUMBERS = ["quantity", "maximumPower", "minimumPower"] as const;
 
 /** Runs `f(value, path)`, turning an EmixError into issues. */
 function check<T>(
-  issues: EmixIssue[],
+  issues: Issue[],
   f: (value: T, path: string) => unknown,
   value: T,
   path: string,
@@ -108,7 +110,7 @@ function check<T>(
 function checkPayload(
   iv: ResolvedInterval,
   onItem: (item: Item, path: string) => void,
-  issues: EmixIssue[],
+  issues: Issue[],
 ): void {
   const payload = iv.payload;
   const fallback = at(iv.path, iv.payloadKey);
@@ -143,7 +145,7 @@ function checkWithin(intervals: readonly ResolvedInterval[], within: Schedule, p
         : undefined;
   const startMillis = start.toMillis();
   const endMillis = end === undefined ? Number.POSITIVE_INFINITY : end.toMillis();
-  const issues: EmixIssue[] = [];
+  const issues: Issue[] = [];
   for (const iv of intervals)
     if (iv.startMillis < startMillis || iv.endMillis > endMillis)
       issues.push({
@@ -159,7 +161,7 @@ export function checkOption(
   option: Readonly<Record<string, unknown>>,
   path = "",
   options: RuleOptions = {},
-): EmixIssue[] {
+): Issue[] {
   const issues = checkProduct(option, path, options);
   for (const k of ["optionPremium", "optionStrikePrice"])
     collect(issues, () => {
@@ -243,7 +245,7 @@ export function findEmixObjects(value: unknown, path = ""): EmixObject[] {
 export function checkEmix(
   doc: { readonly element: string; readonly value: unknown },
   options: RuleOptions = {},
-): EmixIssue[] {
+): Issue[] {
   const root = `/${doc.element.slice(doc.element.indexOf(":") + 1)}`;
   return findEmixObjects(doc.value, root).flatMap((o) =>
     o.kind === "emixOption"

@@ -1,5 +1,9 @@
-/** Resolution problems as data: a code, the path of the component at fault, and a message. */
-export type ResolutionCode =
+/** Resolution problems: issues of @transactive/codec's one Issue type, with the resolution codes listed there. */
+import { CodecError, type IssueCode, type IssueOf, makeIssue } from "@transactive/codec";
+
+/** The codes `resolve` and the adapters report. */
+export type ResolutionCode = Extract<
+  IssueCode,
   | "unknown-uid"
   | "duplicate-uid"
   | "relation-cycle"
@@ -14,25 +18,17 @@ export type ResolutionCode =
   | "bad-time-zone"
   | "bad-relation"
   | "not-supported"
-  | "no-intervals";
+  | "no-intervals"
+>;
 
-/** Same shape as @transactive/codec's Issue (code, path, message), with semantic codes. */
-export interface ResolutionIssue {
-  readonly code: ResolutionCode;
-  readonly path: string;
-  readonly message: string;
-}
+/** A resolution issue: the codec's Issue narrowed to the resolution codes. */
+export type ResolutionIssue = IssueOf<ResolutionCode>;
 
-/** Thrown by `resolve` and the adapters; `issues` holds every problem found. */
-export class ResolutionError extends Error {
-  override readonly name = "ResolutionError";
-  readonly issues: readonly ResolutionIssue[];
-  constructor(issues: readonly ResolutionIssue[]) {
-    super(issues.map((i) => `${i.path || "/"}: ${i.message}`).join("; "));
-    this.issues = issues;
-  }
+/** Thrown by `resolve` and the adapters (`instanceof CodecError` holds); `issues` holds every problem found. */
+export class ResolutionError extends CodecError {
+  override name = "ResolutionError";
 }
 
 export function fail(code: ResolutionCode, path: string, message: string): never {
-  throw new ResolutionError([{ code, path, message }]);
+  throw new ResolutionError([makeIssue(code, path, message)]);
 }
