@@ -1,9 +1,9 @@
 export { BUILTINS, type Builtin } from "./builtins.js";
-export { complexPlan, derivesFrom, XSI } from "./compile.js";
-export { type DecodeOptions, decodeTree, decodeXml, profilesFor } from "./decode.js";
+export { XSI } from "./compile.js";
+export { type DecodeOptions, decodeXml, profilesFor } from "./decode.js";
 export type * from "./descriptors.js";
 export type { CodecDocument } from "./document.js";
-export { type EncodeOptions, encodeTree, encodeXml } from "./encode.js";
+export { type EncodeOptions, encodeXml } from "./encode.js";
 export {
   at,
   CodecError,
