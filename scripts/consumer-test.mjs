@@ -364,6 +364,15 @@ for (const s of ${JSON.stringify(blocked)}) { try { await import(s); console.log
       outOfTheBox.stderr.includes("#use-it-from-your-project"),
     tail(outOfTheBox.stdout + outOfTheBox.stderr),
   );
+  const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+  const section = /^## Use it from your project\n([\s\S]*?)^## /m.exec(readme)?.[1] ?? "";
+  check(
+    'README.md "Use it from your project" (the error links there) says how to get and point at the XSDs',
+    section.includes("TRANSACTIVE_OASIS_DIR") &&
+      /official XSDs/.test(section) &&
+      /Node 20/.test(section),
+    "README.md needs a ## Use it from your project section naming the XSD sources, TRANSACTIVE_OASIS_DIR and the Node version",
+  );
   const oasis = process.env.TRANSACTIVE_OASIS_DIR
     ? resolve(process.env.TRANSACTIVE_OASIS_DIR)
     : resolve(ROOT, "..", "shared", "oasis");
