@@ -73,6 +73,14 @@ export function packRules(workspace, packed) {
     if (/\.[cm]?ts$/.test(p) && !/\.d\.[cm]?ts$/.test(p))
       problems.push(`ships TypeScript source: ${p}`);
   }
+  // what npm shows and bundlers read
+  const m = workspace.manifest;
+  if (!Array.isArray(m.keywords) || m.keywords.length === 0)
+    problems.push("package.json has no keywords");
+  for (const field of ["description", "license", "homepage", "repository", "engines"])
+    if (!m[field]) problems.push(`package.json has no ${field}`);
+  if (!m.bugs?.url) problems.push("package.json has no bugs.url");
+  if (m.sideEffects === undefined) problems.push("package.json does not say sideEffects");
   // every file the manifest points at must be in the tarball
   const targets = [];
   const walk = (value, condition) => {

@@ -70,6 +70,14 @@ describe("packaging rules", () => {
     relDir: "packages/x",
     manifest: {
       name: "@transactive/x",
+      description: "x",
+      keywords: ["x"],
+      license: "Apache-2.0",
+      homepage: "https://example.org/x",
+      bugs: { url: "https://example.org/x/issues" },
+      repository: { type: "git", url: "git+https://example.org/x.git" },
+      engines: { node: ">=20" },
+      sideEffects: false,
       exports: {
         ".": {
           "@transactive/source": "./src/index.ts",
@@ -114,6 +122,19 @@ describe("packaging rules", () => {
     expect(problems).toContain("ships TypeScript source: src/index.ts");
     expect(problems).toContain("package.json points at ./dist/index.d.ts, not in the tarball");
     expect(problems).toContain("package.json points at ./dist/bin.js, not in the tarball");
+  });
+
+  it("names missing package metadata", () => {
+    const bare = { ...workspace, manifest: { name: "@transactive/x", exports: {} } };
+    const problems = packRules(bare, files("LICENSE", "README.md", "package.json"));
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        "package.json has no keywords",
+        "package.json has no homepage",
+        "package.json has no bugs.url",
+        "package.json does not say sideEffects",
+      ]),
+    );
   });
 
   it("finds the modules a .d.ts imports, and their @types names", () => {
