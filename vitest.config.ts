@@ -19,14 +19,21 @@ export default defineConfig({
   resolve: { conditions },
   ssr: { resolve: { conditions } },
   test: {
-    projects: workspaces.map((root) => ({
-      extends: true,
-      test: {
-        name: JSON.parse(readFileSync(join(root, "package.json"), "utf8")).name,
-        root,
-        include: ["src/**/*.test.ts", "tests/**/*.test.ts"],
+    projects: [
+      ...workspaces.map((root) => ({
+        extends: true,
+        test: {
+          name: JSON.parse(readFileSync(join(root, "package.json"), "utf8")).name,
+          root,
+          include: ["src/**/*.test.ts", "tests/**/*.test.ts"],
+        },
+      })),
+      // the repository's own scripts (consumer test, pack lists, CI summary)
+      {
+        extends: true,
+        test: { name: "scripts", root: "scripts", include: ["tests/**/*.test.mjs"] },
       },
-    })),
+    ],
     coverage: {
       provider: "v8",
       include: ["packages/*/src/**/*.ts", "conformance/src/**/*.ts"],

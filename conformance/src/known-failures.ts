@@ -47,7 +47,7 @@ export interface Score {
   readonly results: readonly Scored[];
   /** listed ids that no case has */
   readonly stale: readonly KnownFailure[];
-  /** true when every required case passed or is a listed known failure, and the list is exact */
+  /** true when at least one case ran, every required case passed or is a listed known failure, and the list is exact */
   readonly ok: boolean;
 }
 
@@ -60,7 +60,9 @@ export function score(results: readonly CaseResult[], known: readonly KnownFailu
   });
   const ids = new Set(results.map((r) => r.case.id));
   const stale = known.filter((k) => !ids.has(k.id));
+  // a run with no case proves nothing: never conformant (e.g. an install without the case folders)
   const ok =
+    results.length > 0 &&
     stale.length === 0 &&
     scored.every(
       (r) =>

@@ -80,6 +80,8 @@ export function consoleSummary(score: Score, title: string): string {
     lines.push(
       `STALE known failure (line ${s.line}): ${s.id} names no case: remove it from the list`,
     );
+  if (score.results.length === 0)
+    lines.push("NO CASE RAN: a conformance run needs cases (is the suite's case folder missing?)");
   lines.push("");
   const all = t.get("all") as Tally;
   lines.push(

@@ -4,7 +4,10 @@
  * gives an "unsupported" answer naming what is missing: the case fails as not implemented, it is
  * never skipped.
  */
-import type { CodecDocument, Registry } from "@transactive/codec";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { type CodecDocument, fromJson, type Registry } from "@transactive/codec";
+import { examplesDir } from "./suite.js";
 
 export type SemanticResult =
   | { readonly ok: true; readonly output: unknown }
@@ -74,9 +77,24 @@ async function dispatcherFor(
   const create = entry(m, DISPATCHER);
   if (!setup && !create) return notImplemented("@transactive/ei", DISPATCHER);
   const served = profile === "cts" ? "cts" : "openadr2b";
-  const d = (await (setup ? setup(served) : (create as Fn)({ profile: served }))) as Module;
+  const d = (await (setup
+    ? setup(served, served === "openadr2b" ? await exampleEvent() : undefined)
+    : (create as Fn)({ profile: served }))) as Module;
   if (key !== undefined) sessions.set(key, d);
   return d;
+}
+
+/**
+ * The event the OpenADR scenario's VTN publishes first: the one of examples/openadr2b-distribute-event.json,
+ * read from examplesDir() so that an installed package (which has no repository around it) finds it too.
+ */
+async function exampleEvent(): Promise<unknown> {
+  const { registry } = (await import("@transactive/ei")) as { registry: Registry };
+  const text = readFileSync(join(examplesDir(), "openadr2b-distribute-event.json"), "utf8");
+  const value = fromJson(registry, text).value as {
+    oadrSignedObject: { oadrDistributeEvent: { oadrEvent: unknown[] } };
+  };
+  return value.oadrSignedObject.oadrDistributeEvent.oadrEvent[0];
 }
 
 async function toJsonWith(

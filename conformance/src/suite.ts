@@ -2,7 +2,8 @@
  * The whole suite: the case files under conformance/ plus the cases generated from the OASIS
  * manifest and the examples/ folder.
  */
-import { resolve } from "node:path";
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { registry } from "@transactive/ei";
 import { type Case, CaseFileError, checkUnique, loadCaseFiles } from "./cases.js";
 import { exampleCases, oasisCases } from "./generated-cases.js";
@@ -13,12 +14,18 @@ export function conformanceDir(): string {
   return resolve(import.meta.dirname, "..");
 }
 
+/** The repository's examples/ folder, else the copy an installed package carries (scripts/pack-files.mjs). */
+export function examplesDir(): string {
+  const repo = resolve(conformanceDir(), "..", "examples");
+  return existsSync(repo) ? repo : join(conformanceDir(), "examples");
+}
+
 export interface SuiteOptions {
   /** folder of *.case.json files (default: this package's folder) */
   readonly casesDir?: string;
   /** the OASIS artifacts folder (default: oasisDir()); false leaves its samples out */
   readonly oasis?: string | false;
-  /** the examples/ folder (default: <repo>/examples when present); false leaves it out */
+  /** the examples/ folder (default: examplesDir()); false leaves it out */
   readonly examples?: string | false;
 }
 
@@ -35,7 +42,7 @@ export function loadSuite(options: SuiteOptions = {}): Case[] {
     problems.push(...e.problems);
   }
   if (options.oasis !== false) cases.push(...oasisCases(oasisRoot, problems));
-  const examples = options.examples ?? resolve(conformanceDir(), "..", "examples");
+  const examples = options.examples ?? examplesDir();
   if (examples !== false)
     cases.push(...exampleCases(examples, registry, problems, resolve(examples, "..")));
   checkUnique(cases, problems);

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { type Case, CaseFileError, loadCaseFiles } from "../src/cases.js";
 import { parseKnownFailures, score } from "../src/known-failures.js";
+import { consoleSummary } from "../src/reports.js";
 import type { CaseResult } from "../src/run.js";
 
 function folder(files: Record<string, string>): string {
@@ -92,5 +93,17 @@ describe("known failures", () => {
     const stale = score([result("p", true)], known);
     expect(stale.ok).toBe(false);
     expect(stale.stale.map((s) => s.id)).toEqual(["k"]);
+  });
+
+  it("never calls a run with no case conformant, and says why", () => {
+    const empty = score([]);
+    expect(empty.ok).toBe(false);
+    const summary = consoleSummary(empty, "an install without cases");
+    expect(summary).toContain("NO CASE RAN");
+    expect(summary).toContain("NOT CONFORMANT");
+    // one passing case is enough to be conformant
+    const one = score([result("p", true)]);
+    expect(one.ok).toBe(true);
+    expect(consoleSummary(one, "one case")).not.toContain("NO CASE RAN");
   });
 });

@@ -7,7 +7,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { encodeXml, formatIssue } from "@transactive/codec";
-import { xmllintValidate, xsdFor } from "@transactive/conformance";
+import { XsdUnavailableError, xmllintValidate, xsdFor } from "@transactive/conformance";
 import { EXIT, type ExitCode, type Io, readInput, UsageError } from "./io.js";
 import { claimedProfile, type Loaded, loadDocument } from "./load.js";
 
@@ -75,6 +75,19 @@ export async function validateCommand(io: Io, options: ValidateCommandOptions): 
   return usage ? EXIT.usage : invalid ? EXIT.invalid : EXIT.ok;
 }
 
+/** No package ships the official XSDs (upstream files, other licenses): say where they come from. */
+export const XSD_HINT =
+  "The official XSDs are not part of the npm packages. Put the upstream schema repositories in one folder, " +
+  "each as <owner>-<repo> (OpenLEADR-openleadr-python, avob-OpenADR, EnergyMashupLab-CTS-schemas, " +
+  "Bedework-bw-xml), and set TRANSACTIVE_OASIS_DIR to it; without --xsd, validate runs every other check. " +
+  "See https://github.com/transactive/transactive#use-it-from-your-project";
+
+function withXsdHint(e: unknown): never {
+  if (e instanceof XsdUnavailableError && e.message.includes(" not found at "))
+    throw new XsdUnavailableError(`${e.message}\n${XSD_HINT}`);
+  throw e;
+}
+
 /** One xmllint run per profile; adds "file: xsd line N: reason" lines to the reports. */
 async function checkXsd(reports: readonly FileReport[]): Promise<void> {
   const byProfile = new Map<string, FileReport[]>();
@@ -84,7 +97,7 @@ async function checkXsd(reports: readonly FileReport[]): Promise<void> {
   try {
     let n = 0;
     for (const [profile, group] of byProfile) {
-      const schema = await xsdFor(profile);
+      const schema = await xsdFor(profile).catch(withXsdHint);
       const paths = new Map<FileReport, string>();
       for (const r of group) {
         const x = r.xsd as NonNullable<FileReport["xsd"]>;

@@ -177,6 +177,8 @@ describe.skipIf(SKIP_XSD)("validate --xsd", () => {
       expect(r.code).toBe(2);
       expect(r.stderr).toContain("XSD for profile openadr2b not found at /nonexistent/oasis/");
       expect(r.stderr).toContain("TRANSACTIVE_OASIS_DIR");
+      // a consumer learns where the official XSDs come from
+      expect(r.stderr).toContain("#use-it-from-your-project");
     } finally {
       if (saved === undefined) delete process.env.TRANSACTIVE_OASIS_DIR;
       else process.env.TRANSACTIVE_OASIS_DIR = saved;
