@@ -6,6 +6,19 @@ export type { CodecDocument } from "./document.js";
 export { type EncodeOptions, encodeTree, encodeXml } from "./encode.js";
 export { CodecError, formatIssue, type Issue, type IssueCode } from "./errors.js";
 export { PROFILES } from "./gen/profiles.js";
+export {
+  type AnyElementHandle,
+  type CreateOptions,
+  create,
+  type ElementHandle,
+  elementHandle,
+  type HandleDocument,
+  type HandleOptions,
+  isElementHandle,
+  type ProfileOf,
+  type ProfileTypes,
+  type ValueOf,
+} from "./handle.js";
 export { infosetDiff } from "./infoset.js";
 export { type FromJsonOptions, fromJson, type JsonOptions, toJson, toJsonObject } from "./json.js";
 export {
