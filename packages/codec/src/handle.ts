@@ -6,7 +6,11 @@
  */
 
 import { complexPlan, primitiveOf } from "./compile.js";
-import type { ParticleDescriptor } from "./descriptors.js";
+import type {
+  ComplexProfileDescriptor,
+  ComplexTypeAnnotation,
+  ParticleDescriptor,
+} from "./descriptors.js";
 import type { CodecDocument } from "./document.js";
 import { type CodecError, issue } from "./errors.js";
 import { getProfile, type Registry } from "./registry.js";
@@ -191,8 +195,8 @@ function fixedContent(
   const seen = new Set<string>();
   for (let t: string | undefined = type; t !== undefined && !seen.has(t); ) {
     seen.add(t);
-    const complex = registry.types.get(t)?.complex;
-    const d = complex?.profiles[profile];
+    const complex: ComplexTypeAnnotation | undefined = registry.types.get(t)?.complex;
+    const d: ComplexProfileDescriptor | undefined = complex?.profiles[profile];
     if (!complex || !d) break;
     const walk = (p: ParticleDescriptor): void => {
       if ((p.minOccurs ?? 1) === 0) return;
