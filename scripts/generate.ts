@@ -526,7 +526,7 @@ function handlesModule(pkg: string): string {
     'import { registry as packageRegistry } from "../registry.js";',
     'import type * as T from "./types.js";',
     "",
-    "/** Resolved on first use, so importing handles costs no registry. */",
+    "/** The package registry, read when a handle is first used, not while modules load. */",
     "const registry = (): Registry => packageRegistry;",
     "",
     ...lines.map((l) => `${l}\n`),

@@ -11,7 +11,7 @@ import type * as WsCalendar from "@transactive/ws-calendar";
 import { registry as packageRegistry } from "../registry.js";
 import type * as T from "./types.js";
 
-/** Resolved on first use, so importing handles costs no registry. */
+/** The package registry, read when a handle is first used, not while modules load. */
 const registry = (): Registry => packageRegistry;
 
 /** Global element `clm5ISO42173A:ISO3AlphaCurrencyCode` (schemas/emix.schema.json). */

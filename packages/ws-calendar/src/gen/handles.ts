@@ -10,7 +10,7 @@ import { elementHandle, type Registry } from "@transactive/codec";
 import { registry as packageRegistry } from "../registry.js";
 import type * as T from "./types.js";
 
-/** Resolved on first use, so importing handles costs no registry. */
+/** The package registry, read when a handle is first used, not while modules load. */
 const registry = (): Registry => packageRegistry;
 
 /** Global element `streams:intervals` (schemas/ws-calendar.schema.json). */
