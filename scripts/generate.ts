@@ -5,7 +5,9 @@
  *   tsx scripts/generate.ts <pkg>... --out <dir>  # into <dir>/<pkg>/ (the freshness test uses this)
  *
  * Per standard package: one `<file>.schema.ts` per schema file (the JSON as a `SchemaDocument`
- * constant) and one `types.ts` from json-schema-to-typescript. For codec: `profiles.ts`.
+ * constant, minified JSON text parsed once), one `types.ts` from json-schema-to-typescript and one
+ * `handles.ts` with a typed handle per global element (plus, in ei, `handles.test.ts` checking
+ * every handle of every package). For codec: `profiles.ts`.
  *
  * types.ts declares only the package's own `$defs`. A `$ref` into a package lower in the
  * dependency chain (ws-calendar <- emix <- ei) becomes a type import from that package. A `$ref`
@@ -21,6 +23,7 @@ import { createRequire } from "node:module";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { compile, type Options } from "json-schema-to-typescript";
+import { BUILTINS } from "../packages/codec/src/builtins.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const SCHEMAS = join(ROOT, "schemas");
@@ -336,13 +339,239 @@ async function generateTypes(pkg: string): Promise<string> {
   return `${header(sources, optionNote)}\n${importLines}${importLines ? "\n" : ""}${body.trimStart()}`;
 }
 
+/** A JS string literal in single quotes: JSON text has few of them, so little is escaped. */
+function singleQuoted(text: string): string {
+  return `'${text.replace(/[\\'\n\r\u2028\u2029]/g, (c) => (c === "\\" || c === "'" ? `\\${c}` : `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`))}'`;
+}
+
+/**
+ * The schema as one minified JSON string parsed at import: engines parse JSON text much faster
+ * than the same data as an object literal, and it is a third of the size (docs/benchmarks.md).
+ */
 function schemaModule(stem: string): string {
   const doc = loadSchema(stem);
   return [
     header([`schemas/${stem}.schema.json ($id ${JSON.stringify(doc.$id)})`]),
     'import type { SchemaDocument } from "@transactive/codec";',
     "",
-    `export const ${camel(stem)}Schema: SchemaDocument = ${JSON.stringify(doc, null, 2)};`,
+    `export const ${camel(stem)}Schema: SchemaDocument = /*@__PURE__*/ JSON.parse(${singleQuoted(JSON.stringify(doc))});`,
+    "",
+  ].join("\n");
+}
+
+/** Every stem in registry order (ws-calendar, emix, ei, ...). */
+function allStems(): string[] {
+  return Object.values(STANDARD_PACKAGES).flatMap((p) => p.schemas);
+}
+
+type ElementsOf = Record<string, Record<string, { type: string; nillable?: boolean }>>;
+function elementsOf(stem: string): ElementsOf {
+  return (loadSchema(stem)["x-xml"] as unknown as { elements: ElementsOf }).elements;
+}
+
+/**
+ * Handle names, over all packages at once so that a name means one element everywhere:
+ * `<Local>Schema`, or `<Prefix><Local>Schema` for every element whose <Local> is shared by another
+ * global element (xcal:interval and ei:interval: XcalIntervalSchema, EiIntervalSchema; xcal:date-time
+ * and xcalmin:dateTime). Parts are json2ts's identifier rule (toSafeString). A name given twice is
+ * an error.
+ */
+let handleNamesCache: Map<string, string> | undefined;
+export function handleNames(): Map<string, string> {
+  if (handleNamesCache) return handleNamesCache;
+  const qnames = allStems().flatMap((stem) => Object.keys(elementsOf(stem)));
+  const local = (q: string): string => toSafeString(q.slice(q.indexOf(":") + 1));
+  const localCount = new Map<string, number>();
+  for (const q of qnames) localCount.set(local(q), (localCount.get(local(q)) ?? 0) + 1);
+  const names = new Map<string, string>();
+  const owner = new Map<string, string>();
+  for (const q of qnames) {
+    if (names.has(q)) throw new Error(`element ${q} is declared by two schema files`);
+    const prefix = q.slice(0, q.indexOf(":"));
+    const shared = (localCount.get(local(q)) ?? 0) > 1;
+    const name = `${shared ? toSafeString(prefix) : ""}${local(q)}Schema`;
+    const taken = owner.get(name);
+    if (taken) throw new Error(`handle name ${name} is given to both ${taken} and ${q}`);
+    owner.set(name, q);
+    names.set(q, name);
+  }
+  return (handleNamesCache = names);
+}
+
+/** Type qname -> [stem, $defs key], over every schema file. */
+let typeIndexCache: Map<string, [string, string]> | undefined;
+function typeIndex(): Map<string, [string, string]> {
+  if (typeIndexCache) return typeIndexCache;
+  const index = new Map<string, [string, string]>();
+  for (const stem of allStems())
+    for (const [key, def] of Object.entries(defsOf(stem))) {
+      const qname = ((def as JsonObject)["x-xml"] as JsonObject | undefined)?.qname;
+      if (typeof qname === "string") index.set(qname, [stem, key]);
+    }
+  return (typeIndexCache = index);
+}
+
+/** Namespace alias under which a module imports a package's types and handles. */
+function nsAlias(pkg: string): string {
+  return pascal(pkg);
+}
+
+/** The TS type of a built-in's JSON Schema (codec/src/builtins.ts): type, enum or anyOf of those. */
+function builtinType(name: string, schema: Record<string, unknown>): string {
+  const { type, anyOf, enum: values } = schema;
+  if (type === "string") return "string";
+  if (type === "boolean") return "boolean";
+  if (type === "integer" || type === "number") return "number";
+  if (Array.isArray(values)) return values.map((v) => JSON.stringify(v)).join(" | ");
+  if (Array.isArray(anyOf))
+    return anyOf.map((s) => builtinType(name, s as Record<string, unknown>)).join(" | ");
+  throw new Error(`built-in ${name}: no TypeScript type for ${JSON.stringify(schema)}`);
+}
+
+/**
+ * The TypeScript type of an element's value: the generated type of its XSD type (qualified by the
+ * owning package's namespace import), a built-in's JSON type, `unknown` for xs:anyType; `| null`
+ * when the element is nillable (xsi:nil decodes to null).
+ */
+function valueType(
+  type: string,
+  nillable: boolean,
+  qualify: (pkg: string, name: string) => string,
+): string {
+  let ts: string;
+  if (type === "xs:anyType") ts = "unknown";
+  else if (type.startsWith("xs:")) {
+    const builtin = BUILTINS[type.slice(3)];
+    if (!builtin) throw new Error(`unknown built-in type ${type}`);
+    ts = builtinType(type, builtin.schema);
+  } else {
+    const at = typeIndex().get(type);
+    if (!at) throw new Error(`element type ${type} is not a $defs entry of any schema`);
+    const [stem, key] = at;
+    const from = ownerOf(stem);
+    const name = ownNames(from).get(`${stem}#${key}`);
+    if (!name) throw new Error(`no generated name for ${stem}#${key}`);
+    ts = qualify(from, name);
+  }
+  return nillable ? `${ts} | null` : ts;
+}
+
+interface HandleSpec {
+  readonly stem: string;
+  readonly qname: string;
+  readonly name: string;
+  /** profile -> TS type expression */
+  readonly types: ReadonlyArray<readonly [string, string]>;
+}
+
+function handleSpecs(pkg: string, qualify: (pkg: string, name: string) => string): HandleSpec[] {
+  const def = STANDARD_PACKAGES[pkg] as StandardPackage;
+  const names = handleNames();
+  const specs: HandleSpec[] = [];
+  for (const stem of def.schemas)
+    for (const [qname, per] of Object.entries(elementsOf(stem)))
+      specs.push({
+        stem,
+        qname,
+        name: names.get(qname) as string,
+        types: Object.entries(per).map(
+          ([profile, e]) => [profile, valueType(e.type, e.nillable === true, qualify)] as const,
+        ),
+      });
+  return specs;
+}
+
+/** One map type `{ profile: T; ... }` for elementHandle's parameter. */
+function profileMap(types: ReadonlyArray<readonly [string, string]>): string {
+  return `{ ${types.map(([p, t]) => `${JSON.stringify(p)}: ${t}`).join("; ")} }`;
+}
+
+function handlesModule(pkg: string): string {
+  const def = STANDARD_PACKAGES[pkg] as StandardPackage;
+  const used = new Set<string>();
+  const qualify = (from: string, name: string): string => {
+    if (from === pkg) return `T.${name}`;
+    if (!def.imports.includes(from)) throw new Error(`${pkg} cannot import types from ${from}`);
+    used.add(from);
+    return `${nsAlias(from)}.${name}`;
+  };
+  const specs = handleSpecs(pkg, qualify);
+  const typeNames = new Set(ownNames(pkg).values());
+  for (const s of specs)
+    if (typeNames.has(s.name)) throw new Error(`${pkg}: handle ${s.name} has the name of a type`);
+  const lines = specs.map((s) => {
+    const profiles = s.types.map(([p]) => JSON.stringify(p)).join(", ");
+    return [
+      `/** Global element \`${s.qname}\` (schemas/${s.stem}.schema.json). */`,
+      `export const ${s.name} = /*@__PURE__*/ elementHandle<${profileMap(s.types)}>(`,
+      `  registry,`,
+      `  ${JSON.stringify(s.qname)},`,
+      `  [${profiles}],`,
+      ");",
+    ].join("\n");
+  });
+  const imports = [...used].sort(byCodeUnit);
+  return [
+    header(
+      def.schemas.map((s) => `schemas/${s}.schema.json (x-xml.elements)`),
+      [
+        "one handle per global element, `elementHandle<{ profile: value type }>`.",
+        "// Names: <Local>Schema; when several global elements (of any standard) share a local name,",
+        "//   each is <Prefix><Local>Schema (xcal:interval -> XcalIntervalSchema). Parts follow",
+        "//   json2ts's identifier rule; a name given twice stops the generator.",
+      ].join("\n"),
+    ),
+    'import { elementHandle, type Registry } from "@transactive/codec";',
+    ...imports.map((from) => `import type * as ${nsAlias(from)} from "@transactive/${from}";`),
+    'import { registry as packageRegistry } from "../registry.js";',
+    'import type * as T from "./types.js";',
+    "",
+    "/** The package registry, read when a handle is first used, not while modules load. */",
+    "const registry = (): Registry => packageRegistry;",
+    "",
+    ...lines.map((l) => `${l}\n`),
+  ].join("\n");
+}
+
+/**
+ * packages/ei/src/gen/handles.test.ts: a typed decode of every global element of every package,
+ * assigned to its generated type without a cast (checked by `npm run typecheck`), and at run time
+ * a decode of each conformance element case (conformance/<standard>/elements/<profile>/).
+ */
+function handlesTestModule(): string {
+  const CASE_DIR: Record<string, string> = { "ws-calendar": "ws-calendar", emix: "emix", ei: "ei" };
+  const alias = (pkg: string): string => (pkg === "ei" ? "Ei" : nsAlias(pkg));
+  const qualify = (from: string, name: string): string => `${alias(from)}.${name}`;
+  const entries: string[] = [];
+  for (const pkg of Object.keys(STANDARD_PACKAGES))
+    for (const s of handleSpecs(pkg, qualify)) {
+      const h = `${alias(pkg)}.${s.name}`;
+      const union = [...new Set(s.types.map(([, t]) => t))].join(" | ");
+      const dir = ["ei", "openadr"].includes(s.stem) ? "ei" : (CASE_DIR[s.stem] ?? null);
+      entries.push(
+        [
+          `  entry(${h}, ${JSON.stringify(dir)}, (xml, profile) => {`,
+          `    const doc = decodeXml(${h}, xml, { registry, profile: profileOf(${h}, profile) });`,
+          `    const value: ${union} = doc.value;`,
+          "    return { doc, value };",
+          "  }),",
+        ].join("\n"),
+      );
+    }
+  return [
+    header(["schemas/*.schema.json (x-xml.elements)"]),
+    'import { decodeXml } from "@transactive/codec";',
+    'import * as Emix from "@transactive/emix";',
+    'import * as WsCalendar from "@transactive/ws-calendar";',
+    'import { describeHandles, entry, profileOf } from "../../tests/handles-harness.js";',
+    'import * as Ei from "../index.js";',
+    'import { registry } from "../registry.js";',
+    "",
+    "// Each entry decodes with its handle and assigns the value to the generated type, no cast:",
+    "// `npm run typecheck` checks every one. The harness runs them over the conformance cases.",
+    "describeHandles(registry, [",
+    ...entries,
+    "]);",
     "",
   ].join("\n");
 }
@@ -372,6 +601,9 @@ export async function generate(pkg: string): Promise<Map<string, string>> {
   if (!def) throw new Error(`unknown package "${pkg}"; known: ${PACKAGES.join(", ")}`);
   for (const stem of def.schemas) files.set(`${stem}.schema.ts`, schemaModule(stem));
   files.set("types.ts", await generateTypes(pkg));
+  files.set("handles.ts", handlesModule(pkg));
+  // the top of the chain sees every package: it checks them all
+  if (pkg === "ei") files.set("handles.test.ts", handlesTestModule());
   return files;
 }
 

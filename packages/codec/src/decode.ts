@@ -19,6 +19,17 @@ import {
 } from "./compile.js";
 import type { CodecDocument } from "./document.js";
 import { CodecError, issue, shorten, xmlIssue } from "./errors.js";
+import {
+  type AnyElementHandle,
+  acceptsRoot,
+  type ElementHandle,
+  type HandleDocument,
+  type HandleOptions,
+  isElementHandle,
+  type ProfileTypes,
+  registryOf,
+  unexpectedRoot,
+} from "./handle.js";
 import { getProfile, type Profile, type Registry } from "./registry.js";
 import { validate } from "./validate.js";
 import { LexicalProblem, parseLexical } from "./values.js";
@@ -45,12 +56,28 @@ export interface DecodeOptions {
   readonly validate?: boolean;
 }
 
-/** Parses XML text or bytes and decodes it into the canonical model. */
+/**
+ * Parses XML text or bytes and decodes it into the canonical model. With a handle, the document
+ * element must be the handle's element (else an "unexpected-element" error) and the result is
+ * typed; with a registry, any global element of any of its profiles is accepted.
+ */
+export function decodeXml<M extends ProfileTypes, P extends keyof M & string = keyof M & string>(
+  handle: ElementHandle<M>,
+  input: string | Uint8Array,
+  options?: DecodeOptions & HandleOptions<P>,
+): HandleDocument<M, P>;
 export function decodeXml(
   registry: Registry,
   input: string | Uint8Array,
-  options: DecodeOptions = {},
+  options?: DecodeOptions,
+): CodecDocument;
+export function decodeXml(
+  target: Registry | AnyElementHandle,
+  input: string | Uint8Array,
+  options: DecodeOptions & HandleOptions = {},
 ): CodecDocument {
+  const registry = registryOf(target, options);
+  const expected = isElementHandle(target) ? target : undefined;
   let root: XmlElement;
   try {
     root = readXml(input, options.limits);
@@ -58,7 +85,7 @@ export function decodeXml(
     if (e instanceof XmlError) throw xmlIssue(e);
     throw e;
   }
-  const doc = decodeTree(registry, root, options.profile);
+  const doc = decodeTree(registry, root, options.profile, expected);
   if (options.validate) {
     const issues = validate(registry, doc, { profile: false });
     if (issues.length) throw new CodecError(issues);
@@ -92,11 +119,16 @@ export function decodeTree(
   registry: Registry,
   root: XmlElement,
   profileName?: string,
+  /** accept only this element (of the handle's profiles) as the document element */
+  expected?: AnyElementHandle,
 ): CodecDocument {
   const candidates = profilesFor(registry, root).filter(
-    (c) => profileName === undefined || c.profile.name === profileName,
+    (c) =>
+      (profileName === undefined || c.profile.name === profileName) &&
+      (expected === undefined || acceptsRoot(expected, c.profile.name, c.element)),
   );
   if (candidates.length === 0) {
+    if (expected) throw unexpectedRoot(expected, root, profileName);
     const where = profileName ? ` in profile ${profileName}` : "";
     throw issue(
       "unknown-root",

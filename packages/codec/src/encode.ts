@@ -22,6 +22,15 @@ import {
 } from "./compile.js";
 import type { CodecDocument } from "./document.js";
 import { issue } from "./errors.js";
+import {
+  type AnyElementHandle,
+  type ElementHandle,
+  expectElement,
+  type HandleOptions,
+  isElementHandle,
+  type ProfileTypes,
+  registryOf,
+} from "./handle.js";
 import { getProfile, type Profile, type Registry } from "./registry.js";
 import { formatLexical } from "./values.js";
 import { readXml } from "./xml/read.js";
@@ -35,11 +44,23 @@ export interface EncodeOptions {
   readonly declaration?: boolean;
 }
 
+/**
+ * Writes a document as XML. With a handle, the document must be of the handle's element and the
+ * profile one of the handle's.
+ */
+export function encodeXml<M extends ProfileTypes>(
+  handle: ElementHandle<M>,
+  doc: CodecDocument<M[keyof M]>,
+  options?: EncodeOptions & HandleOptions<keyof M & string>,
+): string;
+export function encodeXml(registry: Registry, doc: CodecDocument, options?: EncodeOptions): string;
 export function encodeXml(
-  registry: Registry,
+  target: Registry | AnyElementHandle,
   doc: CodecDocument,
-  options: EncodeOptions = {},
+  options: EncodeOptions & HandleOptions = {},
 ): string {
+  const registry = registryOf(target, options);
+  if (isElementHandle(target)) expectElement(target, doc.element, options.profile ?? doc.profile);
   const profile = getProfile(registry, options.profile ?? doc.profile);
   let tree = encodeTree(registry, profile, doc.element, doc.value);
   if (doc.schemaLocation !== undefined)

@@ -20,6 +20,19 @@ export {
   shorten,
 } from "./errors.js";
 export { PROFILES } from "./gen/profiles.js";
+export {
+  type AnyElementHandle,
+  type CreateOptions,
+  create,
+  type ElementHandle,
+  elementHandle,
+  type HandleDocument,
+  type HandleOptions,
+  isElementHandle,
+  type ProfileOf,
+  type ProfileTypes,
+  type ValueOf,
+} from "./handle.js";
 export { infosetDiff } from "./infoset.js";
 export { type FromJsonOptions, fromJson, type JsonOptions, toJson, toJsonObject } from "./json.js";
 export {

@@ -5,6 +5,16 @@
  */
 import type { CodecDocument } from "./document.js";
 import { CodecError, issue } from "./errors.js";
+import {
+  type AnyElementHandle,
+  type ElementHandle,
+  expectElement,
+  type HandleDocument,
+  type HandleOptions,
+  isElementHandle,
+  type ProfileTypes,
+  registryOf,
+} from "./handle.js";
 import type { Registry } from "./registry.js";
 import { validate } from "./validate.js";
 
@@ -32,12 +42,26 @@ export interface FromJsonOptions {
   readonly validate?: boolean;
 }
 
-/** Parses the JSON form (text or an already parsed object) into a validated document. */
+/**
+ * Parses the JSON form (text or an already parsed object) into a validated document. With a
+ * handle, the document's element must be the handle's and the result is typed.
+ */
+export function fromJson<M extends ProfileTypes, P extends keyof M & string = keyof M & string>(
+  handle: ElementHandle<M>,
+  input: string | object,
+  options?: FromJsonOptions & HandleOptions<P>,
+): HandleDocument<M, P>;
 export function fromJson(
   registry: Registry,
   input: string | object,
-  options: FromJsonOptions = {},
+  options?: FromJsonOptions,
+): CodecDocument;
+export function fromJson(
+  target: Registry | AnyElementHandle,
+  input: string | object,
+  options: FromJsonOptions & HandleOptions = {},
 ): CodecDocument {
+  const registry = registryOf(target, options);
   let obj: unknown = input;
   if (typeof input === "string") {
     const max = options.maxLength ?? 16 * 1024 * 1024;
@@ -68,13 +92,21 @@ export function fromJson(
     );
   const element = keys[0] as string;
   let profile = record.$profile;
+  if (isElementHandle(target)) {
+    expectElement(target, element, typeof profile === "string" ? profile : options.profile);
+    profile ??= options.profile;
+  }
   if (profile !== undefined && (typeof profile !== "string" || !registry.profiles.has(profile)))
     throw issue(
       "bad-json",
       "/$profile",
       `unknown profile ${JSON.stringify(profile)}; known: ${registry.profileOrder.join(", ")}`,
     );
-  profile ??= registry.profileOrder.find((p) => registry.profiles.get(p)?.elements.has(element));
+  profile ??= registry.profileOrder.find(
+    (p) =>
+      registry.profiles.get(p)?.elements.has(element) &&
+      (!isElementHandle(target) || target.profiles.includes(p)),
+  );
   if (profile === undefined || !registry.profiles.get(profile as string)?.elements.has(element))
     throw issue("unknown-root", `/${element}`, `no profile declares element ${element}`);
   const doc: CodecDocument = {

@@ -7,6 +7,15 @@ import { typeValidator } from "./ajv.js";
 import type { CodecDocument } from "./document.js";
 import { encodeTree } from "./encode.js";
 import { CodecError, type Issue } from "./errors.js";
+import {
+  type AnyElementHandle,
+  type ElementHandle,
+  expectElement,
+  type HandleOptions,
+  isElementHandle,
+  type ProfileTypes,
+  registryOf,
+} from "./handle.js";
 import { getProfile, type Registry } from "./registry.js";
 
 export { typeValidator };
@@ -27,12 +36,33 @@ export interface ValidateOptions {
   readonly profile?: boolean;
 }
 
-/** Validates a document; returns the issues found (an empty array when valid). */
+/**
+ * Validates a document; returns the issues found (an empty array when valid). With a handle, a
+ * document of another element is an "unexpected-element" issue.
+ */
+export function validate<M extends ProfileTypes>(
+  handle: ElementHandle<M>,
+  doc: CodecDocument,
+  options?: ValidateOptions & Pick<HandleOptions, "registry">,
+): Issue[];
 export function validate(
   registry: Registry,
   doc: CodecDocument,
-  options: ValidateOptions = {},
+  options?: ValidateOptions,
+): Issue[];
+export function validate(
+  target: Registry | AnyElementHandle,
+  doc: CodecDocument,
+  options: ValidateOptions & Pick<HandleOptions, "registry"> = {},
 ): Issue[] {
+  const registry = registryOf(target, options);
+  if (isElementHandle(target))
+    try {
+      expectElement(target, doc.element, doc.profile);
+    } catch (e) {
+      if (e instanceof CodecError) return [...e.issues];
+      throw e;
+    }
   const profile = getProfile(registry, doc.profile);
   const decl = profile.elements.get(doc.element);
   const root = `/${doc.element.slice(doc.element.indexOf(":") + 1)}`;

@@ -39,6 +39,7 @@ export {
   toClientCreatedTender,
   toClientCreateTender,
 } from "./eml-cts.js";
+export * from "./gen/handles.js";
 export type * from "./gen/types.js";
 export {
   type ClientFormat,

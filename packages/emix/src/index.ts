@@ -1,12 +1,4 @@
-import { createRegistry, PROFILES, type Registry } from "@transactive/codec";
-import { wsCalendarSchema } from "@transactive/ws-calendar";
 import { emixSchema } from "./gen/emix.schema.js";
-
-export type * from "./gen/types.js";
-export { emixSchema };
-
-/** Registry over the WS-Calendar and EMIX schema documents, with every wire profile. */
-export const registry: Registry = createRegistry([wsCalendarSchema, emixSchema], PROFILES);
 
 export {
   type AmountJsonOptions,
@@ -30,6 +22,8 @@ export {
 export { Decimal, type DecimalInput, type RoundingMode, sum } from "./decimal.js";
 export { documentAmounts } from "./document-amounts.js";
 export { EmixError, type EmixIssue, type EmixIssueCode } from "./errors.js";
+export * from "./gen/handles.js";
+export type * from "./gen/types.js";
 export {
   CURRENCY_CODES,
   checkCurrency,
@@ -56,6 +50,7 @@ export {
   toScale,
   total,
 } from "./quantity.js";
+export { registry } from "./registry.js";
 export {
   checkEmix,
   checkOption,
@@ -72,3 +67,4 @@ export {
   type ResolvedInterval,
   resolveIntervals,
 } from "./schedule.js";
+export { emixSchema };
