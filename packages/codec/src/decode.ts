@@ -20,7 +20,7 @@ import {
 import type { CodecDocument } from "./document.js";
 import { CodecError, issue, shorten } from "./errors.js";
 import { getProfile, type Profile, type Registry } from "./registry.js";
-import { validate } from "./validate.js";
+import { markDecoded, validate } from "./validate.js";
 import { LexicalProblem, parseLexical } from "./values.js";
 import { readXml } from "./xml/read.js";
 import {
@@ -64,6 +64,8 @@ export function decodeXml(
     const issues = validate(registry, doc, { profile: false });
     if (issues.length) throw new CodecError(issues);
   }
+  // decodeTree enforced the content model: a later validate() of this value need not redo it
+  markDecoded(doc.value);
   return doc;
 }
 
