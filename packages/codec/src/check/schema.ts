@@ -178,7 +178,12 @@ class Compiler {
     // a placeholder first: definitions refer to themselves through their properties
     let compiled: Check | undefined;
     this.defs.set(key, (v, out, path) => (compiled as Check)(v, out, path));
-    compiled = this.compile(schema, docId, `${docId}#${pointer}`);
+    try {
+      compiled = this.compile(schema, docId, `${docId}#${pointer}`);
+    } catch (e) {
+      this.defs.delete(key); // fail the same way on every use, not through the placeholder
+      throw e;
+    }
     this.defs.set(key, compiled);
     return compiled;
   }
