@@ -109,8 +109,9 @@ function places(holder: { root: unknown }): [Record<string | number, unknown>, s
   const walk = (parent: Record<string | number, unknown>, key: string | number): void => {
     out.push([parent, key]);
     const v = parent[key];
-    if (Array.isArray(v)) v.forEach((_, i) => walk(v as unknown as Record<number, unknown>, i));
-    else if (v !== null && typeof v === "object")
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) walk(v as unknown as Record<number, unknown>, i);
+    } else if (v !== null && typeof v === "object")
       for (const k of Object.keys(v)) walk(v as Record<string, unknown>, k);
   };
   walk(holder as unknown as Record<string, unknown>, "root");
