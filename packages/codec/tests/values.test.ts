@@ -160,9 +160,8 @@ describe("validate() after decodeXml (the README's path)", () => {
     // an edit only the content model refuses (the JSON Schemas have no minItems): a required
     // repeated element emptied
     // biome-ignore lint/suspicious/noExplicitAny: a deep path into a test document
-    (
-      doc.value as any
-    ).oadrEvent[0].eiEvent.eiEventSignals.eiEventSignal[0].intervals.interval[0].signalPayload = [];
+    const signal = (doc.value as any).oadrEvent[0].eiEvent.eiEventSignals.eiEventSignal[0];
+    signal.intervals.interval[0].signalPayload = [];
     const copy: CodecDocument = { ...doc, value: structuredClone(doc.value) as Json };
     const structural = validate(registry, copy);
     expect(structural.map((i) => i.code)).toEqual(["missing-element"]); // a copy is checked in full
