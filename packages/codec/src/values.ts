@@ -295,7 +295,12 @@ export function firstNonXmlChar(s: string): number {
   return -1;
 }
 
-export const isXmlText = (s: string): boolean => firstNonXmlChar(s) < 0;
+/** Any character outside tab, newline, return, U+0020-U+D7FF and U+E000-U+FFFD (pairs included). */
+const BEYOND_BMP_TEXT = /[^\t\n\r\x20-\uD7FF\uE000-\uFFFD]/;
+
+/** Is `s` XML 1.0 text? A native regex scan first: the character loop runs only past the BMP. */
+export const isXmlText = (s: string): boolean =>
+  !BEYOND_BMP_TEXT.test(s) || firstNonXmlChar(s) < 0;
 
 /** The problem with a string holding a character XML 1.0 cannot carry. */
 export function notXmlText(s: string): LexicalProblem {

@@ -141,6 +141,14 @@ export function withinBounds(b: Bounds, value: unknown): boolean {
 function all(parts: readonly Check[]): Check {
   if (parts.length === 0) return () => true;
   if (parts.length === 1) return parts[0] as Check;
+  if (parts.length === 2) {
+    const [a, b] = parts as [Check, Check];
+    return (v, out, path) => {
+      if (out === undefined) return a(v) && b(v);
+      const first = a(v, out, path);
+      return b(v, out, path) && first;
+    };
+  }
   return (v, out, path = "") => {
     let ok = true;
     for (const c of parts)
@@ -278,6 +286,15 @@ class Compiler {
         throw new SchemaCompileError(`${at}: unknown type ${JSON.stringify(n)}`);
     const tests = names.map((n) => TYPE_TESTS[n as string] as (v: unknown) => boolean);
     const message = `must be ${names.join(",")}`;
+    if (names.length === 1 && names[0] === "string")
+      return (v, out, path = "") => {
+        if (typeof v !== "string") return fail(out, path, message);
+        return isXmlText(v) || fail(out, path, notXmlText(v).message, "bad-value");
+      };
+    if (names.length === 1 && names[0] !== "string") {
+      const test = tests[0] as (v: unknown) => boolean;
+      return (v, out, path = "") => test(v) || fail(out, path, message);
+    }
     const string = names.includes("string");
     const test =
       tests.length === 1
