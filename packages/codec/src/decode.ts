@@ -60,12 +60,12 @@ export function decodeXml(
     throw e;
   }
   const doc = decodeTree(registry, root, options.profile);
+  // decodeTree enforced the content model: validate() of this value need not redo it
+  markDecoded(doc.value);
   if (options.validate) {
     const issues = validate(registry, doc, { profile: false });
     if (issues.length) throw new CodecError(issues);
   }
-  // decodeTree enforced the content model: a later validate() of this value need not redo it
-  markDecoded(doc.value);
   return doc;
 }
 

@@ -11,9 +11,9 @@ import { getProfile, type Registry } from "./registry.js";
 
 /**
  * Values exactly as decodeXml returned them: the decoder enforced the profile's content model on
- * them, so validate() need not repeat it. It holds the value objects, not copies: a caller that
- * edits a decoded value in place and wants the content model checked again passes
- * `{ profile: true }`.
+ * them and the XML reader allowed only XML 1.0 characters, so validate() need not repeat either.
+ * It holds the value objects, not copies: a caller that edits a decoded value in place and wants
+ * those checked again passes `{ profile: true }`.
  */
 const decodedValues = new WeakSet<object>();
 
@@ -26,7 +26,8 @@ export interface ValidateOptions {
   /**
    * check that the document fits its wire profile's content model: `true` always, `false` never;
    * by default always, except for a value exactly as decodeXml returned it (the decoder enforced
-   * the content model already; pass `true` after editing such a value in place)
+   * the content model, and the reader XML 1.0 characters, already; pass `true` after editing such
+   * a value in place to have both checked again)
    */
   readonly profile?: boolean;
 }
@@ -54,10 +55,13 @@ export function validate(
   // encode below checks that it is derived from the declared one)
   const named = (doc.value as { "@xsi:type"?: unknown } | null)?.["@xsi:type"];
   const type = typeof named === "string" && registry.types.has(named) ? named : decl.type;
-  const issues = checkType(registry, type, doc.value, root);
-  const structure =
-    options.profile ??
-    !(typeof doc.value === "object" && doc.value !== null && decodedValues.has(doc.value));
+  const decoded =
+    typeof doc.value === "object" && doc.value !== null && decodedValues.has(doc.value);
+  // a decoded value's strings came from the XML reader: XML 1.0 characters, by construction
+  const issues = checkType(registry, type, doc.value, root, {
+    text: !decoded || options.profile === true,
+  });
+  const structure = options.profile ?? !decoded;
   if (structure && issues.length === 0) {
     try {
       encodeTree(registry, profile, doc.element, doc.value);

@@ -299,8 +299,7 @@ export function firstNonXmlChar(s: string): number {
 const BEYOND_BMP_TEXT = /[^\t\n\r\x20-\uD7FF\uE000-\uFFFD]/;
 
 /** Is `s` XML 1.0 text? A native regex scan first: the character loop runs only past the BMP. */
-export const isXmlText = (s: string): boolean =>
-  !BEYOND_BMP_TEXT.test(s) || firstNonXmlChar(s) < 0;
+export const isXmlText = (s: string): boolean => !BEYOND_BMP_TEXT.test(s) || firstNonXmlChar(s) < 0;
 
 /** The problem with a string holding a character XML 1.0 cannot carry. */
 export function notXmlText(s: string): LexicalProblem {

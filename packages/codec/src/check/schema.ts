@@ -164,7 +164,11 @@ class Compiler {
   private readonly docs = new Map<string, Schema>();
   private readonly defs = new Map<string, Check>();
 
-  constructor(registry: Registry) {
+  /** `text`: check strings for XML 1.0 characters (not needed for values read from XML) */
+  constructor(
+    registry: Registry,
+    private readonly text: boolean,
+  ) {
     for (const doc of registry.docs) this.docs.set(doc.$id, doc as unknown as Schema);
   }
 
@@ -286,7 +290,7 @@ class Compiler {
         throw new SchemaCompileError(`${at}: unknown type ${JSON.stringify(n)}`);
     const tests = names.map((n) => TYPE_TESTS[n as string] as (v: unknown) => boolean);
     const message = `must be ${names.join(",")}`;
-    if (names.length === 1 && names[0] === "string")
+    if (names.length === 1 && names[0] === "string" && this.text)
       return (v, out, path = "") => {
         if (typeof v !== "string") return fail(out, path, message);
         return isXmlText(v) || fail(out, path, notXmlText(v).message, "bad-value");
@@ -295,7 +299,7 @@ class Compiler {
       const test = tests[0] as (v: unknown) => boolean;
       return (v, out, path = "") => test(v) || fail(out, path, message);
     }
-    const string = names.includes("string");
+    const string = names.includes("string") && this.text;
     const test =
       tests.length === 1
         ? (tests[0] as (v: unknown) => boolean)
@@ -336,13 +340,30 @@ class Compiler {
     };
   }
 
+  /**
+   * Compiles `schema` into `holder[i]`. A bare $ref resolves on first use and then replaces
+   * itself, so later calls go straight to the definition.
+   */
+  private into(holder: Check[], i: number, schema: Schema, base: string, at: string): void {
+    const own = isObject(schema) ? Object.keys(schema).filter((k) => !ANNOTATIONS.has(k)) : [];
+    const ref = (schema as Record<string, unknown>)?.$ref;
+    if (own.length === 1 && typeof ref === "string")
+      holder[i] = (v, out, path) => {
+        const target = this.def(ref, base);
+        holder[i] = target;
+        return target(v, out, path);
+      };
+    else holder[i] = this.compile(schema, base, at);
+  }
+
   private items(schema: Schema, base: string, at: string): Check {
-    const item = this.compile(schema, base, `${at}/items`);
+    const h: Check[] = [];
+    this.into(h, 0, schema, base, `${at}/items`);
     return (v, out, path = "") => {
       if (!Array.isArray(v)) return true;
       let ok = true;
       for (let i = 0; i < v.length; i++)
-        if (!item(v[i], out, out && `${path}[${i}]`)) {
+        if (!(h[0] as Check)(v[i], out, out && `${path}[${i}]`)) {
           if (out === undefined) return false;
           ok = false;
         }
@@ -350,6 +371,11 @@ class Compiler {
     };
   }
 
+  /**
+   * properties, required and additionalProperties of one schema, as one generated function: its
+   * property reads name their keys literally, so each type gets its own inline caches (a shared
+   * closure reading `v[name]` would see every shape of the model and be slow on all of them).
+   */
   private object(s: Record<string, unknown>, base: string, at: string): Check {
     const required = (s.required ?? []) as unknown;
     if (!Array.isArray(required) || required.some((r) => typeof r !== "string"))
@@ -357,43 +383,58 @@ class Compiler {
     const props = (s.properties ?? {}) as Record<string, Schema>;
     if (!isObject(props)) throw new SchemaCompileError(`${at}: properties must be an object`);
     const names = Object.keys(props);
-    const checks = names.map((n) =>
-      this.compile(props[n] as Schema, base, `${at}/properties/${n}`),
-    );
+    const checks: Check[] = [];
+    names.forEach((n, i) => {
+      this.into(checks, i, props[n] as Schema, base, `${at}/properties/${n}`);
+    });
     const known = new Set(names);
     const additional = s.additionalProperties;
     let extra: Check | false | undefined;
     if (additional === false) extra = false;
     else if (additional !== undefined && additional !== true)
       extra = this.compile(additional as Schema, base, `${at}/additionalProperties`);
-    return (v, out, path = "") => {
-      if (!isObject(v)) return true;
-      let ok = true;
-      for (const r of required as string[])
-        if (v[r] === undefined) {
-          if (out === undefined) return false;
-          ok = fail(out, path, `must have required property '${r}'`);
-        }
-      if (extra !== undefined)
-        for (const k in v) {
-          if (known.has(k)) continue;
-          if (extra === false) {
-            if (out === undefined) return false;
-            ok = fail(out, path, `must NOT have additional properties: ${k}`);
-          } else if (!extra(v[k], out, out && `${path}/${k}`)) {
-            if (out === undefined) return false;
-            ok = false;
-          }
-        }
-      for (let i = 0; i < names.length; i++) {
-        const x = v[names[i] as string];
-        if (x !== undefined && !(checks[i] as Check)(x, out, out && `${path}/${names[i]}`)) {
-          if (out === undefined) return false;
-          ok = false;
-        }
-      }
-      return ok;
-    };
+    const q = (x: string): string => JSON.stringify(x);
+    const src: string[] = [
+      'if (typeof v !== "object" || v === null || Array.isArray(v)) return true;',
+      'if (path === undefined) path = "";',
+      "let ok = true;",
+    ];
+    for (const r of required as string[])
+      src.push(
+        `if (v[${q(r)}] === undefined) { if (out === undefined) return false; ok = fail(out, path, ${q(`must have required property '${r}'`)}); }`,
+      );
+    if (extra !== undefined) {
+      const unknown =
+        names.length === 0
+          ? "true"
+          : names.length <= 8
+            ? names.map((n) => `k !== ${q(n)}`).join(" && ")
+            : "!known.has(k)";
+      const onExtra =
+        extra === false
+          ? 'if (out === undefined) return false; ok = fail(out, path, "must NOT have additional properties: " + k);'
+          : 'if (!extra(v[k], out, out && path + "/" + k)) { if (out === undefined) return false; ok = false; }';
+      src.push(`for (const k in v) if (${unknown}) { ${onExtra} }`);
+    }
+    names.forEach((n, i) =>
+      src.push(
+        `{ const p = v[${q(n)}]; if (p !== undefined && !checks[${i}](p, out, out && path + ${q(`/${n}`)})) { if (out === undefined) return false; ok = false; } }`,
+      ),
+    );
+    src.push("return ok;");
+    const factory = new Function(
+      "checks",
+      "extra",
+      "known",
+      "fail",
+      `return function properties(v, out, path) {\n${src.join("\n")}\n};`,
+    ) as (
+      checks: Check[],
+      extra: Check | false | undefined,
+      known: Set<string>,
+      f: typeof fail,
+    ) => Check;
+    return factory(checks, extra, known, fail);
   }
 
   private anyOf(branches: readonly Check[]): Check {
@@ -407,6 +448,8 @@ class Compiler {
 
 interface Checkers {
   readonly compiler: Compiler;
+  /** without the XML 1.0 character rule, for values the XML reader produced */
+  trusted?: Compiler;
   readonly variants: Map<string, Check | null>;
 }
 const cache = new WeakMap<Registry, Checkers>();
@@ -414,17 +457,32 @@ const cache = new WeakMap<Registry, Checkers>();
 function checkers(registry: Registry): Checkers {
   let c = cache.get(registry);
   if (!c) {
-    c = { compiler: new Compiler(registry), variants: new Map() };
+    c = { compiler: new Compiler(registry, true), variants: new Map() };
     cache.set(registry, c);
   }
   return c;
 }
 
+export interface CheckOptions {
+  /**
+   * false for a value read from XML, whose strings the reader already held to XML 1.0 characters
+   * (default true)
+   */
+  readonly text?: boolean;
+}
+
 /** The compiled check of a canonical type; undefined for a type the registry does not know. */
-export function typeCheck(registry: Registry, type: string): Check | undefined {
+export function typeCheck(
+  registry: Registry,
+  type: string,
+  options: CheckOptions = {},
+): Check | undefined {
   const entry = registry.types.get(type);
   if (!entry) return undefined;
-  return checkers(registry).compiler.def(entry.ref, entry.doc.$id);
+  const c = checkers(registry);
+  const compiler =
+    options.text === false ? (c.trusted ??= new Compiler(registry, false)) : c.compiler;
+  return compiler.def(entry.ref, entry.doc.$id);
 }
 
 /**
@@ -449,8 +507,14 @@ export function variantCheck(registry: Registry, type: string, profile: string):
  * The issues of `value` against the canonical type `type`, paths under `root`; anyOf branches
  * repeat the same failure, so only distinct issues are kept.
  */
-export function checkType(registry: Registry, type: string, value: unknown, root: string): Issue[] {
-  const fn = typeCheck(registry, type);
+export function checkType(
+  registry: Registry,
+  type: string,
+  value: unknown,
+  root: string,
+  options: CheckOptions = {},
+): Issue[] {
+  const fn = typeCheck(registry, type, options);
   if (!fn || fn(value)) return [];
   const found: Issue[] = [];
   fn(value, found, root);
