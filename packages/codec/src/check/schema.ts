@@ -416,11 +416,11 @@ class Compiler {
           : 'if (!extra(v[k], out, out && path + "/" + k)) { if (out === undefined) return false; ok = false; }';
       src.push(`for (const k in v) if (${unknown}) { ${onExtra} }`);
     }
-    names.forEach((n, i) =>
+    names.forEach((n, i) => {
       src.push(
         `{ const p = v[${q(n)}]; if (p !== undefined && !checks[${i}](p, out, out && path + ${q(`/${n}`)})) { if (out === undefined) return false; ok = false; } }`,
-      ),
-    );
+      );
+    });
     src.push("return ok;");
     const factory = new Function(
       "checks",
