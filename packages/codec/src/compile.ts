@@ -3,9 +3,9 @@
  * particles resolved to namespace URIs and JSON keys, substitution groups expanded, first-sets
  * computed for choices, attribute lookups by expanded name. Plans are cached per registry.
  */
-import type { ValidateFunction } from "ajv/dist/2020.js";
-import { variantValidator } from "./ajv.js";
+
 import { BUILTINS } from "./builtins.js";
+import { type Check, variantCheck } from "./check/schema.js";
 import type { ComplexProfileDescriptor, ParticleDescriptor } from "./descriptors.js";
 import { type IssueCode, issue } from "./errors.js";
 import type { Profile, Registry, TypeEntry } from "./registry.js";
@@ -102,7 +102,7 @@ export class PlanError extends Error {}
 export interface SimpleType {
   readonly primitive: Primitive;
   /** the type's own facets in this profile, when they differ from the canonical schema's */
-  readonly variant: ValidateFunction | undefined;
+  readonly variant: Check | undefined;
 }
 
 /**
@@ -136,7 +136,7 @@ export class ProfilePlans {
       s =
         primitive === undefined
           ? null
-          : { primitive, variant: variantValidator(this.registry, type, this.profile.name) };
+          : { primitive, variant: variantCheck(this.registry, type, this.profile.name) };
       this.simples.set(type, s);
     }
     return s ?? undefined;

@@ -31,7 +31,7 @@ import {
   unexpectedRoot,
 } from "./handle.js";
 import { getProfile, type Profile, type Registry } from "./registry.js";
-import { validate } from "./validate.js";
+import { markDecoded, validate } from "./validate.js";
 import { LexicalProblem, parseLexical } from "./values.js";
 import { readXml } from "./xml/read.js";
 import {
@@ -86,6 +86,8 @@ export function decodeXml(
     throw e;
   }
   const doc = decodeTree(registry, root, options.profile, expected);
+  // decodeTree enforced the content model: validate() of this value need not redo it
+  markDecoded(doc.value);
   if (options.validate) {
     const issues = validate(registry, doc, { profile: false });
     if (issues.length) throw new CodecError(issues);

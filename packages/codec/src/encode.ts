@@ -34,7 +34,7 @@ import {
 import { getProfile, type Profile, type Registry } from "./registry.js";
 import { formatLexical } from "./values.js";
 import { readXml } from "./xml/read.js";
-import type { XmlAttribute, XmlElement, XmlNode } from "./xml/types.js";
+import { type XmlAttribute, type XmlElement, XmlError, type XmlNode } from "./xml/types.js";
 import { writeXml } from "./xml/write.js";
 
 export interface EncodeOptions {
@@ -71,10 +71,17 @@ export function encodeXml(
         { ns: XSI, local: "schemaLocation", prefix: "xsi", value: doc.schemaLocation },
       ],
     };
-  return writeXml(tree, {
-    declaration: options.declaration ?? true,
-    prefixes: prefixesOf(profile),
-  });
+  try {
+    return writeXml(tree, {
+      declaration: options.declaration ?? true,
+      prefixes: prefixesOf(profile),
+    });
+  } catch (e) {
+    // values are checked for XML 1.0 characters where they are formatted; this catches the rest
+    // (foreign attributes, mixed text, xsi:schemaLocation) as a typed error, never a stack trace
+    if (e instanceof XmlError) throw issue("bad-value", `/${tree.local}`, e.message);
+    throw e;
+  }
 }
 
 const profilePrefixes = new WeakMap<Profile, ReadonlyMap<string, string>>();

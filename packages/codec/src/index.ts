@@ -1,4 +1,5 @@
 export { BUILTINS, type Builtin } from "./builtins.js";
+export { type Check, SchemaCompileError, typeCheck } from "./check/schema.js";
 export { XSI } from "./compile.js";
 export { type DecodeOptions, decodeXml, profilesFor } from "./decode.js";
 export type * from "./descriptors.js";
@@ -42,7 +43,7 @@ export {
   type Registry,
   type TypeEntry,
 } from "./registry.js";
-export { typeValidator, type ValidateOptions, validate } from "./validate.js";
+export { type ValidateOptions, validate } from "./validate.js";
 export {
   fromLexical,
   isXsdDate,

@@ -1,9 +1,9 @@
 /**
- * Validation of the canonical model against the JSON Schemas (ajv, draft 2020-12), plus the wire
- * profile's structure (the profile's content model, checked by a dry-run encode).
+ * Validation of the canonical model: the JSON Schemas' facets (checked by the codec's own compiled
+ * checker, check/schema.ts; no ajv), plus the wire profile's structure (the profile's content
+ * model, checked by a dry-run encode unless the value came out of decodeXml, which enforced it).
  */
-import type { ErrorObject } from "ajv/dist/2020.js";
-import { typeValidator } from "./ajv.js";
+import { checkType, typeCheck } from "./check/schema.js";
 import type { CodecDocument } from "./document.js";
 import { encodeTree } from "./encode.js";
 import { CodecError, type Issue } from "./errors.js";
@@ -18,23 +18,30 @@ import {
 } from "./handle.js";
 import { getProfile, type Registry } from "./registry.js";
 
-export { typeValidator };
+/**
+ * Values exactly as decodeXml returned them: the decoder enforced the profile's content model on
+ * them and the XML reader allowed only XML 1.0 characters, so validate() need not repeat either.
+ * It holds the value objects, not copies: a caller that edits a decoded value in place and wants
+ * those checked again passes `{ profile: true }`.
+ */
+const decodedValues = new WeakSet<object>();
 
-const toIssue = (base: string, e: ErrorObject): Issue => {
-  const where = e.instancePath.replace(/\/(\d+)(?=\/|$)/g, "[$1]");
-  const extra =
-    e.keyword === "additionalProperties"
-      ? `: ${(e.params as { additionalProperty: string }).additionalProperty}`
-      : e.keyword === "enum"
-        ? `: ${JSON.stringify((e.params as { allowedValues: unknown[] }).allowedValues).slice(0, 200)}`
-        : "";
-  return { code: "schema", path: `${base}${where}`, message: `${e.message ?? e.keyword}${extra}` };
-};
+/** Marks a value the decoder built and checked against its profile (decode.ts only). */
+export function markDecoded(value: unknown): void {
+  if (typeof value === "object" && value !== null) decodedValues.add(value);
+}
 
 export interface ValidateOptions {
-  /** also check that the document fits its wire profile's content model (default true) */
+  /**
+   * check that the document fits its wire profile's content model: `true` always, `false` never;
+   * by default always, except for a value exactly as decodeXml returned it (the decoder enforced
+   * the content model, and the reader XML 1.0 characters, already; pass `true` after editing such
+   * a value in place to have both checked again)
+   */
   readonly profile?: boolean;
 }
+
+export { typeCheck };
 
 /**
  * Validates a document; returns the issues found (an empty array when valid). With a handle, a
@@ -74,25 +81,18 @@ export function validate(
         message: `element ${doc.element} is not part of profile ${doc.profile}`,
       },
     ];
-  const issues: Issue[] = [];
   // a document element may carry xsi:type: validate against the type it names (the dry-run
   // encode below checks that it is derived from the declared one)
   const named = (doc.value as { "@xsi:type"?: unknown } | null)?.["@xsi:type"];
   const type = typeof named === "string" && registry.types.has(named) ? named : decl.type;
-  const fn = typeValidator(registry, type);
-  if (fn && !fn(doc.value)) {
-    // anyOf branches repeat the same failure; keep the distinct ones
-    const seen = new Set<string>();
-    for (const e of fn.errors ?? []) {
-      const i = toIssue(root, e);
-      const k = `${i.path} ${i.message}`;
-      if (!seen.has(k)) {
-        seen.add(k);
-        issues.push(i);
-      }
-    }
-  }
-  if (options.profile !== false && issues.length === 0) {
+  const decoded =
+    typeof doc.value === "object" && doc.value !== null && decodedValues.has(doc.value);
+  // a decoded value's strings came from the XML reader: XML 1.0 characters, by construction
+  const issues = checkType(registry, type, doc.value, root, {
+    text: !decoded || options.profile === true,
+  });
+  const structure = options.profile ?? !decoded;
+  if (structure && issues.length === 0) {
     try {
       encodeTree(registry, profile, doc.element, doc.value);
     } catch (e) {

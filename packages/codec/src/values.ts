@@ -2,6 +2,10 @@
  * Simple values: XML lexical form <-> JSON value, by the XSD primitive a type derives from.
  * Exactness rules: xs:decimal and the unbounded integer types stay strings (no float rounding);
  * the bounded integer and float types become numbers; booleans become booleans.
+ *
+ * Numbers follow XSD 1.1 Part 2 (the lexical mappings of §3.3.5 and §3.3.13): a float literal too
+ * large for a double is INF or -INF (never JavaScript's Infinity, which JSON cannot hold), and a
+ * bounded integer literal beyond 2^53 is refused (every bounded integer type lies well inside it).
  */
 import { DateTime } from "luxon";
 import { type CodecError, issue, shorten } from "./errors.js";
@@ -189,12 +193,19 @@ export function parseLexical(primitive: Primitive, text: string): unknown {
     }
     case "int": {
       const t = collapse(text);
-      return isIntegerLexical(t) ? Number(t) : notA("an integer", t);
+      if (!isIntegerLexical(t)) return notA("an integer", t);
+      const n = Number(t);
+      return Number.isSafeInteger(n)
+        ? n
+        : new LexicalProblem(`integer out of range: "${shorten(t)}"`, shorten(t));
     }
     case "float": {
       const t = collapse(text);
       if (t === "INF" || t === "-INF" || t === "NaN") return t;
-      return isFloatLexical(t) ? Number(t) : notA("a number", t);
+      if (!isFloatLexical(t)) return notA("a number", t);
+      const n = Number(t);
+      // a literal beyond the largest double maps to infinity (XSD 1.1 Part 2, floatingPointRound)
+      return Number.isFinite(n) ? n : n > 0 ? "INF" : "-INF";
     }
     case "decimal": {
       const t = collapse(text);
@@ -254,8 +265,47 @@ export function formatLexical(primitive: Primitive, value: unknown): string | Le
       return checked(primitive, value);
     case "string":
     case "token":
-      return typeof value === "string" ? value : expected("a string", value);
+      if (typeof value !== "string") return expected("a string", value);
+      return isXmlText(value) ? value : notXmlText(value);
   }
+}
+
+/**
+ * Where `s` stops being XML 1.0 text (#x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] |
+ * [#x10000-#x10FFFF], the last as surrogate pairs): the index of the first character outside
+ * that set, or -1. A plain loop: most strings are short and ASCII, and this runs on every string
+ * a JSON document holds.
+ */
+export function firstNonXmlChar(s: string): number {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x20 && c < 0xd800) continue;
+    if (c < 0x20) {
+      if (c === 9 || c === 10 || c === 13) continue;
+      return i;
+    }
+    if (c < 0xdc00) {
+      const d = s.charCodeAt(i + 1); // NaN past the end
+      if (!(d >= 0xdc00 && d <= 0xdfff)) return i;
+      i++;
+      continue;
+    }
+    if (c < 0xe000 || c === 0xfffe || c === 0xffff) return i;
+  }
+  return -1;
+}
+
+/** Any character outside tab, newline, return, U+0020-U+D7FF and U+E000-U+FFFD (pairs included). */
+const BEYOND_BMP_TEXT = /[^\t\n\r\x20-\uD7FF\uE000-\uFFFD]/;
+
+/** Is `s` XML 1.0 text? A native regex scan first: the character loop runs only past the BMP. */
+export const isXmlText = (s: string): boolean => !BEYOND_BMP_TEXT.test(s) || firstNonXmlChar(s) < 0;
+
+/** The problem with a string holding a character XML 1.0 cannot carry. */
+export function notXmlText(s: string): LexicalProblem {
+  const i = firstNonXmlChar(s);
+  const cp = s.charCodeAt(i).toString(16).toUpperCase().padStart(4, "0");
+  return new LexicalProblem(`U+${cp} (at character ${i}) is not allowed in XML 1.0`, undefined);
 }
 
 /** `value` itself (written as given, not collapsed) when its collapsed form parses. */

@@ -20,11 +20,11 @@
  */
 import * as fc from "fast-check";
 import { BUILTINS } from "../builtins.js";
+import { typeCheck } from "../check/schema.js";
 import { type Compiled, type ComplexPlan, complexPlan, type ElementTarget } from "../compile.js";
 import type { ParticleDescriptor, SchemaDocument } from "../descriptors.js";
 import type { CodecDocument } from "../document.js";
 import { getProfile, type Profile, type Registry } from "../registry.js";
-import { typeValidator } from "../validate.js";
 import {
   fromLexical,
   isXsdDate,
@@ -643,11 +643,11 @@ class Generator {
   }
 }
 
-/** The codec's JSON Schema validator for a simple type, or undefined when ajv cannot compile it. */
+/** The codec's JSON Schema check for a simple type, or undefined when it cannot be compiled. */
 function schemaValidator(registry: Registry, type: string): ((v: unknown) => boolean) | undefined {
   try {
-    const fn = typeValidator(registry, type);
-    return fn ? (v) => fn(v) === true : undefined;
+    const fn = typeCheck(registry, type);
+    return fn ? (v) => fn(v) : undefined;
   } catch {
     return undefined; // validate() reports that itself; the branch facets above still apply
   }

@@ -1,11 +1,20 @@
 /**
- * The ajv instance per registry: every schema document added once, validators compiled lazily per
+ * `@transactive/codec/json-schema`: the JSON Schemas of schemas/*.schema.json run by ajv (draft
+ * 2020-12), for callers whose product is a JSON Schema verdict, and as the oracle the codec's own
+ * checker (check/schema.ts) is proven against. Not imported by the root entry: compiling the
+ * schema graph with ajv costs about a second of CPU, which decoding and validating never pay.
+ *
+ * One ajv instance per registry: every schema document added once, validators compiled lazily per
  * type. Custom pieces: the `x-xml` annotation keyword (ignored), XSD date/time/duration formats,
  * and `x-bounds` (inclusive/exclusive bounds of exact decimals and integers held as strings).
  */
-import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
+import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
+import { withinBounds } from "./check/schema.js";
+import type { Issue } from "./errors.js";
 import type { Registry } from "./registry.js";
-import { compareDecimal, isXsdDate, isXsdDateTime, isXsdDuration, isXsdTime } from "./values.js";
+import { isXsdDate, isXsdDateTime, isXsdDuration, isXsdTime } from "./values.js";
+
+export type { ErrorObject, ValidateFunction };
 
 interface Validators {
   readonly ajv: Ajv2020;
@@ -14,23 +23,7 @@ interface Validators {
 }
 const cache = new WeakMap<Registry, Validators>();
 
-type Bounds = {
-  minInclusive?: string;
-  maxInclusive?: string;
-  minExclusive?: string;
-  maxExclusive?: string;
-};
-
-function withinBounds(b: Bounds, value: unknown): boolean {
-  if (typeof value !== "string" || !/^[+-]?(\d+(\.\d*)?|\.\d+)$/.test(value.trim())) return true; // pattern reports it
-  const v = value.trim();
-  if (b.minInclusive !== undefined && compareDecimal(v, b.minInclusive) < 0) return false;
-  if (b.maxInclusive !== undefined && compareDecimal(v, b.maxInclusive) > 0) return false;
-  if (b.minExclusive !== undefined && compareDecimal(v, b.minExclusive) <= 0) return false;
-  if (b.maxExclusive !== undefined && compareDecimal(v, b.maxExclusive) >= 0) return false;
-  return true;
-}
-
+/** The registry's ajv instance, with every schema document added. */
 export function validators(registry: Registry): Validators {
   let v = cache.get(registry);
   if (v) return v;
@@ -49,7 +42,8 @@ export function validators(registry: Registry): Validators {
     keyword: "x-bounds",
     schemaType: "object",
     errors: false,
-    validate: (schema: Bounds, data: unknown) => withinBounds(schema, data),
+    validate: (schema: Parameters<typeof withinBounds>[0], data: unknown) =>
+      withinBounds(schema, data),
   });
   ajv.addFormat("xsd-dateTime", isXsdDateTime);
   ajv.addFormat("xsd-date", isXsdDate);
@@ -90,4 +84,41 @@ export function variantValidator(
   const fn = schema ? v.ajv.compile(schema) : null;
   v.variants.set(key, fn);
   return fn ?? undefined;
+}
+
+/** An ajv error as an Issue under `root` (array positions as [i], as the codec writes paths). */
+export function toIssue(root: string, e: ErrorObject): Issue {
+  const where = e.instancePath.replace(/\/(\d+)(?=\/|$)/g, "[$1]");
+  const extra =
+    e.keyword === "additionalProperties"
+      ? `: ${(e.params as { additionalProperty: string }).additionalProperty}`
+      : e.keyword === "enum"
+        ? `: ${JSON.stringify((e.params as { allowedValues: unknown[] }).allowedValues).slice(0, 200)}`
+        : "";
+  return { code: "schema", path: `${root}${where}`, message: `${e.message ?? e.keyword}${extra}` };
+}
+
+/**
+ * The JSON Schema issues of `value` as an instance of the canonical type `type` (distinct ones:
+ * anyOf branches repeat the same failure), paths under `root`.
+ */
+export function schemaIssues(
+  registry: Registry,
+  type: string,
+  value: unknown,
+  root: string,
+): Issue[] {
+  const fn = typeValidator(registry, type);
+  if (!fn || fn(value)) return [];
+  const seen = new Set<string>();
+  const issues: Issue[] = [];
+  for (const e of fn.errors ?? []) {
+    const i = toIssue(root, e);
+    const k = `${i.path} ${i.message}`;
+    if (!seen.has(k)) {
+      seen.add(k);
+      issues.push(i);
+    }
+  }
+  return issues;
 }
