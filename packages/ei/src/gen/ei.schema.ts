@@ -829,6 +829,12 @@ export const eiSchema: SchemaDocument = {
           "items": {
             "$ref": "#/$defs/ResponseTermViolatedType"
           }
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "additionalProperties": false,
@@ -862,6 +868,12 @@ export const eiSchema: SchemaDocument = {
           "items": {
             "$ref": "#/$defs/EiResponseType"
           }
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "additionalProperties": false,
@@ -970,6 +982,12 @@ export const eiSchema: SchemaDocument = {
           "type": "string"
         },
         "@xsi:type": {
+          "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
           "type": "string"
         }
       },
@@ -1101,6 +1119,12 @@ export const eiSchema: SchemaDocument = {
         },
         "@ei:schemaVersion": {
           "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -1166,6 +1190,12 @@ export const eiSchema: SchemaDocument = {
         },
         "nonStandardTermsHandling": {
           "$ref": "emix.schema.json#/$defs/NonStandardTermsHandlingType"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "additionalProperties": false,
@@ -1209,6 +1239,12 @@ export const eiSchema: SchemaDocument = {
         },
         "ruleSetPurpose": {
           "$ref": "#/$defs/RuleSetPurposeType"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "additionalProperties": false,
@@ -1266,6 +1302,12 @@ export const eiSchema: SchemaDocument = {
           "$ref": "#/$defs/schemaVersionType"
         },
         "@xsi:type": {
+          "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
           "type": "string"
         }
       },
@@ -1358,6 +1400,12 @@ export const eiSchema: SchemaDocument = {
               }
             ]
           }
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -1393,7 +1441,14 @@ export const eiSchema: SchemaDocument = {
     "EiRegistrationInfoType": {
       "title": "EiRegistrationInfoType",
       "type": "object",
-      "properties": {},
+      "properties": {
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
+        }
+      },
       "additionalProperties": false,
       "x-xml": {
         "qname": "ei:EiRegistrationInfoType",
@@ -1428,6 +1483,12 @@ export const eiSchema: SchemaDocument = {
               "$ref": "#/$defs/EiRegistrationInfoType"
             }
           ]
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -1524,6 +1585,12 @@ export const eiSchema: SchemaDocument = {
         },
         "createdDateTime": {
           "$ref": "ws-calendar.schema.json#/$defs/XcalminDateTimeType"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -1675,6 +1742,12 @@ export const eiSchema: SchemaDocument = {
           "items": {
             "type": "string"
           }
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "additionalProperties": false,
@@ -1793,6 +1866,12 @@ export const eiSchema: SchemaDocument = {
               "$ref": "#/$defs/EiDeliveryType"
             }
           ]
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -1849,6 +1928,12 @@ export const eiSchema: SchemaDocument = {
               "$ref": "#/$defs/EiDeliveryType"
             }
           ]
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -1935,6 +2020,12 @@ export const eiSchema: SchemaDocument = {
           "items": {
             "$ref": "openadr.schema.json#/$defs/oadrReportPayloadType"
           }
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "additionalProperties": false,
@@ -2053,6 +2144,12 @@ export const eiSchema: SchemaDocument = {
       "properties": {
         "@xsi:type": {
           "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "additionalProperties": false,
@@ -2086,6 +2183,12 @@ export const eiSchema: SchemaDocument = {
           ]
         },
         "@xsi:type": {
+          "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
           "type": "string"
         }
       },
@@ -2126,6 +2229,12 @@ export const eiSchema: SchemaDocument = {
           "type": "integer",
           "minimum": 0,
           "maximum": 4294967295
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -2329,6 +2438,12 @@ export const eiSchema: SchemaDocument = {
         },
         "@xsi:type": {
           "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -2392,6 +2507,12 @@ export const eiSchema: SchemaDocument = {
           "items": {
             "$ref": "#/$defs/SpecifierPayloadType"
           }
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -2546,6 +2667,12 @@ export const eiSchema: SchemaDocument = {
         },
         "marketGranularity": {
           "$ref": "emix.schema.json#/$defs/MarketGranularityType"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -2721,6 +2848,12 @@ export const eiSchema: SchemaDocument = {
           "type": "integer",
           "minimum": 0,
           "maximum": 4294967295
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "additionalProperties": false,
@@ -2840,6 +2973,12 @@ export const eiSchema: SchemaDocument = {
         },
         "readingType": {
           "$ref": "#/$defs/ReadingTypeType"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -2919,6 +3058,12 @@ export const eiSchema: SchemaDocument = {
               "$ref": "#/$defs/PayloadFloat"
             }
           ]
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -2979,6 +3124,12 @@ export const eiSchema: SchemaDocument = {
               "type": "null"
             }
           ]
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -3126,6 +3277,12 @@ export const eiSchema: SchemaDocument = {
         },
         "oadrGBDataDescription": {
           "$ref": "openadr.schema.json#/$defs/oadrGBItemBase"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -3311,6 +3468,12 @@ export const eiSchema: SchemaDocument = {
         },
         "currentValue": {
           "$ref": "#/$defs/currentValueType"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -3422,6 +3585,12 @@ export const eiSchema: SchemaDocument = {
         },
         "eiEventBaseline": {
           "$ref": "#/$defs/eiEventBaselineType"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -3486,6 +3655,12 @@ export const eiSchema: SchemaDocument = {
               "$ref": "#/$defs/eiTargetType"
             }
           ]
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -3557,6 +3732,12 @@ export const eiSchema: SchemaDocument = {
         },
         "requestID": {
           "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -3619,6 +3800,12 @@ export const eiSchema: SchemaDocument = {
           "items": {
             "type": "string"
           }
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "additionalProperties": false,
@@ -3697,6 +3884,12 @@ export const eiSchema: SchemaDocument = {
           "type": "string"
         },
         "vtnComment": {
+          "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
           "type": "string"
         }
       },
@@ -3819,6 +4012,12 @@ export const eiSchema: SchemaDocument = {
       "properties": {
         "marketContext": {
           "$ref": "emix.schema.json#/$defs/MarketContextType"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -3863,6 +4062,12 @@ export const eiSchema: SchemaDocument = {
           "items": {
             "$ref": "#/$defs/EventResponses__eventResponse"
           }
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "additionalProperties": false,
@@ -3919,6 +4124,12 @@ export const eiSchema: SchemaDocument = {
         },
         "optType": {
           "$ref": "#/$defs/OptTypeType"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -4004,6 +4215,12 @@ export const eiSchema: SchemaDocument = {
               ]
             }
           ]
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -4139,6 +4356,12 @@ export const eiSchema: SchemaDocument = {
         },
         "@xsi:type": {
           "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "additionalProperties": false,
@@ -4194,6 +4417,12 @@ export const eiSchema: SchemaDocument = {
           "items": {
             "$ref": "#/$defs/UidType"
           }
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -4253,6 +4482,12 @@ export const eiSchema: SchemaDocument = {
           "items": {
             "$ref": "#/$defs/UidType"
           }
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -4312,6 +4547,12 @@ export const eiSchema: SchemaDocument = {
           "items": {
             "$ref": "#/$defs/UidType"
           }
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -4371,6 +4612,12 @@ export const eiSchema: SchemaDocument = {
           "items": {
             "$ref": "#/$defs/EiResponseType"
           }
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -4424,6 +4671,12 @@ export const eiSchema: SchemaDocument = {
         },
         "publisherPartyID": {
           "$ref": "#/$defs/UidType"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -4471,6 +4724,12 @@ export const eiSchema: SchemaDocument = {
         },
         "counterPartyID": {
           "$ref": "#/$defs/UidType"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -4528,6 +4787,12 @@ export const eiSchema: SchemaDocument = {
               }
             ]
           }
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -4580,6 +4845,12 @@ export const eiSchema: SchemaDocument = {
               "$ref": "#/$defs/EiRegistrationInfoType"
             }
           ]
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -4633,6 +4904,12 @@ export const eiSchema: SchemaDocument = {
           "items": {
             "$ref": "#/$defs/EiQuoteType"
           }
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -4692,6 +4969,12 @@ export const eiSchema: SchemaDocument = {
           "items": {
             "$ref": "#/$defs/EiTenderType"
           }
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -4751,6 +5034,12 @@ export const eiSchema: SchemaDocument = {
           "items": {
             "$ref": "#/$defs/EiTransactionType"
           }
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -4804,6 +5093,12 @@ export const eiSchema: SchemaDocument = {
           "items": {
             "$ref": "#/$defs/EiDeliveryType"
           }
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -4850,6 +5145,12 @@ export const eiSchema: SchemaDocument = {
         },
         "registreePartyID": {
           "$ref": "#/$defs/UidType"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -4908,6 +5209,12 @@ export const eiSchema: SchemaDocument = {
           "items": {
             "$ref": "#/$defs/UidType"
           }
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -4967,6 +5274,12 @@ export const eiSchema: SchemaDocument = {
           "items": {
             "$ref": "#/$defs/UidType"
           }
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -5026,6 +5339,12 @@ export const eiSchema: SchemaDocument = {
           "items": {
             "$ref": "#/$defs/UidType"
           }
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -5082,6 +5401,12 @@ export const eiSchema: SchemaDocument = {
           "items": {
             "$ref": "#/$defs/EiTenderType"
           }
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -5124,6 +5449,12 @@ export const eiSchema: SchemaDocument = {
       "properties": {
         "eiResponse": {
           "$ref": "#/$defs/EiResponseType"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -5165,6 +5496,12 @@ export const eiSchema: SchemaDocument = {
         },
         "eiResponse": {
           "$ref": "#/$defs/EiResponseType"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -5208,6 +5545,12 @@ export const eiSchema: SchemaDocument = {
           "items": {
             "$ref": "#/$defs/EiQuoteType"
           }
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -5251,6 +5594,12 @@ export const eiSchema: SchemaDocument = {
           "items": {
             "$ref": "#/$defs/EiTenderType"
           }
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -5294,6 +5643,12 @@ export const eiSchema: SchemaDocument = {
           "items": {
             "$ref": "#/$defs/EiTransactionType"
           }
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -5340,6 +5695,12 @@ export const eiSchema: SchemaDocument = {
         },
         "partyID": {
           "$ref": "#/$defs/UidType"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -5400,6 +5761,12 @@ export const eiSchema: SchemaDocument = {
         },
         "intervals": {
           "$ref": "ws-calendar.schema.json#/$defs/ArrayofStreamIntervals"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -5478,6 +5845,12 @@ export const eiSchema: SchemaDocument = {
         },
         "intervals": {
           "$ref": "ws-calendar.schema.json#/$defs/ArrayofStreamIntervals"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -5563,6 +5936,12 @@ export const eiSchema: SchemaDocument = {
         },
         "intervals": {
           "$ref": "ws-calendar.schema.json#/$defs/ArrayofStreamIntervals"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -5654,6 +6033,12 @@ export const eiSchema: SchemaDocument = {
         },
         "intervals": {
           "$ref": "ws-calendar.schema.json#/$defs/ArrayofStreamIntervals"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -5745,6 +6130,12 @@ export const eiSchema: SchemaDocument = {
         },
         "venID": {
           "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -5811,6 +6202,12 @@ export const eiSchema: SchemaDocument = {
           "type": "integer",
           "minimum": 0,
           "maximum": 4294967295
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [

@@ -143,6 +143,12 @@ export const greenbuttonSchema: SchemaDocument = {
           "additionalProperties": {
             "type": "string"
           }
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -212,6 +218,12 @@ export const greenbuttonSchema: SchemaDocument = {
         },
         "$text": {
           "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "additionalProperties": false,
@@ -272,6 +284,12 @@ export const greenbuttonSchema: SchemaDocument = {
         "$value": {
           "type": "string",
           "format": "xsd-dateTime"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -404,6 +422,12 @@ export const greenbuttonSchema: SchemaDocument = {
           "additionalProperties": {
             "type": "string"
           }
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "additionalProperties": false,
@@ -610,6 +634,12 @@ export const greenbuttonSchema: SchemaDocument = {
           "additionalProperties": {
             "type": "string"
           }
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "additionalProperties": false,
@@ -749,6 +779,12 @@ export const greenbuttonSchema: SchemaDocument = {
         },
         "$value": {
           "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -802,6 +838,12 @@ export const greenbuttonSchema: SchemaDocument = {
         },
         "$value": {
           "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -846,6 +888,12 @@ export const greenbuttonSchema: SchemaDocument = {
           }
         },
         "$value": {
+          "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
           "type": "string"
         }
       },
@@ -910,6 +958,12 @@ export const greenbuttonSchema: SchemaDocument = {
           }
         },
         "$text": {
+          "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
           "type": "string"
         }
       },
@@ -981,6 +1035,12 @@ export const greenbuttonSchema: SchemaDocument = {
         },
         "$value": {
           "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -1047,6 +1107,12 @@ export const greenbuttonSchema: SchemaDocument = {
           "additionalProperties": {
             "type": "string"
           }
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "additionalProperties": false,
@@ -1189,6 +1255,12 @@ export const greenbuttonSchema: SchemaDocument = {
           "additionalProperties": {
             "type": "string"
           }
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "additionalProperties": false,
@@ -1326,6 +1398,12 @@ export const greenbuttonSchema: SchemaDocument = {
         },
         "$text": {
           "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "additionalProperties": false,
@@ -1395,6 +1473,12 @@ export const greenbuttonSchema: SchemaDocument = {
           }
         },
         "$value": {
+          "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
           "type": "string"
         }
       },
@@ -1538,6 +1622,12 @@ export const greenbuttonSchema: SchemaDocument = {
           "$ref": "#/$defs/String256"
         },
         "@xsi:type": {
+          "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
           "type": "string"
         }
       },
@@ -1863,6 +1953,12 @@ export const greenbuttonSchema: SchemaDocument = {
         },
         "@xsi:type": {
           "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "additionalProperties": false,
@@ -2027,6 +2123,12 @@ export const greenbuttonSchema: SchemaDocument = {
           "$ref": "#/$defs/Int48"
         },
         "@xsi:type": {
+          "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
           "type": "string"
         }
       },
@@ -2246,6 +2348,12 @@ export const greenbuttonSchema: SchemaDocument = {
           "$ref": "#/$defs/TimeType"
         },
         "@xsi:type": {
+          "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
           "type": "string"
         }
       },
@@ -2545,6 +2653,12 @@ export const greenbuttonSchema: SchemaDocument = {
         },
         "@xsi:type": {
           "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "additionalProperties": false,
@@ -2648,6 +2762,12 @@ export const greenbuttonSchema: SchemaDocument = {
         },
         "@xsi:type": {
           "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "additionalProperties": false,
@@ -2746,6 +2866,12 @@ export const greenbuttonSchema: SchemaDocument = {
         },
         "@xsi:type": {
           "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "additionalProperties": false,
@@ -2821,6 +2947,12 @@ export const greenbuttonSchema: SchemaDocument = {
         },
         "note": {
           "$ref": "#/$defs/String256"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -3049,6 +3181,12 @@ export const greenbuttonSchema: SchemaDocument = {
         },
         "@xsi:type": {
           "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "additionalProperties": false,
@@ -3110,6 +3248,12 @@ export const greenbuttonSchema: SchemaDocument = {
           }
         },
         "@xsi:type": {
+          "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
           "type": "string"
         }
       },
@@ -3265,6 +3409,12 @@ export const greenbuttonSchema: SchemaDocument = {
             "$xml"
           ],
           "additionalProperties": false
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "additionalProperties": false,
@@ -3314,6 +3464,12 @@ export const greenbuttonSchema: SchemaDocument = {
             "$xml"
           ],
           "additionalProperties": false
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "additionalProperties": false,
@@ -3367,6 +3523,12 @@ export const greenbuttonSchema: SchemaDocument = {
           "$ref": "#/$defs/QualityOfReading"
         },
         "@xsi:type": {
+          "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
           "type": "string"
         }
       },
@@ -3488,6 +3650,12 @@ export const greenbuttonSchema: SchemaDocument = {
           "$ref": "#/$defs/RationalNumber"
         },
         "@xsi:type": {
+          "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
           "type": "string"
         }
       },
@@ -3670,6 +3838,12 @@ export const greenbuttonSchema: SchemaDocument = {
         },
         "@xsi:type": {
           "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -3742,6 +3916,12 @@ export const greenbuttonSchema: SchemaDocument = {
           "$ref": "#/$defs/String256"
         },
         "@xsi:type": {
+          "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
           "type": "string"
         }
       },
@@ -3864,6 +4044,12 @@ export const greenbuttonSchema: SchemaDocument = {
           "$ref": "#/$defs/ESPIServiceStatus"
         },
         "@xsi:type": {
+          "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
           "type": "string"
         }
       },
@@ -4024,6 +4210,12 @@ export const greenbuttonSchema: SchemaDocument = {
           "$ref": "#/$defs/Int48"
         },
         "@xsi:type": {
+          "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
           "type": "string"
         }
       },
@@ -4313,6 +4505,12 @@ export const greenbuttonSchema: SchemaDocument = {
           "$ref": "#/$defs/TimeType"
         },
         "@xsi:type": {
+          "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
           "type": "string"
         }
       },
@@ -4756,6 +4954,12 @@ export const greenbuttonSchema: SchemaDocument = {
         },
         "@xsi:type": {
           "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "additionalProperties": false,
@@ -4838,6 +5042,12 @@ export const greenbuttonSchema: SchemaDocument = {
         },
         "@gml:id": {
           "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -4875,6 +5085,12 @@ export const greenbuttonSchema: SchemaDocument = {
       "properties": {
         "Polygon": {
           "$ref": "#/$defs/FeatureCollection__location_Polygon"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -4909,6 +5125,12 @@ export const greenbuttonSchema: SchemaDocument = {
           "$ref": "#/$defs/FeatureCollection__location_Polygon_exterior"
         },
         "@gml:id": {
+          "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
           "type": "string"
         }
       },
@@ -4947,6 +5169,12 @@ export const greenbuttonSchema: SchemaDocument = {
       "properties": {
         "LinearRing": {
           "$ref": "#/$defs/FeatureCollection__location_Polygon_exterior_LinearRing"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -4979,6 +5207,12 @@ export const greenbuttonSchema: SchemaDocument = {
       "properties": {
         "posList": {
           "$ref": "#/$defs/doubleList"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [

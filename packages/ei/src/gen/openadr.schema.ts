@@ -373,6 +373,12 @@ export const openadrSchema: SchemaDocument = {
         },
         "@xsi:type": {
           "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -436,6 +442,12 @@ export const openadrSchema: SchemaDocument = {
           "$ref": "emix.schema.json#/$defs/SiScaleCodeType"
         },
         "@xsi:type": {
+          "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
           "type": "string"
         }
       },
@@ -502,6 +514,12 @@ export const openadrSchema: SchemaDocument = {
           "$ref": "emix.schema.json#/$defs/SiScaleCodeType"
         },
         "@xsi:type": {
+          "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
           "type": "string"
         }
       },
@@ -585,6 +603,12 @@ export const openadrSchema: SchemaDocument = {
         },
         "@xsi:type": {
           "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -657,6 +681,12 @@ export const openadrSchema: SchemaDocument = {
         },
         "@xsi:type": {
           "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -711,6 +741,12 @@ export const openadrSchema: SchemaDocument = {
         },
         "@ei:schemaVersion": {
           "$ref": "ei.schema.json#/$defs/schemaVersionType"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -766,6 +802,12 @@ export const openadrSchema: SchemaDocument = {
         },
         "@ei:schemaVersion": {
           "$ref": "ei.schema.json#/$defs/schemaVersionType"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -827,6 +869,12 @@ export const openadrSchema: SchemaDocument = {
         },
         "@ei:schemaVersion": {
           "$ref": "ei.schema.json#/$defs/schemaVersionType"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -885,6 +933,12 @@ export const openadrSchema: SchemaDocument = {
         },
         "@ei:schemaVersion": {
           "$ref": "ei.schema.json#/$defs/schemaVersionType"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -935,6 +989,12 @@ export const openadrSchema: SchemaDocument = {
         },
         "@ei:schemaVersion": {
           "$ref": "ei.schema.json#/$defs/schemaVersionType"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -990,6 +1050,12 @@ export const openadrSchema: SchemaDocument = {
         },
         "@ei:schemaVersion": {
           "$ref": "ei.schema.json#/$defs/schemaVersionType"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -1071,6 +1137,12 @@ export const openadrSchema: SchemaDocument = {
           "$ref": "ei.schema.json#/$defs/schemaVersionType"
         },
         "@xsi:type": {
+          "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
           "type": "string"
         }
       },
@@ -1198,6 +1270,12 @@ export const openadrSchema: SchemaDocument = {
         },
         "@ei:schemaVersion": {
           "$ref": "ei.schema.json#/$defs/schemaVersionType"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -1291,6 +1369,12 @@ export const openadrSchema: SchemaDocument = {
         },
         "@ei:schemaVersion": {
           "$ref": "ei.schema.json#/$defs/schemaVersionType"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -1338,6 +1422,12 @@ export const openadrSchema: SchemaDocument = {
       "properties": {
         "eiCreatedEvent": {
           "$ref": "ei.schema.json#/$defs/EiCreatedEvent"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -1372,6 +1462,12 @@ export const openadrSchema: SchemaDocument = {
         },
         "@ei:schemaVersion": {
           "$ref": "ei.schema.json#/$defs/schemaVersionType"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -1414,6 +1510,12 @@ export const openadrSchema: SchemaDocument = {
         },
         "@ei:schemaVersion": {
           "$ref": "ei.schema.json#/$defs/schemaVersionType"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -1479,6 +1581,12 @@ export const openadrSchema: SchemaDocument = {
         },
         "@ei:schemaVersion": {
           "$ref": "ei.schema.json#/$defs/schemaVersionType"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -1554,6 +1662,12 @@ export const openadrSchema: SchemaDocument = {
           "items": {
             "$ref": "#/$defs/OadrCreatedPartyRegistrationType_oadrExtensions_oadrExtension"
           }
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "additionalProperties": false,
@@ -1591,6 +1705,12 @@ export const openadrSchema: SchemaDocument = {
           "items": {
             "$ref": "#/$defs/OadrInfo"
           }
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -1638,6 +1758,12 @@ export const openadrSchema: SchemaDocument = {
         },
         "@ei:schemaVersion": {
           "$ref": "ei.schema.json#/$defs/schemaVersionType"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -1748,6 +1874,12 @@ export const openadrSchema: SchemaDocument = {
           "items": {
             "$ref": "#/$defs/OadrDistributeEvent__oadrEvent"
           }
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -1799,6 +1931,12 @@ export const openadrSchema: SchemaDocument = {
         },
         "oadrResponseRequired": {
           "$ref": "#/$defs/ResponseRequiredType"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -1851,6 +1989,12 @@ export const openadrSchema: SchemaDocument = {
         },
         "@ei:schemaVersion": {
           "$ref": "ei.schema.json#/$defs/schemaVersionType"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -1907,6 +2051,12 @@ export const openadrSchema: SchemaDocument = {
         },
         "oadrResponseRequired": {
           "$ref": "#/$defs/ResponseRequiredType"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -1946,6 +2096,12 @@ export const openadrSchema: SchemaDocument = {
         },
         "@xsi:type": {
           "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -1982,6 +2138,12 @@ export const openadrSchema: SchemaDocument = {
         },
         "@xsi:type": {
           "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -2017,6 +2179,12 @@ export const openadrSchema: SchemaDocument = {
           "type": "string"
         },
         "oadrValue": {
+          "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
           "type": "string"
         }
       },
@@ -2065,6 +2233,12 @@ export const openadrSchema: SchemaDocument = {
         },
         "oadrSetPoint": {
           "$ref": "#/$defs/oadrLoadControlStateTypeType"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "additionalProperties": false,
@@ -2166,6 +2340,12 @@ export const openadrSchema: SchemaDocument = {
               ]
             }
           ]
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -2219,6 +2399,12 @@ export const openadrSchema: SchemaDocument = {
         },
         "oadrSignedObject": {
           "$ref": "#/$defs/OadrSignedObject"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -2263,6 +2449,12 @@ export const openadrSchema: SchemaDocument = {
           "$ref": "#/$defs/oadrLoadControlStateType"
         },
         "@xsi:type": {
+          "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
           "type": "string"
         }
       },
@@ -2312,6 +2504,12 @@ export const openadrSchema: SchemaDocument = {
           "items": {
             "type": "string"
           }
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "additionalProperties": false,
@@ -2345,6 +2543,12 @@ export const openadrSchema: SchemaDocument = {
         },
         "@ei:schemaVersion": {
           "$ref": "ei.schema.json#/$defs/schemaVersionType"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -2399,6 +2603,12 @@ export const openadrSchema: SchemaDocument = {
           "items": {
             "$ref": "#/$defs/OadrProfiles__oadrProfile"
           }
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -2435,6 +2645,12 @@ export const openadrSchema: SchemaDocument = {
         },
         "oadrTransports": {
           "$ref": "#/$defs/OadrTransports"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -2474,6 +2690,12 @@ export const openadrSchema: SchemaDocument = {
         },
         "@ei:schemaVersion": {
           "$ref": "ei.schema.json#/$defs/schemaVersionType"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -2525,6 +2747,12 @@ export const openadrSchema: SchemaDocument = {
         },
         "@ei:schemaVersion": {
           "$ref": "ei.schema.json#/$defs/schemaVersionType"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -2589,6 +2817,12 @@ export const openadrSchema: SchemaDocument = {
         },
         "@ei:schemaVersion": {
           "$ref": "ei.schema.json#/$defs/schemaVersionType"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -2734,6 +2968,12 @@ export const openadrSchema: SchemaDocument = {
         },
         "oadrSamplingRate": {
           "$ref": "#/$defs/oadrSamplingRateType"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -2837,6 +3077,12 @@ export const openadrSchema: SchemaDocument = {
         },
         "@xsi:type": {
           "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -2901,6 +3147,12 @@ export const openadrSchema: SchemaDocument = {
         },
         "reportSpecifier": {
           "$ref": "ei.schema.json#/$defs/ReportSpecifierType"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -2966,6 +3218,12 @@ export const openadrSchema: SchemaDocument = {
           "$ref": "ws-calendar.schema.json#/$defs/XcalDateTimeType"
         },
         "@xsi:type": {
+          "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
           "type": "string"
         }
       },
@@ -3049,6 +3307,12 @@ export const openadrSchema: SchemaDocument = {
       "properties": {
         "eiRequestEvent": {
           "$ref": "ei.schema.json#/$defs/EiRequestEvent"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -3083,6 +3347,12 @@ export const openadrSchema: SchemaDocument = {
         },
         "@ei:schemaVersion": {
           "$ref": "ei.schema.json#/$defs/schemaVersionType"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -3122,6 +3392,12 @@ export const openadrSchema: SchemaDocument = {
         },
         "@ei:schemaVersion": {
           "$ref": "ei.schema.json#/$defs/schemaVersionType"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -3158,6 +3434,12 @@ export const openadrSchema: SchemaDocument = {
       "properties": {
         "eiResponse": {
           "$ref": "ei.schema.json#/$defs/EiResponse"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -3195,6 +3477,12 @@ export const openadrSchema: SchemaDocument = {
         },
         "@ei:schemaVersion": {
           "$ref": "ei.schema.json#/$defs/schemaVersionType"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -3242,6 +3530,12 @@ export const openadrSchema: SchemaDocument = {
         },
         "oadrOnChange": {
           "type": "boolean"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -3307,6 +3601,12 @@ export const openadrSchema: SchemaDocument = {
           "items": {
             "$ref": "#/$defs/OadrServiceSpecificInfo__oadrService"
           }
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "additionalProperties": false,
@@ -3344,6 +3644,12 @@ export const openadrSchema: SchemaDocument = {
           "items": {
             "$ref": "#/$defs/OadrInfo"
           }
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -3449,6 +3755,12 @@ export const openadrSchema: SchemaDocument = {
           "$ref": "#/$defs/oadrPollType"
         },
         "@oadr:Id": {
+          "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
           "type": "string"
         }
       },
@@ -3589,6 +3901,12 @@ export const openadrSchema: SchemaDocument = {
           "items": {
             "$ref": "#/$defs/OadrTransports__oadrTransport"
           }
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -3622,6 +3940,12 @@ export const openadrSchema: SchemaDocument = {
       "properties": {
         "oadrTransportName": {
           "$ref": "#/$defs/oadrTransportType"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -3665,6 +3989,12 @@ export const openadrSchema: SchemaDocument = {
         },
         "@ei:schemaVersion": {
           "$ref": "ei.schema.json#/$defs/schemaVersionType"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -3721,6 +4051,12 @@ export const openadrSchema: SchemaDocument = {
         },
         "@ei:schemaVersion": {
           "$ref": "ei.schema.json#/$defs/schemaVersionType"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -3797,6 +4133,12 @@ export const openadrSchema: SchemaDocument = {
         },
         "@xsi:type": {
           "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -3857,6 +4199,12 @@ export const openadrSchema: SchemaDocument = {
           "$ref": "emix.schema.json#/$defs/SiScaleCodeType"
         },
         "@xsi:type": {
+          "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
           "type": "string"
         }
       },

@@ -199,6 +199,12 @@ export const xmldsigSchema: SchemaDocument = {
         },
         "$text": {
           "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -267,6 +273,12 @@ export const xmldsigSchema: SchemaDocument = {
         },
         "PgenCounter": {
           "$ref": "#/$defs/CryptoBinary"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -349,6 +361,12 @@ export const xmldsigSchema: SchemaDocument = {
           "type": "string"
         },
         "$text": {
+          "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
           "type": "string"
         }
       },
@@ -464,6 +482,12 @@ export const xmldsigSchema: SchemaDocument = {
         },
         "$text": {
           "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "additionalProperties": false,
@@ -539,6 +563,12 @@ export const xmldsigSchema: SchemaDocument = {
         },
         "$text": {
           "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "additionalProperties": false,
@@ -581,6 +611,12 @@ export const xmldsigSchema: SchemaDocument = {
           }
         },
         "@Id": {
+          "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
           "type": "string"
         }
       },
@@ -633,6 +669,12 @@ export const xmldsigSchema: SchemaDocument = {
           "type": "string"
         },
         "$text": {
+          "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
           "type": "string"
         }
       },
@@ -691,6 +733,12 @@ export const xmldsigSchema: SchemaDocument = {
           "items": {
             "type": "string"
           }
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "additionalProperties": false,
@@ -753,6 +801,12 @@ export const xmldsigSchema: SchemaDocument = {
         },
         "Exponent": {
           "$ref": "#/$defs/CryptoBinary"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -805,6 +859,12 @@ export const xmldsigSchema: SchemaDocument = {
           "type": "string"
         },
         "@Type": {
+          "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
           "type": "string"
         }
       },
@@ -866,6 +926,12 @@ export const xmldsigSchema: SchemaDocument = {
         },
         "@Type": {
           "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "additionalProperties": false,
@@ -914,6 +980,12 @@ export const xmldsigSchema: SchemaDocument = {
           "items": {
             "type": "string"
           }
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -963,6 +1035,12 @@ export const xmldsigSchema: SchemaDocument = {
           "type": "string"
         },
         "$text": {
+          "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
           "type": "string"
         }
       },
@@ -1015,6 +1093,12 @@ export const xmldsigSchema: SchemaDocument = {
         },
         "@Id": {
           "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -1063,6 +1147,12 @@ export const xmldsigSchema: SchemaDocument = {
           "type": "string"
         },
         "$text": {
+          "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
           "type": "string"
         }
       },
@@ -1121,6 +1211,12 @@ export const xmldsigSchema: SchemaDocument = {
         },
         "@Id": {
           "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -1177,6 +1273,12 @@ export const xmldsigSchema: SchemaDocument = {
         "$value": {
           "type": "string",
           "pattern": "^[A-Za-z0-9+/=\\s]*$"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -1216,6 +1318,12 @@ export const xmldsigSchema: SchemaDocument = {
           }
         },
         "@Id": {
+          "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
           "type": "string"
         }
       },
@@ -1279,6 +1387,12 @@ export const xmldsigSchema: SchemaDocument = {
         },
         "$text": {
           "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -1327,6 +1441,12 @@ export const xmldsigSchema: SchemaDocument = {
           "items": {
             "$ref": "#/$defs/TransformType"
           }
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -1395,6 +1515,12 @@ export const xmldsigSchema: SchemaDocument = {
           "items": {
             "type": "string"
           }
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "additionalProperties": false,
@@ -1457,6 +1583,12 @@ export const xmldsigSchema: SchemaDocument = {
         "X509SerialNumber": {
           "type": "string",
           "pattern": "^[+-]?\\d+$"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -1499,6 +1631,12 @@ export const xmldsigSchema: SchemaDocument = {
         },
         "@xsi:type": {
           "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -1534,6 +1672,12 @@ export const xmldsigSchema: SchemaDocument = {
         },
         "B": {
           "$ref": "#/$defs/CryptoBinary"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -1576,6 +1720,12 @@ export const xmldsigSchema: SchemaDocument = {
         "$value": {
           "type": "string",
           "pattern": "^[A-Za-z0-9+/=\\s]*$"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -1612,6 +1762,12 @@ export const xmldsigSchema: SchemaDocument = {
           "$ref": "#/$defs/ECPointType"
         },
         "@Id": {
+          "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
           "type": "string"
         }
       },
@@ -1680,6 +1836,12 @@ export const xmldsigSchema: SchemaDocument = {
         },
         "ValidationData": {
           "$ref": "#/$defs/ECValidationDataType"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -1760,6 +1922,12 @@ export const xmldsigSchema: SchemaDocument = {
         },
         "@hashAlgorithm": {
           "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -1824,6 +1992,12 @@ export const xmldsigSchema: SchemaDocument = {
           "items": {
             "type": "string"
           }
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "additionalProperties": false,
@@ -1871,6 +2045,12 @@ export const xmldsigSchema: SchemaDocument = {
         },
         "@Id": {
           "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -1902,6 +2082,12 @@ export const xmldsigSchema: SchemaDocument = {
       "type": "object",
       "properties": {
         "@URI": {
+          "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
           "type": "string"
         }
       },
@@ -1946,6 +2132,12 @@ export const xmldsigSchema: SchemaDocument = {
           "pattern": "^\\+?0*[1-9]\\d*$"
         },
         "@xsi:type": {
+          "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
           "type": "string"
         }
       },
@@ -2007,6 +2199,12 @@ export const xmldsigSchema: SchemaDocument = {
       "properties": {
         "P": {
           "$ref": "#/$defs/CryptoBinary"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -2046,6 +2244,12 @@ export const xmldsigSchema: SchemaDocument = {
           "pattern": "^\\+?0*[1-9]\\d*$"
         },
         "@xsi:type": {
+          "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
           "type": "string"
         }
       },
@@ -2099,6 +2303,12 @@ export const xmldsigSchema: SchemaDocument = {
         "$value": {
           "type": "string",
           "pattern": "^[A-Za-z0-9+/=\\s]*$"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [

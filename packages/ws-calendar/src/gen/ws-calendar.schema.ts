@@ -1512,6 +1512,12 @@ export const wsCalendarSchema: SchemaDocument = {
           "items": {
             "$ref": "#/$defs/StreamIntervalType"
           }
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -1593,6 +1599,12 @@ export const wsCalendarSchema: SchemaDocument = {
           "$ref": "#/$defs/ArrayofStreamIntervals"
         },
         "@xsi:type": {
+          "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
           "type": "string"
         }
       },
@@ -1683,6 +1695,12 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "temixPower": {
           "$ref": "emix.schema.json#/$defs/TemixPowerType"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -1721,6 +1739,12 @@ export const wsCalendarSchema: SchemaDocument = {
       "type": "object",
       "properties": {
         "@xsi:type": {
+          "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
           "type": "string"
         }
       },
@@ -1795,6 +1819,12 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "temixPower": {
           "$ref": "emix.schema.json#/$defs/TemixPowerType"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -1875,6 +1905,12 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "@xsi:type": {
           "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "additionalProperties": false,
@@ -1935,6 +1971,12 @@ export const wsCalendarSchema: SchemaDocument = {
       "properties": {
         "@xsi:type": {
           "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "additionalProperties": false,
@@ -1962,6 +2004,12 @@ export const wsCalendarSchema: SchemaDocument = {
           "items": {
             "$ref": "ei.schema.json#/$defs/IntervalType"
           }
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -2010,6 +2058,12 @@ export const wsCalendarSchema: SchemaDocument = {
           "type": "string"
         },
         "@xsi:type": {
+          "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
           "type": "string"
         }
       },
@@ -2062,6 +2116,12 @@ export const wsCalendarSchema: SchemaDocument = {
           "type": "string"
         },
         "@xsi:type": {
+          "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
           "type": "string"
         }
       },
@@ -2136,6 +2196,12 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "@xsi:type": {
           "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -2208,6 +2274,12 @@ export const wsCalendarSchema: SchemaDocument = {
           "items": {
             "$ref": "#/$defs/AttachPropType"
           }
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -2400,6 +2472,12 @@ export const wsCalendarSchema: SchemaDocument = {
           "items": {
             "$ref": "#/$defs/AvailableType"
           }
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "additionalProperties": false,
@@ -2626,6 +2704,12 @@ export const wsCalendarSchema: SchemaDocument = {
           "items": {
             "$ref": "#/$defs/RdatePropType"
           }
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "additionalProperties": false,
@@ -2787,6 +2871,12 @@ export const wsCalendarSchema: SchemaDocument = {
           "items": {
             "$ref": "#/$defs/ValarmType"
           }
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "additionalProperties": false,
@@ -2884,6 +2974,12 @@ export const wsCalendarSchema: SchemaDocument = {
           "items": {
             "$ref": "#/$defs/RequestStatusPropType"
           }
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "additionalProperties": false,
@@ -2961,6 +3057,12 @@ export const wsCalendarSchema: SchemaDocument = {
           "items": {
             "$ref": "#/$defs/VavailabilityType"
           }
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "additionalProperties": false,
@@ -3136,6 +3238,12 @@ export const wsCalendarSchema: SchemaDocument = {
           "items": {
             "$ref": "#/$defs/RequestStatusPropType"
           }
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "additionalProperties": false,
@@ -3609,6 +3717,12 @@ export const wsCalendarSchema: SchemaDocument = {
           "items": {
             "$ref": "#/$defs/DurationParameterType"
           }
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "additionalProperties": false,
@@ -4481,6 +4595,12 @@ export const wsCalendarSchema: SchemaDocument = {
               }
             ]
           }
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "additionalProperties": false,
@@ -4653,6 +4773,12 @@ export const wsCalendarSchema: SchemaDocument = {
           "items": {
             "$ref": "#/$defs/TznamePropType"
           }
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "additionalProperties": false,
@@ -4720,6 +4846,12 @@ export const wsCalendarSchema: SchemaDocument = {
           "items": {
             "$ref": "#/$defs/DaylightType"
           }
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "additionalProperties": false,
@@ -4871,6 +5003,12 @@ export const wsCalendarSchema: SchemaDocument = {
           "items": {
             "$ref": "#/$defs/UrlPropType"
           }
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "additionalProperties": false,
@@ -5103,6 +5241,12 @@ export const wsCalendarSchema: SchemaDocument = {
           "items": {
             "$ref": "#/$defs/RdatePropType"
           }
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "additionalProperties": false,
@@ -5268,6 +5412,12 @@ export const wsCalendarSchema: SchemaDocument = {
           "items": {
             "$ref": "#/$defs/AvailableType"
           }
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "additionalProperties": false,
@@ -5355,6 +5505,12 @@ export const wsCalendarSchema: SchemaDocument = {
           "items": {
             "$ref": "#/$defs/WsCalendarIntervalType"
           }
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "additionalProperties": false,
@@ -5438,6 +5594,12 @@ export const wsCalendarSchema: SchemaDocument = {
           "items": {
             "$ref": "#/$defs/MethodPropType"
           }
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "additionalProperties": false,
@@ -5481,7 +5643,14 @@ export const wsCalendarSchema: SchemaDocument = {
     "ArtifactBaseType": {
       "title": "ArtifactBaseType",
       "type": "object",
-      "properties": {},
+      "properties": {
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
+        }
+      },
       "additionalProperties": false,
       "x-xml": {
         "qname": "xcal:ArtifactBaseType",
@@ -5507,6 +5676,12 @@ export const wsCalendarSchema: SchemaDocument = {
           "additionalProperties": {
             "type": "string"
           }
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "additionalProperties": false,
@@ -5539,6 +5714,12 @@ export const wsCalendarSchema: SchemaDocument = {
           "type": "string"
         },
         "@xsi:type": {
+          "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
           "type": "string"
         }
       },
@@ -5619,6 +5800,12 @@ export const wsCalendarSchema: SchemaDocument = {
           "$ref": "#/$defs/CalAddressType"
         },
         "@xsi:type": {
+          "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
           "type": "string"
         }
       },
@@ -5703,6 +5890,12 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "@xsi:type": {
           "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "additionalProperties": false,
@@ -5763,6 +5956,12 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "@xsi:type": {
           "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "additionalProperties": false,
@@ -5805,6 +6004,12 @@ export const wsCalendarSchema: SchemaDocument = {
       "properties": {
         "@xsi:type": {
           "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "additionalProperties": false,
@@ -5831,6 +6036,12 @@ export const wsCalendarSchema: SchemaDocument = {
           "$ref": "#/$defs/ArrayOfParameters"
         },
         "@xsi:type": {
+          "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
           "type": "string"
         }
       },
@@ -5876,6 +6087,12 @@ export const wsCalendarSchema: SchemaDocument = {
           "type": "boolean"
         },
         "@xsi:type": {
+          "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
           "type": "string"
         }
       },
@@ -5927,6 +6144,12 @@ export const wsCalendarSchema: SchemaDocument = {
           "type": "string"
         },
         "@xsi:type": {
+          "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
           "type": "string"
         }
       },
@@ -6038,6 +6261,12 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "@xsi:type": {
           "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -6087,6 +6316,12 @@ export const wsCalendarSchema: SchemaDocument = {
           "$ref": "#/$defs/CalAddressType"
         },
         "@xsi:type": {
+          "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
           "type": "string"
         }
       },
@@ -6138,6 +6373,12 @@ export const wsCalendarSchema: SchemaDocument = {
           "$ref": "#/$defs/CalAddressType"
         },
         "@xsi:type": {
+          "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
           "type": "string"
         }
       },
@@ -6226,6 +6467,12 @@ export const wsCalendarSchema: SchemaDocument = {
           "$ref": "#/$defs/CalscaleValueType"
         },
         "@xsi:type": {
+          "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
           "type": "string"
         }
       },
@@ -6323,6 +6570,12 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "@xsi:type": {
           "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -6401,6 +6654,12 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "@xsi:type": {
           "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -6474,6 +6733,12 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "@xsi:type": {
           "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -6524,6 +6789,12 @@ export const wsCalendarSchema: SchemaDocument = {
           "type": "string"
         },
         "@xsi:type": {
+          "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
           "type": "string"
         }
       },
@@ -6601,6 +6872,12 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "@xsi:type": {
           "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -6676,6 +6953,12 @@ export const wsCalendarSchema: SchemaDocument = {
           "type": "string"
         },
         "@xsi:type": {
+          "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
           "type": "string"
         }
       },
@@ -6753,6 +7036,12 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "@xsi:type": {
           "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -6826,6 +7115,12 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "@xsi:type": {
           "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -6880,6 +7175,12 @@ export const wsCalendarSchema: SchemaDocument = {
           "format": "xsd-date"
         },
         "@xsi:type": {
+          "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
           "type": "string"
         }
       },
@@ -6985,6 +7286,12 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "@xsi:type": {
           "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -7068,6 +7375,12 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "@xsi:type": {
           "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "additionalProperties": false,
@@ -7131,6 +7444,12 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "@xsi:type": {
           "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -7184,6 +7503,12 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "@xsi:type": {
           "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -7236,6 +7561,12 @@ export const wsCalendarSchema: SchemaDocument = {
           "type": "string"
         },
         "@xsi:type": {
+          "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
           "type": "string"
         }
       },
@@ -7310,6 +7641,12 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "@xsi:type": {
           "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -7364,6 +7701,12 @@ export const wsCalendarSchema: SchemaDocument = {
           "format": "xsd-date"
         },
         "@xsi:type": {
+          "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
           "type": "string"
         }
       },
@@ -7453,6 +7796,12 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "@xsi:type": {
           "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -7532,6 +7881,12 @@ export const wsCalendarSchema: SchemaDocument = {
           "format": "xsd-date"
         },
         "@xsi:type": {
+          "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
           "type": "string"
         }
       },
@@ -7625,6 +7980,12 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "@xsi:type": {
           "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "additionalProperties": false,
@@ -7711,6 +8072,12 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "@xsi:type": {
           "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -7763,6 +8130,12 @@ export const wsCalendarSchema: SchemaDocument = {
           "$ref": "#/$defs/ArrayOfParameters"
         },
         "@xsi:type": {
+          "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
           "type": "string"
         }
       },
@@ -7876,6 +8249,12 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "@xsi:type": {
           "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -7930,6 +8309,12 @@ export const wsCalendarSchema: SchemaDocument = {
           "format": "xsd-date"
         },
         "@xsi:type": {
+          "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
           "type": "string"
         }
       },
@@ -8019,6 +8404,12 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "@xsi:type": {
           "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -8094,6 +8485,12 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "@xsi:type": {
           "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -8141,6 +8538,12 @@ export const wsCalendarSchema: SchemaDocument = {
           "type": "string"
         },
         "@xsi:type": {
+          "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
           "type": "string"
         }
       },
@@ -8195,6 +8598,12 @@ export const wsCalendarSchema: SchemaDocument = {
           }
         },
         "@xsi:type": {
+          "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
           "type": "string"
         }
       },
@@ -8320,6 +8729,12 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "@xsi:type": {
           "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -8401,6 +8816,12 @@ export const wsCalendarSchema: SchemaDocument = {
           "items": {
             "$ref": "#/$defs/VcalendarType"
           }
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -8449,6 +8870,12 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "@xsi:type": {
           "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -8488,6 +8915,12 @@ export const wsCalendarSchema: SchemaDocument = {
           "pattern": "^[+-]?\\d+$"
         },
         "@xsi:type": {
+          "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
           "type": "string"
         }
       },
@@ -8562,6 +8995,12 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "@xsi:type": {
           "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -8612,6 +9051,12 @@ export const wsCalendarSchema: SchemaDocument = {
           "$ref": "#/$defs/UTCDateTimeType"
         },
         "@xsi:type": {
+          "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
           "type": "string"
         }
       },
@@ -8694,6 +9139,12 @@ export const wsCalendarSchema: SchemaDocument = {
           "type": "string"
         },
         "@xsi:type": {
+          "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
           "type": "string"
         }
       },
@@ -8786,6 +9237,12 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "@xsi:type": {
           "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -8862,6 +9319,12 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "@xsi:type": {
           "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -8914,6 +9377,12 @@ export const wsCalendarSchema: SchemaDocument = {
           "type": "string"
         },
         "@xsi:type": {
+          "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
           "type": "string"
         }
       },
@@ -8991,6 +9460,12 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "@xsi:type": {
           "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -9064,6 +9539,12 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "@xsi:type": {
           "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -9115,6 +9596,12 @@ export const wsCalendarSchema: SchemaDocument = {
           "pattern": "^[+-]?\\d+$"
         },
         "@xsi:type": {
+          "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
           "type": "string"
         }
       },
@@ -9192,6 +9679,12 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "duration": {
           "$ref": "#/$defs/DurationValueType"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -9276,6 +9769,12 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "@xsi:type": {
           "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -9327,6 +9826,12 @@ export const wsCalendarSchema: SchemaDocument = {
           "type": "string"
         },
         "@xsi:type": {
+          "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
           "type": "string"
         }
       },
@@ -9380,6 +9885,12 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "@xsi:type": {
           "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -9432,6 +9943,12 @@ export const wsCalendarSchema: SchemaDocument = {
           "pattern": "^[+-]?\\d+$"
         },
         "@xsi:type": {
+          "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
           "type": "string"
         }
       },
@@ -9509,6 +10026,12 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "@xsi:type": {
           "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -9582,6 +10105,12 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "@xsi:type": {
           "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -9617,6 +10146,12 @@ export const wsCalendarSchema: SchemaDocument = {
           "$ref": "#/$defs/RangeValueType"
         },
         "@xsi:type": {
+          "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
           "type": "string"
         }
       },
@@ -9689,6 +10224,12 @@ export const wsCalendarSchema: SchemaDocument = {
           "format": "xsd-date"
         },
         "@xsi:type": {
+          "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
           "type": "string"
         }
       },
@@ -9777,6 +10318,12 @@ export const wsCalendarSchema: SchemaDocument = {
           "$ref": "#/$defs/RecurType"
         },
         "@xsi:type": {
+          "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
           "type": "string"
         }
       },
@@ -9918,6 +10465,12 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "wkst": {
           "$ref": "#/$defs/WeekdayRecurType"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -10142,6 +10695,12 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "@xsi:type": {
           "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "additionalProperties": false,
@@ -10227,6 +10786,12 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "@xsi:type": {
           "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -10283,6 +10848,12 @@ export const wsCalendarSchema: SchemaDocument = {
           "type": "string"
         },
         "@xsi:type": {
+          "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
           "type": "string"
         }
       },
@@ -10370,6 +10941,12 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "@xsi:type": {
           "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -10421,6 +10998,12 @@ export const wsCalendarSchema: SchemaDocument = {
           "pattern": "^[+-]?\\d+$"
         },
         "@xsi:type": {
+          "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
           "type": "string"
         }
       },
@@ -10503,6 +11086,12 @@ export const wsCalendarSchema: SchemaDocument = {
           "type": "string"
         },
         "@xsi:type": {
+          "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
           "type": "string"
         }
       },
@@ -10605,6 +11194,12 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "@xsi:type": {
           "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -10681,6 +11276,12 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "@xsi:type": {
           "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -10716,6 +11317,12 @@ export const wsCalendarSchema: SchemaDocument = {
           "type": "string"
         },
         "@xsi:type": {
+          "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
           "type": "string"
         }
       },
@@ -10767,6 +11374,12 @@ export const wsCalendarSchema: SchemaDocument = {
           "$ref": "#/$defs/RecurType"
         },
         "@xsi:type": {
+          "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
           "type": "string"
         }
       },
@@ -10843,6 +11456,12 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "@xsi:type": {
           "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -10890,6 +11509,12 @@ export const wsCalendarSchema: SchemaDocument = {
           "type": "string"
         },
         "@xsi:type": {
+          "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
           "type": "string"
         }
       },
@@ -10939,6 +11564,12 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "@xsi:type": {
           "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -10987,6 +11618,12 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "@xsi:type": {
           "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -11034,6 +11671,12 @@ export const wsCalendarSchema: SchemaDocument = {
           "$ref": "#/$defs/CalAddressType"
         },
         "@xsi:type": {
+          "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
           "type": "string"
         }
       },
@@ -11086,6 +11729,12 @@ export const wsCalendarSchema: SchemaDocument = {
           "pattern": "^[+-]?\\d+$"
         },
         "@xsi:type": {
+          "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
           "type": "string"
         }
       },
@@ -11170,6 +11819,12 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "@xsi:type": {
           "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "additionalProperties": false,
@@ -11232,6 +11887,12 @@ export const wsCalendarSchema: SchemaDocument = {
           "type": "string"
         },
         "@xsi:type": {
+          "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
           "type": "string"
         }
       },
@@ -11306,6 +11967,12 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "@xsi:type": {
           "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -11344,6 +12011,12 @@ export const wsCalendarSchema: SchemaDocument = {
           "type": "string"
         },
         "@xsi:type": {
+          "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
           "type": "string"
         }
       },
@@ -11424,6 +12097,12 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "@xsi:type": {
           "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -11499,6 +12178,12 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "@xsi:type": {
           "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -11549,6 +12234,12 @@ export const wsCalendarSchema: SchemaDocument = {
           "type": "string"
         },
         "@xsi:type": {
+          "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
           "type": "string"
         }
       },
@@ -11625,6 +12316,12 @@ export const wsCalendarSchema: SchemaDocument = {
           "$ref": "#/$defs/ToleranceValueType"
         },
         "@xsi:type": {
+          "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
           "type": "string"
         }
       },
@@ -11716,6 +12413,12 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "precision": {
           "$ref": "#/$defs/DurationValueType"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "additionalProperties": false,
@@ -11830,6 +12533,12 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "@xsi:type": {
           "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -11908,6 +12617,12 @@ export const wsCalendarSchema: SchemaDocument = {
           "$ref": "#/$defs/XcalDateTimeType"
         },
         "@xsi:type": {
+          "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
           "type": "string"
         }
       },
@@ -11996,6 +12711,12 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "@xsi:type": {
           "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -12046,6 +12767,12 @@ export const wsCalendarSchema: SchemaDocument = {
           "type": "string"
         },
         "@xsi:type": {
+          "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
           "type": "string"
         }
       },
@@ -12123,6 +12850,12 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "@xsi:type": {
           "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -12198,6 +12931,12 @@ export const wsCalendarSchema: SchemaDocument = {
           "$ref": "#/$defs/UtcOffsetType"
         },
         "@xsi:type": {
+          "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
           "type": "string"
         }
       },
@@ -12275,6 +13014,12 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "@xsi:type": {
           "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -12350,6 +13095,12 @@ export const wsCalendarSchema: SchemaDocument = {
           "$ref": "#/$defs/UriType"
         },
         "@xsi:type": {
+          "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
           "type": "string"
         }
       },
@@ -12441,6 +13192,12 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "@xsi:type": {
           "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -12515,6 +13272,12 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "date-time": {
           "$ref": "#/$defs/XcalDateTimeType"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "additionalProperties": false,
@@ -12571,6 +13334,12 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "@xsi:type": {
           "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -12621,6 +13390,12 @@ export const wsCalendarSchema: SchemaDocument = {
           "$ref": "#/$defs/UriType"
         },
         "@xsi:type": {
+          "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
           "type": "string"
         }
       },
@@ -12710,6 +13485,12 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "@xsi:type": {
           "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -12786,6 +13567,12 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "@xsi:type": {
           "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -12861,6 +13648,12 @@ export const wsCalendarSchema: SchemaDocument = {
           "$ref": "#/$defs/UtcOffsetType"
         },
         "@xsi:type": {
+          "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
           "type": "string"
         }
       },
@@ -12958,6 +13751,12 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "@xsi:type": {
           "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "additionalProperties": false,
@@ -13027,6 +13826,12 @@ export const wsCalendarSchema: SchemaDocument = {
           "$ref": "#/$defs/ArrayOfProperties"
         },
         "@xsi:type": {
+          "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
           "type": "string"
         }
       },
@@ -13115,6 +13920,12 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "@xsi:type": {
           "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "additionalProperties": false,
@@ -13181,6 +13992,12 @@ export const wsCalendarSchema: SchemaDocument = {
           "type": "string"
         },
         "@xsi:type": {
+          "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
           "type": "string"
         }
       },
@@ -13272,6 +14089,12 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "@xsi:type": {
           "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "additionalProperties": false,
@@ -13347,6 +14170,12 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "@xsi:type": {
           "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "additionalProperties": false,
@@ -13417,6 +14246,12 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "@xsi:type": {
           "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "additionalProperties": false,
@@ -13480,6 +14315,12 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "@xsi:type": {
           "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -13531,6 +14372,12 @@ export const wsCalendarSchema: SchemaDocument = {
           "$ref": "#/$defs/ArrayOfComponents"
         },
         "@xsi:type": {
+          "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
           "type": "string"
         }
       },
@@ -13591,6 +14438,12 @@ export const wsCalendarSchema: SchemaDocument = {
           ]
         },
         "@xsi:type": {
+          "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
           "type": "string"
         }
       },
@@ -13672,6 +14525,12 @@ export const wsCalendarSchema: SchemaDocument = {
           ]
         },
         "@xsi:type": {
+          "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
           "type": "string"
         }
       },
@@ -13786,6 +14645,12 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "@xsi:type": {
           "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "additionalProperties": false,
@@ -13891,6 +14756,12 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "@xsi:type": {
           "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "additionalProperties": false,
@@ -13960,6 +14831,12 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "@xsi:type": {
           "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "additionalProperties": false,
@@ -14019,6 +14896,12 @@ export const wsCalendarSchema: SchemaDocument = {
           "type": "string"
         },
         "@xsi:type": {
+          "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
           "type": "string"
         }
       },
@@ -14096,6 +14979,12 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "@xsi:type": {
           "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -14171,6 +15060,12 @@ export const wsCalendarSchema: SchemaDocument = {
           "type": "string"
         },
         "@xsi:type": {
+          "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
           "type": "string"
         }
       },
@@ -14248,6 +15143,12 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "@xsi:type": {
           "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -14323,6 +15224,12 @@ export const wsCalendarSchema: SchemaDocument = {
           "type": "string"
         },
         "@xsi:type": {
+          "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
           "type": "string"
         }
       },
@@ -14400,6 +15307,12 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "@xsi:type": {
           "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -14449,6 +15362,12 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "@xsi:type": {
           "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -14488,6 +15407,12 @@ export const wsCalendarSchema: SchemaDocument = {
           "pattern": "^[+-]?\\d+$"
         },
         "@xsi:type": {
+          "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
           "type": "string"
         }
       },
@@ -14541,6 +15466,12 @@ export const wsCalendarSchema: SchemaDocument = {
           "pattern": "^[+-]?\\d+$"
         },
         "@xsi:type": {
+          "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
           "type": "string"
         }
       },
@@ -14597,6 +15528,12 @@ export const wsCalendarSchema: SchemaDocument = {
           "format": "xsd-date"
         },
         "@xsi:type": {
+          "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
           "type": "string"
         }
       },
@@ -14659,6 +15596,12 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "@xsi:type": {
           "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "additionalProperties": false,
@@ -14713,6 +15656,12 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "@xsi:type": {
           "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -14764,6 +15713,12 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "@xsi:type": {
           "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -14813,6 +15768,12 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "@xsi:type": {
           "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -14851,6 +15812,12 @@ export const wsCalendarSchema: SchemaDocument = {
           "type": "string"
         },
         "@xsi:type": {
+          "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
           "type": "string"
         }
       },
@@ -14907,6 +15874,12 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "@xsi:type": {
           "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -14960,6 +15933,12 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "@xsi:type": {
           "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -15012,6 +15991,12 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "@xsi:type": {
           "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -15063,6 +16048,12 @@ export const wsCalendarSchema: SchemaDocument = {
           "type": "string"
         },
         "@xsi:type": {
+          "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
           "type": "string"
         }
       },
@@ -15140,6 +16131,12 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "@xsi:type": {
           "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -15210,6 +16207,12 @@ export const wsCalendarSchema: SchemaDocument = {
       "properties": {
         "date-time": {
           "$ref": "#/$defs/XcalDateTimeType"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -15241,6 +16244,12 @@ export const wsCalendarSchema: SchemaDocument = {
       "properties": {
         "date-time": {
           "$ref": "#/$defs/XcalDateTimeType"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -15297,6 +16306,12 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "x-eiRecovery": {
           "$ref": "#/$defs/DurationPropType"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -15383,6 +16398,12 @@ export const wsCalendarSchema: SchemaDocument = {
       "properties": {
         "tolerate": {
           "$ref": "#/$defs/Properties__tolerance_tolerate"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -15426,6 +16447,12 @@ export const wsCalendarSchema: SchemaDocument = {
       "properties": {
         "startafter": {
           "$ref": "#/$defs/DurationValueType"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "additionalProperties": false,
@@ -15467,6 +16494,12 @@ export const wsCalendarSchema: SchemaDocument = {
       "type": "object",
       "properties": {
         "text": {
+          "type": "string"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
           "type": "string"
         }
       },
@@ -15515,6 +16548,12 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "timeZone": {
           "$ref": "#/$defs/InstanceUidType"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -15559,6 +16598,12 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "recurrence": {
           "$ref": "#/$defs/RecurrenceType"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -15628,6 +16673,12 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "dateTime": {
           "$ref": "#/$defs/XcalminDateTimeType"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "additionalProperties": false,
@@ -15754,6 +16805,12 @@ export const wsCalendarSchema: SchemaDocument = {
           "items": {
             "$ref": "#/$defs/RecurRuleValuesType"
           }
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -15812,6 +16869,12 @@ export const wsCalendarSchema: SchemaDocument = {
           "items": {
             "$ref": "#/$defs/DateTimeDateType"
           }
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
@@ -15872,6 +16935,12 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "timeZone": {
           "$ref": "#/$defs/InstanceUidType"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "additionalProperties": false,
@@ -15938,6 +17007,12 @@ export const wsCalendarSchema: SchemaDocument = {
         },
         "comment": {
           "$ref": "#/$defs/CommentType"
+        },
+        "@xsi:schemaLocation": {
+          "type": "string"
+        },
+        "@xsi:noNamespaceSchemaLocation": {
+          "type": "string"
         }
       },
       "required": [
