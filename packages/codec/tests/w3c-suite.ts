@@ -283,21 +283,30 @@ function countBy<T>(xs: readonly T[], key: (x: T) => string): Record<string, num
   return Object.fromEntries(Object.entries(out).sort(([a], [b]) => (a < b ? -1 : 1)));
 }
 
+/** A markdown table with padded columns (the layout the formatter keeps). */
+function markdownTable(rows: readonly (readonly string[])[], right: readonly boolean[]): string[] {
+  const widths = (rows[0] as readonly string[]).map((_, c) =>
+    Math.max(3, ...rows.map((r) => (r[c] as string).length)),
+  );
+  const line = (cells: readonly string[]) =>
+    `| ${cells.map((cell, c) => (right[c] ? cell.padStart(widths[c] as number) : cell.padEnd(widths[c] as number))).join(" | ")} |`;
+  const rule = widths.map((w, c) => (right[c] ? `${"-".repeat(w - 1)}:` : "-".repeat(w)));
+  return [line(rows[0] as readonly string[]), line(rule), ...rows.slice(1).map(line)];
+}
+
 /** The markdown between the markers, from the results. */
 export function renderTable(results: readonly Result[]): string {
-  const lines = [
-    "| class | tests | not-wf | valid | invalid | error | verdicts of `readXml` |",
-    "| ----- | ----: | -----: | ----: | ------: | ----: | --------------------- |",
+  const rows: string[][] = [
+    ["class", "tests", "not-wf", "valid", "invalid", "error", "verdicts of `readXml`"],
   ];
   for (const category of CATEGORIES) {
     const rs = results.filter((r) => r.category === category);
-    const byType = TEST_TYPES.map((t) => rs.filter((r) => r.test.type === t).length);
-    lines.push(
-      `| ${CATEGORY_TITLES[category]} | ${rs.length} | ${byType.join(" | ")} | ${verdictCell(rs, category)} |`,
-    );
+    const byType = TEST_TYPES.map((t) => String(rs.filter((r) => r.test.type === t).length));
+    rows.push([CATEGORY_TITLES[category], String(rs.length), ...byType, verdictCell(rs, category)]);
   }
-  const all = TEST_TYPES.map((t) => results.filter((r) => r.test.type === t).length);
-  lines.push(`| **all** | ${results.length} | ${all.join(" | ")} | |`);
+  const all = TEST_TYPES.map((t) => String(results.filter((r) => r.test.type === t).length));
+  rows.push(["**all**", String(results.length), ...all, ""]);
+  const lines = markdownTable(rows, [false, true, true, true, true, true, false]);
   const disagreeing = results.filter((r) => r.agrees === false);
   lines.push(
     "",
