@@ -164,6 +164,15 @@ export function decodeTree(
   throw firstError;
 }
 
+/** A schema location hint on an element whose model value is not an object has no place. */
+function hintWithoutObject(hint: string, path: string): never {
+  throw issue(
+    "unknown-attribute",
+    path,
+    `xsi:${hint} on a simple-typed or nil element cannot be kept (its JSON value is not an object)`,
+  );
+}
+
 const decoders = new WeakMap<ProfilePlans, Decoder>();
 
 /** The decoder of a profile, reused (see reusableFor in compile.ts). */
@@ -321,6 +330,8 @@ class Decoder {
     let type = declared;
     let xsiType: string | undefined;
     let nil = false;
+    /** a schema location hint the element's own object must carry */
+    let hint: string | undefined;
     for (const a of node.attrs) {
       if (a.ns !== XSI) continue;
       if (a.local === "type") {
@@ -334,15 +345,19 @@ class Decoder {
           );
         type = xsiType;
       } else if (a.local === "nil") nil = a.value.trim() === "true" || a.value.trim() === "1";
-      else if (!(isRoot && a.local === "schemaLocation"))
-        // a schema location hint is kept for the document element (CodecDocument.schemaLocation);
-        // anywhere else it is refused rather than dropped
+      else if (a.local === "schemaLocation" || a.local === "noNamespaceSchemaLocation") {
+        // the document element's xsi:schemaLocation is CodecDocument.schemaLocation; every other
+        // hint is an "@xsi:…" property of its element's object (see complex())
+        if (!(isRoot && a.local === "schemaLocation")) hint = a.local;
+      } else
         throw issue(
           "unknown-attribute",
           this.path(depth, `/@xsi:${a.local}`),
           `attribute xsi:${a.local} is not supported here`,
         );
     }
+    if (hint !== undefined && (nil || this.plans.simple(type) !== undefined))
+      hintWithoutObject(hint, this.path(depth, `/@xsi:${hint}`));
     if (nil) {
       if (!nillable)
         throw issue("bad-value", this.path(depth), "xsi:nil on an element that is not nillable");
@@ -426,7 +441,11 @@ class Decoder {
     const out: Record<string, unknown> = {};
     if (xsiType !== undefined) out["@xsi:type"] = xsiType;
     for (const a of node.attrs) {
-      if (a.ns === XSI) continue;
+      if (a.ns === XSI) {
+        if ((a.local === "schemaLocation" && depth > 0) || a.local === "noNamespaceSchemaLocation")
+          out[`@xsi:${a.local}`] = a.value;
+        continue;
+      }
       const ap = plan.attributesById.get(this.plans.idOf(a.ns, a.local));
       if (ap) {
         const v = parseLexical(ap.primitive, a.value);

@@ -5,6 +5,10 @@ export interface CodecDocument<T = unknown> {
   /** canonical qualified name of the document element, e.g. "oadr:oadrPayload" */
   readonly element: string;
   readonly value: T;
-  /** xsi:schemaLocation of the document element, when the input had one */
+  /**
+   * xsi:schemaLocation of the document element, when the input had one. Hints on other elements
+   * (and xsi:noNamespaceSchemaLocation anywhere) are "@xsi:…" properties of their element's
+   * object in `value`.
+   */
   readonly schemaLocation?: string;
 }

@@ -63,7 +63,13 @@ export function encodeXml(
   if (isElementHandle(target)) expectElement(target, doc.element, options.profile ?? doc.profile);
   const profile = getProfile(registry, options.profile ?? doc.profile);
   let tree = encodeTree(registry, profile, doc.element, doc.value);
-  if (doc.schemaLocation !== undefined)
+  if (doc.schemaLocation !== undefined) {
+    if (tree.attrs.some((a) => a.ns === XSI && a.local === "schemaLocation"))
+      throw issue(
+        "bad-value",
+        `/${tree.local}/@xsi:schemaLocation`,
+        "the document element's xsi:schemaLocation is given twice: as the document's schemaLocation and as \"@xsi:schemaLocation\" of its value",
+      );
     tree = {
       ...tree,
       attrs: [
@@ -71,6 +77,7 @@ export function encodeXml(
         { ns: XSI, local: "schemaLocation", prefix: "xsi", value: doc.schemaLocation },
       ],
     };
+  }
   try {
     return writeXml(tree, {
       declaration: options.declaration ?? true,
@@ -149,6 +156,11 @@ const hasOwn = Object.prototype.hasOwnProperty;
 const NO_OBJECT: Record<string, unknown> = Object.freeze({});
 const NIL: XmlAttribute = { ns: XSI, local: "nil", prefix: "xsi", value: "true" };
 
+/** Keys of the schema location hints an element's object may carry (docs/json-mapping.md). */
+function isHintKey(k: string): boolean {
+  return k === "@xsi:schemaLocation" || k === "@xsi:noNamespaceSchemaLocation";
+}
+
 function node(
   name: ElementName,
   attrs: readonly XmlAttribute[],
@@ -212,6 +224,7 @@ class Frame {
       } else if (
         !plan.attributeKeys.has(k) &&
         k !== "@xsi:type" &&
+        !isHintKey(k) &&
         k !== "$attributes" &&
         !(k === "$text" && plan.mixed && typeof v === "string")
       )
@@ -418,6 +431,11 @@ class Encoder {
       type = this.xsiType(xsiType, declared, depth);
       attrs = [{ ns: XSI, local: "type", prefix: "xsi", value: type }];
     }
+    const location = obj["@xsi:schemaLocation"];
+    if (location !== undefined) (attrs ??= []).push(this.hint("schemaLocation", location, depth));
+    const noNamespace = obj["@xsi:noNamespaceSchemaLocation"];
+    if (noNamespace !== undefined)
+      (attrs ??= []).push(this.hint("noNamespaceSchemaLocation", noNamespace, depth));
     const plan = requirePlan(
       this.plans,
       type,
@@ -462,7 +480,8 @@ class Encoder {
     depth: number,
   ): void {
     for (const k of Object.keys(obj)) {
-      if (obj[k] === undefined || k === "@xsi:type" || k === "$attributes") continue;
+      if (obj[k] === undefined || k === "@xsi:type" || k === "$attributes" || isHintKey(k))
+        continue;
       if (plan.attributeKeys.has(k) || frame?.reachedKey(k)) continue;
       if (k === "$value" ? plan.simple !== undefined : k === "$text" && textUsed) continue;
       if (plan.keys.has(k))
@@ -477,6 +496,17 @@ class Encoder {
         `unknown property ${k} for ${type}`,
       );
     }
+  }
+
+  /** The attribute of an "@xsi:schemaLocation" or "@xsi:noNamespaceSchemaLocation" value. */
+  private hint(local: string, value: unknown, depth: number): XmlAttribute {
+    if (typeof value !== "string")
+      throw issue(
+        "bad-value",
+        this.path(depth, `/@xsi:${local}`),
+        `@xsi:${local} must be a string`,
+      );
+    return { ns: XSI, local, prefix: "xsi", value };
   }
 
   /** Checks an "@xsi:type" value and notes its prefix for declaration; returns the type. */

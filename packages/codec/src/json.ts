@@ -1,6 +1,7 @@
 /**
  * The JSON form of a document: {"$profile": "<profile>", "<prefix:element>": <value>} (plus
- * "$schemaLocation" when the XML had an xsi:schemaLocation). The value is
+ * "$schemaLocation" when the document element had an xsi:schemaLocation; a hint on any other
+ * element is an "@xsi:schemaLocation" property of that element's object). The value is
  * the canonical model itself (docs/json-mapping.md), so JSON <-> model is lossless by construction.
  */
 import type { CodecDocument } from "./document.js";
@@ -109,10 +110,22 @@ export function fromJson(
   );
   if (profile === undefined || !registry.profiles.get(profile as string)?.elements.has(element))
     throw issue("unknown-root", `/${element}`, `no profile declares element ${element}`);
+  const value = record[element];
+  if (
+    location !== undefined &&
+    typeof value === "object" &&
+    value !== null &&
+    (value as Record<string, unknown>)["@xsi:schemaLocation"] !== undefined
+  )
+    throw issue(
+      "bad-json",
+      `/${element}/@xsi:schemaLocation`,
+      'the document element\'s schema location is given twice: "$schemaLocation" and "@xsi:schemaLocation"',
+    );
   const doc: CodecDocument = {
     profile: profile as string,
     element,
-    value: record[element],
+    value,
     ...(location !== undefined ? { schemaLocation: location } : {}),
   };
   if (options.validate !== false) {

@@ -339,6 +339,10 @@ export function emitSchemas(
     if (mixed && !simple) add("$text", { type: "string" }, false, false);
     if (derived.has(q) || per.some(([, t]) => (t as ComplexInfo).base))
       add("@xsi:type", { type: "string" }, false, false);
+    // schema location hints may sit on any element (OASIS samples carry them on the message
+    // inside oadrPayload); the codec keeps them on the round trip (docs/json-mapping.md)
+    add("@xsi:schemaLocation", { type: "string" }, false, false);
+    add("@xsi:noNamespaceSchemaLocation", { type: "string" }, false, false);
     const properties: Json = {};
     const required: string[] = [];
     for (const [key, e] of props) {

@@ -335,6 +335,19 @@ const document = fc
   // "]]>" outside CDATA (adjacent text pieces can form it) is malformed, and only we check it.
   .filter((xml) => !xml.replace(/<!\[CDATA\[[\s\S]*?\]\]>/g, "").includes("]]>"));
 
+/**
+ * Whether a processing instruction (read as XML reads it: up to the first "?>") holds a quote.
+ * There the oracle is not XML: it skips a quoted "?>" and reads on (W3C suite o-p16pass2/3).
+ */
+function quotedInstruction(xml: string): boolean {
+  for (let lt = xml.indexOf("<?"); lt !== -1; lt = xml.indexOf("<?", lt + 2)) {
+    const end = xml.indexOf("?>", lt + 2);
+    const body = xml.slice(lt + 2, end === -1 ? xml.length : end);
+    if (body.includes('"') || body.includes("'")) return true;
+  }
+  return false;
+}
+
 describe("readXml agrees with fast-xml-parser", () => {
   it("on random documents", () => {
     fc.assert(
@@ -343,7 +356,7 @@ describe("readXml agrees with fast-xml-parser", () => {
       }),
       { numRuns: 2000 },
     );
-  });
+  }, 60_000);
 
   it("on random documents, most of them namespace-valid", () => {
     let accepted = 0;
@@ -354,7 +367,7 @@ describe("readXml agrees with fast-xml-parser", () => {
       { numRuns: 500 },
     );
     expect(accepted).toBeGreaterThan(250);
-  });
+  }, 60_000);
 
   it("on mutations of random documents: whatever readXml accepts, the oracle reads the same", () => {
     const pieces = [
@@ -389,12 +402,12 @@ describe("readXml agrees with fast-xml-parser", () => {
             s = s.slice(0, k) + piece + s.slice(k + cut);
           }
           const mine = ours(s);
-          if (typeof mine !== "string") expect(mine).toEqual(oracle(s));
+          if (typeof mine !== "string" && !quotedInstruction(s)) expect(mine).toEqual(oracle(s));
         },
       ),
       { numRuns: 3000 },
     );
-  });
+  }, 60_000);
 });
 
 /**
@@ -444,6 +457,19 @@ describe("checks that were XMLValidator's", () => {
   ])("also refuses %s, which XMLValidator lets pass", (_, xml) => {
     expect(XMLValidator.validate(xml)).toBe(true);
     expect(ours(xml)).toBe("error: malformed");
+  });
+
+  it("refuses a colon in a processing instruction target, which XMLValidator lets pass", () => {
+    const xml = "<r><?p:i x?></r>";
+    expect(XMLValidator.validate(xml)).toBe(true);
+    expect(ours(xml)).toBe("error: namespace");
+  });
+
+  it("ends a processing instruction at the first '?>' where the oracle skips a quoted one", () => {
+    const xml = '<r><?pi "?><e/>"?></r>';
+    expect(quotedInstruction(xml)).toBe(true);
+    expect(ours(xml)).toMatchObject({ children: [{ local: "e" }, { text: '"?>' }] });
+    expect(oracle(xml)).not.toEqual(ours(xml));
   });
 });
 

@@ -61,7 +61,10 @@ export type XmlErrorCode =
   | "malformed"
   /** The bytes cannot be decoded: unknown encoding, or bytes invalid in the encoding. */
   | "encoding"
-  /** Namespace well-formedness: undeclared prefix, illegal binding, duplicate expanded name. */
+  /**
+   * Namespace well-formedness: undeclared prefix, illegal binding, duplicate expanded name, a
+   * colon in a processing instruction target.
+   */
   | "namespace"
   /** Over `maxAttributes`, `maxAttributeLength` or `maxElements`. */
   | "limit";

@@ -961,6 +961,8 @@ export type DoubleList = string;
  */
 export interface ArrayofResponseTermsViolated {
   responseTermViolated?: ResponseTermViolatedType[];
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `ei:ResponseTermViolatedType` (ei.schema.json#/$defs/ResponseTermViolatedType).
@@ -986,12 +988,16 @@ export interface ResponseTermViolatedType {
   minimumStartsPerDuration?: MinimumStartsPerDurationType;
   minimumRemunerationRate?: MinimumRemunerationRateType;
   marketGranularity?: MarketGranularityType;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `ei:ArrayofResponses` (ei.schema.json#/$defs/ArrayofResponses).
  */
 export interface ArrayofResponses {
   response?: EiResponseType[];
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `ei:EiResponseType` (ei.schema.json#/$defs/EiResponseType).
@@ -1011,6 +1017,8 @@ export interface EiResponseType {
   reportSpecifierID?: UidType;
   responseTermsViolated?: ArrayofResponseTermsViolated;
   createdDateTime?: XcalminDateTimeType;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `ei:EiDeliveryType` (ei.schema.json#/$defs/EiDeliveryType).
@@ -1036,6 +1044,8 @@ export interface EiDeliveryType {
   createdDateTime: XcalminDateTimeType;
   "@ei:schemaVersion"?: string;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `ei:EiMarketContextType` (ei.schema.json#/$defs/EiMarketContextType).
@@ -1047,6 +1057,8 @@ export interface EiMarketContextType {
   simpleLevelContext?: SimpleLevelContextType;
   createdDateTime?: XcalminDateTimeType;
   "@ei:schemaVersion"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `ei:SimpleLevelContextType` (ei.schema.json#/$defs/SimpleLevelContextType).
@@ -1054,6 +1066,8 @@ export interface EiMarketContextType {
 export interface SimpleLevelContextType {
   levelNormalValue?: number;
   levelUpperLimit?: number;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `ei:EiMarketExpectationsType` (ei.schema.json#/$defs/EiMarketExpectationsType).
@@ -1062,6 +1076,8 @@ export interface EiMarketExpectationsType {
   eiMarketRuleSet?: EiMarketRuleSetType[];
   granularity?: DurationType;
   nonStandardTermsHandling?: NonStandardTermsHandlingType;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `ei:EiMarketRuleSetType` (ei.schema.json#/$defs/EiMarketRuleSetType).
@@ -1069,6 +1085,8 @@ export interface EiMarketExpectationsType {
 export interface EiMarketRuleSetType {
   standardTermsSet?: StandardTermsSetType;
   ruleSetPurpose?: RuleSetPurposeType;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `ei:EiOptType` (ei.schema.json#/$defs/EiOptType).
@@ -1083,6 +1101,8 @@ export interface EiOptType {
   createdDateTime: XcalDateTimeType;
   "@ei:schemaVersion"?: SchemaVersionType;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `ei:EiQuoteType` (ei.schema.json#/$defs/EiQuoteType).
@@ -1092,11 +1112,16 @@ export interface EiQuoteType {
   product?: ProductType[];
   emixOption?: EmixOptionType[];
   delivery?: (DeliveryType | EiDeliveryType)[];
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `ei:EiRegistrationInfoType` (ei.schema.json#/$defs/EiRegistrationInfoType).
  */
-export interface EiRegistrationInfoType {}
+export interface EiRegistrationInfoType {
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
+}
 /**
  * XSD type `ei:EiRegistrationType` (ei.schema.json#/$defs/EiRegistrationType).
  */
@@ -1104,6 +1129,8 @@ export interface EiRegistrationType {
   registreePartyID?: UidType[];
   registrarPartyID: UidType;
   eiRegistrationInfo: EiRegistrationInfoType;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `ei:EiTargetType` (ei.schema.json#/$defs/EiTargetType).
@@ -1122,6 +1149,8 @@ export interface EiTargetType {
   resourceID?: string[];
   venID?: string[];
   partyID?: string[];
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `ei:EiTenderType` (ei.schema.json#/$defs/EiTenderType).
@@ -1131,6 +1160,8 @@ export interface EiTenderType {
   product?: ProductType;
   emixOption?: EmixOptionType;
   delivery?: DeliveryType | EiDeliveryType;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `ei:EiTransactionType` (ei.schema.json#/$defs/EiTransactionType).
@@ -1141,6 +1172,8 @@ export interface EiTransactionType {
   product?: ProductType;
   emixOption?: EmixOptionType;
   delivery?: DeliveryType | EiDeliveryType;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `ei:IntervalType` (ei.schema.json#/$defs/IntervalType).
@@ -1152,6 +1185,8 @@ export interface IntervalType {
   signalPayload?: SignalPayloadType[];
   oadrGBPayload?: OadrGBStreamPayloadBase[];
   oadrReportPayload?: OadrReportPayloadType[];
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `ei:signalPayloadType` (ei.schema.json#/$defs/signalPayloadType).
@@ -1160,6 +1195,8 @@ export interface SignalPayloadType {
   payloadFloat?: PayloadFloatType | PayloadFloat;
   oadrPayloadResourceStatus?: OadrPayloadResourceStatusType;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `ei:PayloadFloatType` (ei.schema.json#/$defs/PayloadFloatType).
@@ -1167,12 +1204,16 @@ export interface SignalPayloadType {
 export interface PayloadFloatType {
   value: number | ("INF" | "-INF" | "NaN");
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `ei:payloadFloat@` (ei.schema.json#/$defs/PayloadFloat).
  */
 export interface PayloadFloat {
   value: number | ("INF" | "-INF" | "NaN");
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `oadr:oadrPayloadResourceStatusType` (openadr.schema.json#/$defs/oadrPayloadResourceStatusType).
@@ -1182,6 +1223,8 @@ export interface OadrPayloadResourceStatusType {
   oadrManualOverride: boolean;
   oadrLoadControlState?: OadrLoadControlStateType;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `oadr:oadrLoadControlStateType` (openadr.schema.json#/$defs/oadrLoadControlStateType).
@@ -1191,6 +1234,8 @@ export interface OadrLoadControlStateType {
   oadrLevelOffset?: OadrLoadControlStateTypeType;
   oadrPercentOffset?: OadrLoadControlStateTypeType;
   oadrSetPoint?: OadrLoadControlStateTypeType;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `oadr:oadrLoadControlStateTypeType` (openadr.schema.json#/$defs/oadrLoadControlStateTypeType).
@@ -1200,6 +1245,8 @@ export interface OadrLoadControlStateTypeType {
   oadrMax?: number | ("INF" | "-INF" | "NaN");
   oadrCurrent: number | ("INF" | "-INF" | "NaN");
   oadrNormal?: number | ("INF" | "-INF" | "NaN");
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `oadr:oadrGBStreamPayloadBase` (openadr.schema.json#/$defs/oadrGBStreamPayloadBase).
@@ -1207,6 +1254,8 @@ export interface OadrLoadControlStateTypeType {
 export interface OadrGBStreamPayloadBase {
   feed: FeedType;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `atom:feedType` (greenbutton.schema.json#/$defs/feedType).
@@ -1231,6 +1280,8 @@ export interface FeedType {
   $attributes?: {
     [k: string]: string;
   };
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `atom:personType` (greenbutton.schema.json#/$defs/personType).
@@ -1245,6 +1296,8 @@ export interface PersonType {
   $attributes?: {
     [k: string]: string;
   };
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `atom:uriType` (greenbutton.schema.json#/$defs/uriType).
@@ -1256,6 +1309,8 @@ export interface UriType {
     [k: string]: string;
   };
   $value: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `atom:categoryType` (greenbutton.schema.json#/$defs/categoryType).
@@ -1269,6 +1324,8 @@ export interface CategoryType {
   $attributes?: {
     [k: string]: string;
   };
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `atom:generatorType` (greenbutton.schema.json#/$defs/generatorType).
@@ -1282,6 +1339,8 @@ export interface GeneratorType {
     [k: string]: string;
   };
   $value: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `atom:iconType` (greenbutton.schema.json#/$defs/iconType).
@@ -1293,6 +1352,8 @@ export interface IconType {
     [k: string]: string;
   };
   $value: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `atom:idType` (greenbutton.schema.json#/$defs/idType).
@@ -1304,6 +1365,8 @@ export interface IdType {
     [k: string]: string;
   };
   $value: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `atom:linkType` (greenbutton.schema.json#/$defs/linkType).
@@ -1321,6 +1384,8 @@ export interface LinkType {
     [k: string]: string;
   };
   $text?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `atom:logoType` (greenbutton.schema.json#/$defs/logoType).
@@ -1332,6 +1397,8 @@ export interface LogoType {
     [k: string]: string;
   };
   $value: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `atom:textType` (greenbutton.schema.json#/$defs/textType).
@@ -1345,6 +1412,8 @@ export interface TextType {
     [k: string]: string;
   };
   $text?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `atom:dateTimeType` (greenbutton.schema.json#/$defs/dateTimeType).
@@ -1356,6 +1425,8 @@ export interface DateTimeType {
     [k: string]: string;
   };
   $value: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `atom:entryType` (greenbutton.schema.json#/$defs/entryType).
@@ -1379,6 +1450,8 @@ export interface EntryType {
   $attributes?: {
     [k: string]: string;
   };
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `atom:contentType` (greenbutton.schema.json#/$defs/contentType).
@@ -1393,6 +1466,8 @@ export interface ContentType {
     [k: string]: string;
   };
   $text?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `oadr:oadrReportPayloadType` (openadr.schema.json#/$defs/oadrReportPayloadType).
@@ -1405,12 +1480,16 @@ export interface OadrReportPayloadType {
   oadrPayloadResourceStatus?: OadrPayloadResourceStatusType;
   oadrDataQuality?: OadrDataQualityTypeType;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `ei:PayloadBaseType` (ei.schema.json#/$defs/PayloadBaseType).
  */
 export interface PayloadBaseType {
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `ei:QualifiedEventIDType` (ei.schema.json#/$defs/QualifiedEventIDType).
@@ -1418,6 +1497,8 @@ export interface PayloadBaseType {
 export interface QualifiedEventIDType {
   eventID: string;
   modificationNumber: number;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `ei:ReportPayloadType` (ei.schema.json#/$defs/ReportPayloadType).
@@ -1429,6 +1510,8 @@ export interface ReportPayloadType {
   payloadFloat?: PayloadFloatType;
   oadrPayloadResourceStatus?: OadrPayloadResourceStatusType;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `ei:ReportSpecifierType` (ei.schema.json#/$defs/ReportSpecifierType).
@@ -1439,6 +1522,8 @@ export interface ReportSpecifierType {
   reportBackDuration: DurationPropType;
   reportInterval?: WsCalendarIntervalType;
   specifierPayload: SpecifierPayloadType[];
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `ei:SpecifierPayloadType` (ei.schema.json#/$defs/SpecifierPayloadType).
@@ -1466,6 +1551,8 @@ export interface SpecifierPayloadType {
   pulseCount?: PulseCountType;
   oadrGBDataDescription?: OadrGBItemBase;
   readingType: ReadingTypeType;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `oadr:BaseUnitType` (openadr.schema.json#/$defs/BaseUnitType).
@@ -1475,6 +1562,8 @@ export interface BaseUnitType {
   itemUnits: string;
   siScaleCode: SiScaleCodeType;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `oadr:CurrentType` (openadr.schema.json#/$defs/CurrentType).
@@ -1484,6 +1573,8 @@ export interface CurrentType {
   itemUnits: string & "A";
   siScaleCode: SiScaleCodeType;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `oadr:currencyType` (openadr.schema.json#/$defs/currencyType).
@@ -1493,6 +1584,8 @@ export interface CurrencyType {
   itemUnits: ISO3AlphaCurrencyCodeContentType;
   siScaleCode: SiScaleCodeType;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `oadr:FrequencyType` (openadr.schema.json#/$defs/FrequencyType).
@@ -1502,6 +1595,8 @@ export interface FrequencyType {
   itemUnits: string & "Hz";
   siScaleCode: SiScaleCodeType;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `oadr:ThermType` (openadr.schema.json#/$defs/ThermType).
@@ -1511,6 +1606,8 @@ export interface ThermType {
   itemUnits: string & "thm";
   siScaleCode: SiScaleCodeType;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `oadr:temperatureType` (openadr.schema.json#/$defs/temperatureType).
@@ -1520,6 +1617,8 @@ export interface TemperatureType {
   itemUnits: TemperatureUnitType;
   siScaleCode: SiScaleCodeType;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `oadr:pulseCountType` (openadr.schema.json#/$defs/pulseCountType).
@@ -1529,6 +1628,8 @@ export interface PulseCountType {
   itemUnits: string & "count";
   pulseFactor: number | ("INF" | "-INF" | "NaN");
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `oadr:oadrGBItemBase` (openadr.schema.json#/$defs/oadrGBItemBase).
@@ -1536,12 +1637,16 @@ export interface PulseCountType {
 export interface OadrGBItemBase {
   feed: FeedType;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `ei:currentValueType` (ei.schema.json#/$defs/currentValueType).
  */
 export interface CurrentValueType {
   payloadFloat: PayloadFloatType | PayloadFloat;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `ei:eiActivePeriodType` (ei.schema.json#/$defs/eiActivePeriodType).
@@ -1551,6 +1656,8 @@ export interface EiActivePeriodType {
   components: {
     $xml: string;
   } | null;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `ei:eiEventBaselineType` (ei.schema.json#/$defs/eiEventBaselineType).
@@ -1582,6 +1689,8 @@ export interface EiEventBaselineType {
   temperature?: TemperatureType;
   pulseCount?: PulseCountType;
   oadrGBDataDescription?: OadrGBItemBase;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `ei:eiEventSignalType` (ei.schema.json#/$defs/eiEventSignalType).
@@ -1613,6 +1722,8 @@ export interface EiEventSignalType {
   pulseCount?: PulseCountType;
   oadrGBDataDescription?: OadrGBItemBase;
   currentValue?: CurrentValueType;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `ei:eiEventSignalsType` (ei.schema.json#/$defs/eiEventSignalsType).
@@ -1620,6 +1731,8 @@ export interface EiEventSignalType {
 export interface EiEventSignalsType {
   eiEventSignal: EiEventSignalType[];
   eiEventBaseline?: EiEventBaselineType;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `ei:eiEventType` (ei.schema.json#/$defs/eiEventType).
@@ -1629,6 +1742,8 @@ export interface EiEventType {
   eiActivePeriod: EiActivePeriodType;
   eiEventSignals: EiEventSignalsType;
   eiTarget: EiTargetType | EiTargetType1;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `ei:eventDescriptorType` (ei.schema.json#/$defs/eventDescriptorType).
@@ -1644,12 +1759,16 @@ export interface EventDescriptorType {
   eventStatus: EventStatusEnumeratedType;
   testEvent?: string;
   vtnComment?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `ei:eventDescriptorType/eiMarketContext` (ei.schema.json#/$defs/EventDescriptorType_eiMarketContext).
  */
 export interface EventDescriptorTypeEiMarketContext {
   marketContext: MarketContextType;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `ei:eiTargetType` (ei.schema.json#/$defs/eiTargetType).
@@ -1659,6 +1778,8 @@ export interface EiTargetType1 {
   resourceID?: string[];
   venID?: string[];
   partyID?: string[];
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `ei:eiResponse@` (ei.schema.json#/$defs/EiResponse).
@@ -1667,12 +1788,16 @@ export interface EiResponse {
   responseCode: ResponseCodeType;
   responseDescription?: string;
   requestID: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `ei:eventResponses@` (ei.schema.json#/$defs/EventResponses).
  */
 export interface EventResponses {
   eventResponse?: EventResponses_EventResponse[];
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `ei:eventResponses@/eventResponse` (ei.schema.json#/$defs/EventResponses__eventResponse).
@@ -1683,6 +1808,8 @@ export interface EventResponses_EventResponse {
   requestID: string;
   qualifiedEventID: QualifiedEventIDType;
   optType: OptTypeType;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `pyld:EiCancelPartyRegistrationType` (ei.schema.json#/$defs/EiCancelPartyRegistrationType).
@@ -1692,6 +1819,8 @@ export interface EiCancelPartyRegistrationType {
   registreePartyID: UidType;
   registrarPartyID: UidType;
   registrationID: UidType[];
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `pyld:EiCancelQuoteType` (ei.schema.json#/$defs/EiCancelQuoteType).
@@ -1701,6 +1830,8 @@ export interface EiCancelQuoteType {
   subscriberPartyID?: UidType;
   publisherPartyID: UidType;
   quoteID: UidType[];
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `pyld:EiCancelTenderType` (ei.schema.json#/$defs/EiCancelTenderType).
@@ -1710,6 +1841,8 @@ export interface EiCancelTenderType {
   partyID: UidType;
   counterPartyID?: UidType;
   tenderID: UidType[];
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `pyld:EiCanceledPartyRegistrationType` (ei.schema.json#/$defs/EiCanceledPartyRegistrationType).
@@ -1719,6 +1852,8 @@ export interface EiCanceledPartyRegistrationType {
   registreePartyID: UidType;
   registrarPartyID: UidType;
   eiResponse?: EiResponseType[];
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `pyld:EiCanceledQuoteType` (ei.schema.json#/$defs/EiCanceledQuoteType).
@@ -1727,6 +1862,8 @@ export interface EiCanceledQuoteType {
   eiResponse: EiResponseType;
   subscriberPartyID?: UidType;
   publisherPartyID?: UidType;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `pyld:EiCanceledTenderType` (ei.schema.json#/$defs/EiCanceledTenderType).
@@ -1735,6 +1872,8 @@ export interface EiCanceledTenderType {
   eiResponse: EiResponseType;
   partyID: UidType;
   counterPartyID?: UidType;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `pyld:EiCreateDeliveryType` (ei.schema.json#/$defs/EiCreateDeliveryType).
@@ -1743,6 +1882,8 @@ export interface EiCreateDeliveryType {
   requestID: UidType;
   requestorPartyID: UidType;
   delivery: (DeliveryType | EiDeliveryType)[];
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `pyld:EiCreatePartyRegistrationType` (ei.schema.json#/$defs/EiCreatePartyRegistrationType).
@@ -1751,6 +1892,8 @@ export interface EiCreatePartyRegistrationType {
   requestID: UidType;
   registreePartyID?: UidType;
   eiRegistrationInfo: EiRegistrationInfoType;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `pyld:EiCreateQuoteType` (ei.schema.json#/$defs/EiCreateQuoteType).
@@ -1760,6 +1903,8 @@ export interface EiCreateQuoteType {
   publisherPartyID: UidType;
   subscriberPartyID: UidType;
   eiQuote: EiQuoteType[];
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `pyld:EiCreateTenderType` (ei.schema.json#/$defs/EiCreateTenderType).
@@ -1769,6 +1914,8 @@ export interface EiCreateTenderType {
   partyID: UidType;
   counterPartyID: UidType;
   eiTender: EiTenderType[];
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `pyld:EiCreateTransactionType` (ei.schema.json#/$defs/EiCreateTransactionType).
@@ -1778,6 +1925,8 @@ export interface EiCreateTransactionType {
   partyID: UidType;
   counterPartyID: UidType;
   eiTransaction: EiTransactionType[];
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `pyld:EiCreatedDeliveryType` (ei.schema.json#/$defs/EiCreatedDeliveryType).
@@ -1785,6 +1934,8 @@ export interface EiCreateTransactionType {
 export interface EiCreatedDeliveryType {
   eiResponse: EiResponseType;
   eiDelivery?: EiDeliveryType[];
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `pyld:EiCreatedPartyRegistrationType` (ei.schema.json#/$defs/EiCreatedPartyRegistrationType).
@@ -1794,6 +1945,8 @@ export interface EiCreatedPartyRegistrationType {
   registrarPartyID?: UidType;
   registrationID?: UidType;
   registreePartyID?: UidType;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `pyld:EiCreatedQuoteType` (ei.schema.json#/$defs/EiCreatedQuoteType).
@@ -1803,6 +1956,8 @@ export interface EiCreatedQuoteType {
   subscriberPartyID: UidType;
   publisherPartyID?: UidType;
   quoteID?: UidType[];
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `pyld:EiCreatedTenderType` (ei.schema.json#/$defs/EiCreatedTenderType).
@@ -1812,6 +1967,8 @@ export interface EiCreatedTenderType {
   partyID: UidType;
   counterPartyID?: UidType;
   tenderID?: UidType[];
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `pyld:EiCreatedTransactionType` (ei.schema.json#/$defs/EiCreatedTransactionType).
@@ -1821,6 +1978,8 @@ export interface EiCreatedTransactionType {
   partyID: UidType;
   eiResponse: EiResponseType;
   transactionID?: UidType[];
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `pyld:EiDistributeTenderType` (ei.schema.json#/$defs/EiDistributeTenderType).
@@ -1829,12 +1988,16 @@ export interface EiDistributeTenderType {
   requestID: UidType;
   partyID: UidType;
   eiTender: EiTenderType[];
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `pyld:EiReplyEiMarketContextType` (ei.schema.json#/$defs/EiReplyEiMarketContextType).
  */
 export interface EiReplyEiMarketContextType {
   eiResponse: EiResponseType;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `pyld:EiReplyPartyRegistrationType` (ei.schema.json#/$defs/EiReplyPartyRegistrationType).
@@ -1842,6 +2005,8 @@ export interface EiReplyEiMarketContextType {
 export interface EiReplyPartyRegistrationType {
   eiRegistration?: EiRegistrationType[];
   eiResponse: EiResponseType;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `pyld:EiReplyQuoteType` (ei.schema.json#/$defs/EiReplyQuoteType).
@@ -1849,6 +2014,8 @@ export interface EiReplyPartyRegistrationType {
 export interface EiReplyQuoteType {
   eiResponse: EiResponseType;
   eiQuote?: EiQuoteType[];
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `pyld:EiReplyTenderType` (ei.schema.json#/$defs/EiReplyTenderType).
@@ -1856,6 +2023,8 @@ export interface EiReplyQuoteType {
 export interface EiReplyTenderType {
   eiResponse: EiResponseType;
   eiTender?: EiTenderType[];
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `pyld:EiReplyTransactionType` (ei.schema.json#/$defs/EiReplyTransactionType).
@@ -1863,6 +2032,8 @@ export interface EiReplyTenderType {
 export interface EiReplyTransactionType {
   eiResponse: EiResponseType;
   eiTransaction?: EiTransactionType[];
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `pyld:EiRequestEiMarketContextType` (ei.schema.json#/$defs/EiRequestEiMarketContextType).
@@ -1871,6 +2042,8 @@ export interface EiRequestEiMarketContextType {
   requestID: UidType;
   marketContext: MarketContextType[];
   partyID?: UidType;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `pyld:EiRequestPartyRegistrationType` (ei.schema.json#/$defs/EiRequestPartyRegistrationType).
@@ -1882,6 +2055,8 @@ export interface EiRequestPartyRegistrationType {
   requestorPartyID: UidType;
   registrationID?: UidType[];
   intervals?: ArrayofStreamIntervals;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `pyld:EiRequestQuoteType` (ei.schema.json#/$defs/EiRequestQuoteType).
@@ -1893,6 +2068,8 @@ export interface EiRequestQuoteType {
   marketContext?: MarketContextType[];
   quoteID?: UidType[];
   intervals?: ArrayofStreamIntervals;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `pyld:EiRequestTenderType` (ei.schema.json#/$defs/EiRequestTenderType).
@@ -1905,6 +2082,8 @@ export interface EiRequestTenderType {
   marketContext?: MarketContextType[];
   tenderID?: UidType[];
   intervals?: ArrayofStreamIntervals;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `pyld:EiRequestTransactionType` (ei.schema.json#/$defs/EiRequestTransactionType).
@@ -1917,6 +2096,8 @@ export interface EiRequestTransactionType {
   marketContext?: MarketContextType[];
   transactionID?: UidType[];
   intervals?: ArrayofStreamIntervals;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `pyld:eiCreatedEvent@` (ei.schema.json#/$defs/EiCreatedEvent).
@@ -1925,6 +2106,8 @@ export interface EiCreatedEvent {
   eiResponse: EiResponseType | EiResponse;
   eventResponses?: EventResponses;
   venID: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `pyld:eiRequestEvent@` (ei.schema.json#/$defs/EiRequestEvent).
@@ -1933,6 +2116,8 @@ export interface EiRequestEvent {
   requestID: string;
   venID: string;
   replyLimit?: number;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `oadr:oadrCancelOptType` (openadr.schema.json#/$defs/oadrCancelOptType).
@@ -1942,6 +2127,8 @@ export interface OadrCancelOptType {
   optID: string;
   venID: string;
   "@ei:schemaVersion"?: SchemaVersionType;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `oadr:oadrCancelPartyRegistrationType` (openadr.schema.json#/$defs/oadrCancelPartyRegistrationType).
@@ -1951,6 +2138,8 @@ export interface OadrCancelPartyRegistrationType {
   registrationID: UidType;
   venID?: string;
   "@ei:schemaVersion"?: SchemaVersionType;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `oadr:oadrCancelReportType` (openadr.schema.json#/$defs/oadrCancelReportType).
@@ -1961,6 +2150,8 @@ export interface OadrCancelReportType {
   reportToFollow: boolean;
   venID?: string;
   "@ei:schemaVersion"?: SchemaVersionType;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `oadr:oadrCanceledOptType` (openadr.schema.json#/$defs/oadrCanceledOptType).
@@ -1969,6 +2160,8 @@ export interface OadrCanceledOptType {
   eiResponse: EiResponseType;
   optID?: string;
   "@ei:schemaVersion"?: SchemaVersionType;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `oadr:oadrCanceledPartyRegistrationType` (openadr.schema.json#/$defs/oadrCanceledPartyRegistrationType).
@@ -1978,6 +2171,8 @@ export interface OadrCanceledPartyRegistrationType {
   registrationID?: UidType;
   venID?: string;
   "@ei:schemaVersion"?: SchemaVersionType;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `oadr:oadrCanceledReportType` (openadr.schema.json#/$defs/oadrCanceledReportType).
@@ -1987,12 +2182,16 @@ export interface OadrCanceledReportType {
   oadrPendingReports: OadrPendingReportsType;
   venID?: string;
   "@ei:schemaVersion"?: SchemaVersionType;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `oadr:oadrPendingReportsType` (openadr.schema.json#/$defs/oadrPendingReportsType).
  */
 export interface OadrPendingReportsType {
   reportRequestID?: string[];
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `oadr:oadrCreateOptType` (openadr.schema.json#/$defs/oadrCreateOptType).
@@ -2011,6 +2210,8 @@ export interface OadrCreateOptType {
   oadrDeviceClass?: EiTargetType;
   "@ei:schemaVersion"?: SchemaVersionType;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `oadr:oadrCreatePartyRegistrationType` (openadr.schema.json#/$defs/oadrCreatePartyRegistrationType).
@@ -2027,6 +2228,8 @@ export interface OadrCreatePartyRegistrationType {
   oadrVenName?: string;
   oadrHttpPullModel?: boolean;
   "@ei:schemaVersion"?: SchemaVersionType;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `oadr:oadrCreateReportType` (openadr.schema.json#/$defs/oadrCreateReportType).
@@ -2036,6 +2239,8 @@ export interface OadrCreateReportType {
   oadrReportRequest: OadrReportRequestType[];
   venID?: string;
   "@ei:schemaVersion"?: SchemaVersionType;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `oadr:oadrReportRequestType` (openadr.schema.json#/$defs/oadrReportRequestType).
@@ -2043,12 +2248,16 @@ export interface OadrCreateReportType {
 export interface OadrReportRequestType {
   reportRequestID: string;
   reportSpecifier: ReportSpecifierType;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `oadr:oadrCreatedEvent@` (openadr.schema.json#/$defs/OadrCreatedEvent).
  */
 export interface OadrCreatedEvent {
   eiCreatedEvent: EiCreatedEvent;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `oadr:oadrCreatedEventType` (openadr.schema.json#/$defs/oadrCreatedEventType).
@@ -2056,6 +2265,8 @@ export interface OadrCreatedEvent {
 export interface OadrCreatedEventType {
   eiCreatedEvent: EiCreatedEvent;
   "@ei:schemaVersion"?: SchemaVersionType;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `oadr:oadrCreatedOptType` (openadr.schema.json#/$defs/oadrCreatedOptType).
@@ -2064,6 +2275,8 @@ export interface OadrCreatedOptType {
   eiResponse: EiResponseType;
   optID: string;
   "@ei:schemaVersion"?: SchemaVersionType;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `oadr:oadrCreatedPartyRegistrationType` (openadr.schema.json#/$defs/oadrCreatedPartyRegistrationType).
@@ -2078,12 +2291,16 @@ export interface OadrCreatedPartyRegistrationType {
   oadrServiceSpecificInfo?: OadrServiceSpecificInfo;
   oadrExtensions?: OadrCreatedPartyRegistrationTypeOadrExtensions;
   "@ei:schemaVersion"?: SchemaVersionType;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `oadr:oadrProfiles@` (openadr.schema.json#/$defs/OadrProfiles).
  */
 export interface OadrProfiles {
   oadrProfile: OadrProfiles_OadrProfile[];
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `oadr:oadrProfiles@/oadrProfile` (openadr.schema.json#/$defs/OadrProfiles__oadrProfile).
@@ -2091,24 +2308,32 @@ export interface OadrProfiles {
 export interface OadrProfiles_OadrProfile {
   oadrProfileName: OadrProfileType;
   oadrTransports: OadrTransports;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `oadr:oadrTransports@` (openadr.schema.json#/$defs/OadrTransports).
  */
 export interface OadrTransports {
   oadrTransport: OadrTransports_OadrTransport[];
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `oadr:oadrTransports@/oadrTransport` (openadr.schema.json#/$defs/OadrTransports__oadrTransport).
  */
 export interface OadrTransports_OadrTransport {
   oadrTransportName: OadrTransportType;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `oadr:oadrServiceSpecificInfo@` (openadr.schema.json#/$defs/OadrServiceSpecificInfo).
  */
 export interface OadrServiceSpecificInfo {
   oadrService?: OadrServiceSpecificInfo_OadrService[];
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `oadr:oadrServiceSpecificInfo@/oadrService` (openadr.schema.json#/$defs/OadrServiceSpecificInfo__oadrService).
@@ -2116,6 +2341,8 @@ export interface OadrServiceSpecificInfo {
 export interface OadrServiceSpecificInfo_OadrService {
   oadrServiceName: OadrServiceNameType;
   oadrInfo: OadrInfo[];
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `oadr:oadrInfo@` (openadr.schema.json#/$defs/OadrInfo).
@@ -2123,12 +2350,16 @@ export interface OadrServiceSpecificInfo_OadrService {
 export interface OadrInfo {
   oadrKey: string;
   oadrValue: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `oadr:oadrCreatedPartyRegistrationType/oadrExtensions` (openadr.schema.json#/$defs/OadrCreatedPartyRegistrationType_oadrExtensions).
  */
 export interface OadrCreatedPartyRegistrationTypeOadrExtensions {
   oadrExtension?: OadrCreatedPartyRegistrationTypeOadrExtensionsOadrExtension[];
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `oadr:oadrCreatedPartyRegistrationType/oadrExtensions/oadrExtension` (openadr.schema.json#/$defs/OadrCreatedPartyRegistrationType_oadrExtensions_oadrExtension).
@@ -2136,6 +2367,8 @@ export interface OadrCreatedPartyRegistrationTypeOadrExtensions {
 export interface OadrCreatedPartyRegistrationTypeOadrExtensionsOadrExtension {
   oadrExtensionName: string;
   oadrInfo?: OadrInfo[];
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `oadr:oadrCreatedReportType` (openadr.schema.json#/$defs/oadrCreatedReportType).
@@ -2145,6 +2378,8 @@ export interface OadrCreatedReportType {
   oadrPendingReports: OadrPendingReportsType;
   venID?: string;
   "@ei:schemaVersion"?: SchemaVersionType;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `oadr:oadrDistributeEvent@` (openadr.schema.json#/$defs/OadrDistributeEvent).
@@ -2154,6 +2389,8 @@ export interface OadrDistributeEvent {
   requestID: string;
   vtnID: string;
   oadrEvent?: OadrDistributeEvent_OadrEvent[];
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `oadr:oadrDistributeEvent@/oadrEvent` (openadr.schema.json#/$defs/OadrDistributeEvent__oadrEvent).
@@ -2161,6 +2398,8 @@ export interface OadrDistributeEvent {
 export interface OadrDistributeEvent_OadrEvent {
   eiEvent: EiEventType;
   oadrResponseRequired: ResponseRequiredType;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `oadr:oadrDistributeEventType` (openadr.schema.json#/$defs/oadrDistributeEventType).
@@ -2171,6 +2410,8 @@ export interface OadrDistributeEventType {
   vtnID: string;
   oadrEvent?: OadrDistributeEventTypeOadrEvent[];
   "@ei:schemaVersion"?: SchemaVersionType;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `oadr:oadrDistributeEventType/oadrEvent` (openadr.schema.json#/$defs/OadrDistributeEventType_oadrEvent).
@@ -2178,6 +2419,8 @@ export interface OadrDistributeEventType {
 export interface OadrDistributeEventTypeOadrEvent {
   eiEvent: EiEventType;
   oadrResponseRequired: ResponseRequiredType;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `oadr:oadrPayload@` (openadr.schema.json#/$defs/OadrPayload).
@@ -2185,6 +2428,8 @@ export interface OadrDistributeEventTypeOadrEvent {
 export interface OadrPayload {
   Signature?: SignatureType;
   oadrSignedObject: OadrSignedObject;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `ds:SignatureType` (xmldsig.schema.json#/$defs/SignatureType).
@@ -2195,6 +2440,8 @@ export interface SignatureType {
   KeyInfo?: KeyInfoType;
   Object?: ObjectType[];
   "@Id"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `ds:SignedInfoType` (xmldsig.schema.json#/$defs/SignedInfoType).
@@ -2204,6 +2451,8 @@ export interface SignedInfoType {
   SignatureMethod: SignatureMethodType;
   Reference: ReferenceType[];
   "@Id"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `ds:CanonicalizationMethodType` (xmldsig.schema.json#/$defs/CanonicalizationMethodType).
@@ -2212,6 +2461,8 @@ export interface CanonicalizationMethodType {
   $any?: string[];
   "@Algorithm": string;
   $text?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `ds:SignatureMethodType` (xmldsig.schema.json#/$defs/SignatureMethodType).
@@ -2221,6 +2472,8 @@ export interface SignatureMethodType {
   $any?: string[];
   "@Algorithm": string;
   $text?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `ds:ReferenceType` (xmldsig.schema.json#/$defs/ReferenceType).
@@ -2232,12 +2485,16 @@ export interface ReferenceType {
   "@Id"?: string;
   "@URI"?: string;
   "@Type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `ds:TransformsType` (xmldsig.schema.json#/$defs/TransformsType).
  */
 export interface TransformsType {
   Transform: TransformType[];
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `ds:TransformType` (xmldsig.schema.json#/$defs/TransformType).
@@ -2247,6 +2504,8 @@ export interface TransformType {
   $any?: string[];
   "@Algorithm": string;
   $text?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `ds:DigestMethodType` (xmldsig.schema.json#/$defs/DigestMethodType).
@@ -2255,6 +2514,8 @@ export interface DigestMethodType {
   $any?: string[];
   "@Algorithm": string;
   $text?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `ds:SignatureValueType` (xmldsig.schema.json#/$defs/SignatureValueType).
@@ -2262,6 +2523,8 @@ export interface DigestMethodType {
 export interface SignatureValueType {
   "@Id"?: string;
   $value: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `ds:KeyInfoType` (xmldsig.schema.json#/$defs/KeyInfoType).
@@ -2277,6 +2540,8 @@ export interface KeyInfoType {
   $any?: string[];
   "@Id"?: string;
   $text?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `ds:KeyValueType` (xmldsig.schema.json#/$defs/KeyValueType).
@@ -2286,6 +2551,8 @@ export interface KeyValueType {
   RSAKeyValue?: RSAKeyValueType;
   $any?: string[];
   $text?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `ds:DSAKeyValueType` (xmldsig.schema.json#/$defs/DSAKeyValueType).
@@ -2298,6 +2565,8 @@ export interface DSAKeyValueType {
   J?: CryptoBinary;
   Seed?: CryptoBinary;
   PgenCounter?: CryptoBinary;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `ds:RSAKeyValueType` (xmldsig.schema.json#/$defs/RSAKeyValueType).
@@ -2305,6 +2574,8 @@ export interface DSAKeyValueType {
 export interface RSAKeyValueType {
   Modulus: CryptoBinary;
   Exponent: CryptoBinary;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `ds:RetrievalMethodType` (xmldsig.schema.json#/$defs/RetrievalMethodType).
@@ -2313,6 +2584,8 @@ export interface RetrievalMethodType {
   Transforms?: TransformsType;
   "@URI"?: string;
   "@Type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `ds:X509DataType` (xmldsig.schema.json#/$defs/X509DataType).
@@ -2324,6 +2597,8 @@ export interface X509DataType {
   X509Certificate?: string[];
   X509CRL?: string[];
   $any?: string[];
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `ds:X509IssuerSerialType` (xmldsig.schema.json#/$defs/X509IssuerSerialType).
@@ -2331,6 +2606,8 @@ export interface X509DataType {
 export interface X509IssuerSerialType {
   X509IssuerName: string;
   X509SerialNumber: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `ds:PGPDataType` (xmldsig.schema.json#/$defs/PGPDataType).
@@ -2339,6 +2616,8 @@ export interface PGPDataType {
   PGPKeyID?: string;
   PGPKeyPacket?: string[];
   $any?: string[];
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `ds:SPKIDataType` (xmldsig.schema.json#/$defs/SPKIDataType).
@@ -2346,6 +2625,8 @@ export interface PGPDataType {
 export interface SPKIDataType {
   SPKISexp: string[];
   $any?: string[];
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `ds:ObjectType` (xmldsig.schema.json#/$defs/ObjectType).
@@ -2356,6 +2637,8 @@ export interface ObjectType {
   "@MimeType"?: string;
   "@Encoding"?: string;
   $text?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `oadr:oadrSignedObject@` (openadr.schema.json#/$defs/OadrSignedObject).
@@ -2385,6 +2668,8 @@ export interface OadrSignedObject {
   oadrQueryRegistration?: OadrQueryRegistrationType;
   oadrPoll?: OadrPollType;
   "@oadr:Id"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `oadr:oadrRequestEventType` (openadr.schema.json#/$defs/oadrRequestEventType).
@@ -2392,6 +2677,8 @@ export interface OadrSignedObject {
 export interface OadrRequestEventType {
   eiRequestEvent: EiRequestEvent;
   "@ei:schemaVersion"?: SchemaVersionType;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `oadr:oadrResponseType` (openadr.schema.json#/$defs/oadrResponseType).
@@ -2400,6 +2687,8 @@ export interface OadrResponseType {
   eiResponse: EiResponseType;
   venID?: string;
   "@ei:schemaVersion"?: SchemaVersionType;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `oadr:oadrRegisterReportType` (openadr.schema.json#/$defs/oadrRegisterReportType).
@@ -2410,6 +2699,8 @@ export interface OadrRegisterReportType {
   venID?: string;
   reportRequestID?: string;
   "@ei:schemaVersion"?: SchemaVersionType;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `oadr:oadrReportType` (openadr.schema.json#/$defs/oadrReportType).
@@ -2425,6 +2716,8 @@ export interface OadrReportType {
   reportName?: ReportNameType;
   createdDateTime: XcalDateTimeType;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `oadr:oadrReportDescriptionType` (openadr.schema.json#/$defs/oadrReportDescriptionType).
@@ -2457,6 +2750,8 @@ export interface OadrReportDescriptionType {
   readingType: ReadingTypeType;
   marketContext?: MarketContextType;
   oadrSamplingRate?: OadrSamplingRateType;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `oadr:oadrSamplingRateType` (openadr.schema.json#/$defs/oadrSamplingRateType).
@@ -2465,6 +2760,8 @@ export interface OadrSamplingRateType {
   oadrMinPeriod: DurationValueType;
   oadrMaxPeriod: DurationValueType;
   oadrOnChange: boolean;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `oadr:oadrRegisteredReportType` (openadr.schema.json#/$defs/oadrRegisteredReportType).
@@ -2474,6 +2771,8 @@ export interface OadrRegisteredReportType {
   oadrReportRequest?: OadrReportRequestType[];
   venID?: string;
   "@ei:schemaVersion"?: SchemaVersionType;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `oadr:oadrUpdateReportType` (openadr.schema.json#/$defs/oadrUpdateReportType).
@@ -2483,6 +2782,8 @@ export interface OadrUpdateReportType {
   oadrReport?: OadrReportType[];
   venID?: string;
   "@ei:schemaVersion"?: SchemaVersionType;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `oadr:oadrUpdatedReportType` (openadr.schema.json#/$defs/oadrUpdatedReportType).
@@ -2492,6 +2793,8 @@ export interface OadrUpdatedReportType {
   oadrCancelReport?: OadrCancelReportType;
   venID?: string;
   "@ei:schemaVersion"?: SchemaVersionType;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `oadr:oadrRequestReregistrationType` (openadr.schema.json#/$defs/oadrRequestReregistrationType).
@@ -2499,6 +2802,8 @@ export interface OadrUpdatedReportType {
 export interface OadrRequestReregistrationType {
   venID: string;
   "@ei:schemaVersion"?: SchemaVersionType;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `oadr:oadrQueryRegistrationType` (openadr.schema.json#/$defs/oadrQueryRegistrationType).
@@ -2506,6 +2811,8 @@ export interface OadrRequestReregistrationType {
 export interface OadrQueryRegistrationType {
   requestID: string;
   "@ei:schemaVersion"?: SchemaVersionType;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `oadr:oadrPollType` (openadr.schema.json#/$defs/oadrPollType).
@@ -2513,18 +2820,24 @@ export interface OadrQueryRegistrationType {
 export interface OadrPollType {
   venID: string;
   "@ei:schemaVersion"?: SchemaVersionType;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `oadr:oadrRequestEvent@` (openadr.schema.json#/$defs/OadrRequestEvent).
  */
 export interface OadrRequestEvent {
   eiRequestEvent: EiRequestEvent;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `oadr:oadrResponse@` (openadr.schema.json#/$defs/OadrResponse).
  */
 export interface OadrResponse {
   eiResponse: EiResponse;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `ds:ManifestType` (xmldsig.schema.json#/$defs/ManifestType).
@@ -2532,6 +2845,8 @@ export interface OadrResponse {
 export interface ManifestType {
   Reference: ReferenceType[];
   "@Id"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `ds:SignaturePropertiesType` (xmldsig.schema.json#/$defs/SignaturePropertiesType).
@@ -2539,6 +2854,8 @@ export interface ManifestType {
 export interface SignaturePropertiesType {
   SignatureProperty: SignaturePropertyType[];
   "@Id"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `ds:SignaturePropertyType` (xmldsig.schema.json#/$defs/SignaturePropertyType).
@@ -2548,6 +2865,8 @@ export interface SignaturePropertyType {
   "@Target": string;
   "@Id"?: string;
   $text?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `dsig11:CharTwoFieldParamsType` (xmldsig.schema.json#/$defs/CharTwoFieldParamsType).
@@ -2555,6 +2874,8 @@ export interface SignaturePropertyType {
 export interface CharTwoFieldParamsType {
   M: string;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `dsig11:CurveType` (xmldsig.schema.json#/$defs/CurveType).
@@ -2562,6 +2883,8 @@ export interface CharTwoFieldParamsType {
 export interface CurveType {
   A: CryptoBinary;
   B: CryptoBinary;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `dsig11:DEREncodedKeyValueType` (xmldsig.schema.json#/$defs/DEREncodedKeyValueType).
@@ -2569,6 +2892,8 @@ export interface CurveType {
 export interface DEREncodedKeyValueType {
   "@Id"?: string;
   $value: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `dsig11:ECKeyValueType` (xmldsig.schema.json#/$defs/ECKeyValueType).
@@ -2578,6 +2903,8 @@ export interface ECKeyValueType {
   NamedCurve?: NamedCurveType;
   PublicKey: ECPointType;
   "@Id"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `dsig11:ECParametersType` (xmldsig.schema.json#/$defs/ECParametersType).
@@ -2589,6 +2916,8 @@ export interface ECParametersType {
   Order: CryptoBinary;
   CoFactor?: string;
   ValidationData?: ECValidationDataType;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `dsig11:FieldIDType` (xmldsig.schema.json#/$defs/FieldIDType).
@@ -2599,12 +2928,16 @@ export interface FieldIDType {
   PnB?: PnBFieldParamsType;
   GnB?: CharTwoFieldParamsType | TnBFieldParamsType | PnBFieldParamsType;
   $any?: string[];
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `dsig11:PrimeFieldParamsType` (xmldsig.schema.json#/$defs/PrimeFieldParamsType).
  */
 export interface PrimeFieldParamsType {
   P: CryptoBinary;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `dsig11:TnBFieldParamsType` (xmldsig.schema.json#/$defs/TnBFieldParamsType).
@@ -2613,6 +2946,8 @@ export interface TnBFieldParamsType {
   M: string;
   K: string;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `dsig11:PnBFieldParamsType` (xmldsig.schema.json#/$defs/PnBFieldParamsType).
@@ -2623,6 +2958,8 @@ export interface PnBFieldParamsType {
   K2: string;
   K3: string;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `dsig11:ECValidationDataType` (xmldsig.schema.json#/$defs/ECValidationDataType).
@@ -2630,12 +2967,16 @@ export interface PnBFieldParamsType {
 export interface ECValidationDataType {
   seed: CryptoBinary;
   "@hashAlgorithm": string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `dsig11:NamedCurveType` (xmldsig.schema.json#/$defs/NamedCurveType).
  */
 export interface NamedCurveType {
   "@URI": string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `dsig11:KeyInfoReferenceType` (xmldsig.schema.json#/$defs/KeyInfoReferenceType).
@@ -2643,6 +2984,8 @@ export interface NamedCurveType {
 export interface KeyInfoReferenceType {
   "@URI": string;
   "@Id"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `dsig11:X509DigestType` (xmldsig.schema.json#/$defs/X509DigestType).
@@ -2650,6 +2993,8 @@ export interface KeyInfoReferenceType {
 export interface X509DigestType {
   "@Algorithm": string;
   $value: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `atom:sourceType` (greenbutton.schema.json#/$defs/sourceType).
@@ -2673,6 +3018,8 @@ export interface SourceType {
   $attributes?: {
     [k: string]: string;
   };
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `espi:BatchItemInfo` (greenbutton.schema.json#/$defs/BatchItemInfo).
@@ -2686,6 +3033,8 @@ export interface BatchItemInfo {
   statusCode?: StatusCode;
   statusReason?: String256;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `espi:DateTimeInterval` (greenbutton.schema.json#/$defs/DateTimeInterval).
@@ -2697,6 +3046,8 @@ export interface DateTimeInterval {
   duration?: UInt32;
   start?: TimeType;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `espi:ElectricPowerQualitySummary` (greenbutton.schema.json#/$defs/ElectricPowerQualitySummary).
@@ -2721,6 +3072,8 @@ export interface ElectricPowerQualitySummary {
   supplyVoltageVariations?: Int48;
   tempOvervoltage?: Int48;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `espi:ElectricPowerUsageSummary` (greenbutton.schema.json#/$defs/ElectricPowerUsageSummary).
@@ -2750,6 +3103,8 @@ export interface ElectricPowerUsageSummary {
   ratchetDemandPeriod?: DateTimeInterval;
   statusTimeStamp: TimeType;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `espi:LineItem` (greenbutton.schema.json#/$defs/LineItem).
@@ -2759,6 +3114,8 @@ export interface LineItem {
   rounding?: Int48;
   dateTime: TimeType;
   note: String256;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `espi:SummaryMeasurement` (greenbutton.schema.json#/$defs/SummaryMeasurement).
@@ -2772,6 +3129,8 @@ export interface SummaryMeasurement {
   uom?: UnitSymbolKind;
   value?: Int48;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `espi:IdentifiedObject` (greenbutton.schema.json#/$defs/IdentifiedObject).
@@ -2782,6 +3141,8 @@ export interface IdentifiedObject {
   }[];
   batchItemInfo?: BatchItemInfo;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `espi:IntervalBlock` (greenbutton.schema.json#/$defs/IntervalBlock).
@@ -2794,6 +3155,8 @@ export interface IntervalBlock {
   interval?: DateTimeInterval;
   IntervalReading?: IntervalReading[];
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `espi:IntervalReading` (greenbutton.schema.json#/$defs/IntervalReading).
@@ -2807,6 +3170,8 @@ export interface IntervalReading {
   timePeriod?: DateTimeInterval;
   value?: Int48;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `espi:ReadingQuality` (greenbutton.schema.json#/$defs/ReadingQuality).
@@ -2817,6 +3182,8 @@ export interface ReadingQuality {
   }[];
   quality: QualityOfReading;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `espi:MeterReading` (greenbutton.schema.json#/$defs/MeterReading).
@@ -2827,6 +3194,8 @@ export interface MeterReading {
   }[];
   batchItemInfo?: BatchItemInfo;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `espi:Object` (greenbutton.schema.json#/$defs/Object).
@@ -2836,6 +3205,8 @@ export interface Object {
     $xml: string;
   }[];
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `espi:RationalNumber` (greenbutton.schema.json#/$defs/RationalNumber).
@@ -2845,6 +3216,8 @@ export interface RationalNumber {
   denominator?: {
     $xml: string;
   };
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `espi:ReadingInterharmonic` (greenbutton.schema.json#/$defs/ReadingInterharmonic).
@@ -2854,6 +3227,8 @@ export interface ReadingInterharmonic {
   denominator?: {
     $xml: string;
   };
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `espi:ReadingType` (greenbutton.schema.json#/$defs/ReadingType).
@@ -2882,6 +3257,8 @@ export interface ReadingType {
   measuringPeriod?: TimeAttributeKind;
   argument?: RationalNumber;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `espi:ServiceCategory` (greenbutton.schema.json#/$defs/ServiceCategory).
@@ -2892,6 +3269,8 @@ export interface ServiceCategory {
   }[];
   kind: ServiceKind;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `espi:ServiceDeliveryPoint` (greenbutton.schema.json#/$defs/ServiceDeliveryPoint).
@@ -2904,6 +3283,8 @@ export interface ServiceDeliveryPoint {
   tariffProfile?: String256;
   customerAgreement?: String256;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `espi:ServiceStatus` (greenbutton.schema.json#/$defs/ServiceStatus).
@@ -2914,6 +3295,8 @@ export interface ServiceStatus {
   }[];
   currentStatus: ESPIServiceStatus;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `espi:TimeConfiguration` (greenbutton.schema.json#/$defs/TimeConfiguration).
@@ -2928,6 +3311,8 @@ export interface TimeConfiguration {
   dstStartRule: DstRuleType;
   tzOffset: TimeType;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `espi:UsagePoint` (greenbutton.schema.json#/$defs/UsagePoint).
@@ -2942,6 +3327,8 @@ export interface UsagePoint {
   status?: UInt8;
   ServiceDeliveryPoint?: ServiceDeliveryPoint;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `gml:FeatureCollection@` (greenbutton.schema.json#/$defs/FeatureCollection).
@@ -2949,12 +3336,16 @@ export interface UsagePoint {
 export interface FeatureCollection {
   location: FeatureCollection_Location;
   "@gml:id"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `gml:FeatureCollection@/location` (greenbutton.schema.json#/$defs/FeatureCollection__location).
  */
 export interface FeatureCollection_Location {
   Polygon: FeatureCollection_Location_Polygon;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `gml:FeatureCollection@/location/Polygon` (greenbutton.schema.json#/$defs/FeatureCollection__location_Polygon).
@@ -2962,16 +3353,22 @@ export interface FeatureCollection_Location {
 export interface FeatureCollection_Location_Polygon {
   exterior: FeatureCollection_Location_PolygonExterior;
   "@gml:id"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `gml:FeatureCollection@/location/Polygon/exterior` (greenbutton.schema.json#/$defs/FeatureCollection__location_Polygon_exterior).
  */
 export interface FeatureCollection_Location_PolygonExterior {
   LinearRing: FeatureCollection_Location_PolygonExterior_LinearRing;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `gml:FeatureCollection@/location/Polygon/exterior/LinearRing` (greenbutton.schema.json#/$defs/FeatureCollection__location_Polygon_exterior_LinearRing).
  */
 export interface FeatureCollection_Location_PolygonExterior_LinearRing {
   posList: DoubleList;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }

@@ -345,6 +345,8 @@ export interface ArrayOfTerms {
   minimumStartsPerDuration?: MinimumStartsPerDurationType[];
   minimumRemunerationRate?: MinimumRemunerationRateType[];
   marketGranularity?: MarketGranularityType[];
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `emix:MinimumResponseDurationType` (emix.schema.json#/$defs/MinimumResponseDurationType).
@@ -352,6 +354,8 @@ export interface ArrayOfTerms {
 export interface MinimumResponseDurationType {
   duration: DurationType;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `emix:MaximumResponseDurationType` (emix.schema.json#/$defs/MaximumResponseDurationType).
@@ -359,6 +363,8 @@ export interface MinimumResponseDurationType {
 export interface MaximumResponseDurationType {
   duration: DurationType;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `emix:MinimumRecoveryDurationType` (emix.schema.json#/$defs/MinimumRecoveryDurationType).
@@ -366,6 +372,8 @@ export interface MaximumResponseDurationType {
 export interface MinimumRecoveryDurationType {
   duration: DurationType;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `emix:MinimumDurationBetweenInvocationsType` (emix.schema.json#/$defs/MinimumDurationBetweenInvocationsType).
@@ -373,6 +381,8 @@ export interface MinimumRecoveryDurationType {
 export interface MinimumDurationBetweenInvocationsType {
   duration: DurationType;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `emix:MinimumNotificationDurationType` (emix.schema.json#/$defs/MinimumNotificationDurationType).
@@ -380,6 +390,8 @@ export interface MinimumDurationBetweenInvocationsType {
 export interface MinimumNotificationDurationType {
   duration: DurationType;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `emix:MaximumNotificationDurationType` (emix.schema.json#/$defs/MaximumNotificationDurationType).
@@ -387,6 +399,8 @@ export interface MinimumNotificationDurationType {
 export interface MaximumNotificationDurationType {
   duration: DurationType;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `emix:ResponseTimeType` (emix.schema.json#/$defs/ResponseTimeType).
@@ -394,6 +408,8 @@ export interface MaximumNotificationDurationType {
 export interface ResponseTimeType {
   duration: DurationType;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `emix:MaximumInvocationsPerDurationType` (emix.schema.json#/$defs/MaximumInvocationsPerDurationType).
@@ -402,6 +418,8 @@ export interface MaximumInvocationsPerDurationType {
   starts: number;
   duration: DurationType;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `emix:MaximumConsecutiveDurationsType` (emix.schema.json#/$defs/MaximumConsecutiveDurationsType).
@@ -410,6 +428,8 @@ export interface MaximumConsecutiveDurationsType {
   durations: number;
   duration: DurationType;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `emix:MaximumRunDurationType` (emix.schema.json#/$defs/MaximumRunDurationType).
@@ -417,6 +437,8 @@ export interface MaximumConsecutiveDurationsType {
 export interface MaximumRunDurationType {
   duration: DurationType;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `emix:MinimumRunDurationType` (emix.schema.json#/$defs/MinimumRunDurationType).
@@ -424,6 +446,8 @@ export interface MaximumRunDurationType {
 export interface MinimumRunDurationType {
   duration: DurationType;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `emix:AvailabilityScheduleType` (emix.schema.json#/$defs/AvailabilityScheduleType).
@@ -431,6 +455,8 @@ export interface MinimumRunDurationType {
 export interface AvailabilityScheduleType {
   vAvailability: VAvailabilityType[];
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `emix:NotificationScheduleType` (emix.schema.json#/$defs/NotificationScheduleType).
@@ -438,6 +464,8 @@ export interface AvailabilityScheduleType {
 export interface NotificationScheduleType {
   vAvailability: VAvailabilityType[];
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `emix:UnavailabilityScheduleType` (emix.schema.json#/$defs/UnavailabilityScheduleType).
@@ -445,6 +473,8 @@ export interface NotificationScheduleType {
 export interface UnavailabilityScheduleType {
   vAvailability: VAvailabilityType[];
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `emix:MinimumEconomicRequirementType` (emix.schema.json#/$defs/MinimumEconomicRequirementType).
@@ -452,6 +482,8 @@ export interface UnavailabilityScheduleType {
 export interface MinimumEconomicRequirementType {
   price: PriceType;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `emix:PriceType` (emix.schema.json#/$defs/PriceType).
@@ -459,6 +491,8 @@ export interface MinimumEconomicRequirementType {
 export interface PriceType {
   value: ValueType;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `emix:RequiredStartupRemunerationType` (emix.schema.json#/$defs/RequiredStartupRemunerationType).
@@ -466,6 +500,8 @@ export interface PriceType {
 export interface RequiredStartupRemunerationType {
   price: PriceType;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `emix:MinimumStartsPerDurationType` (emix.schema.json#/$defs/MinimumStartsPerDurationType).
@@ -474,6 +510,8 @@ export interface MinimumStartsPerDurationType {
   starts: number;
   duration: DurationType;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `emix:MinimumRemunerationRateType` (emix.schema.json#/$defs/MinimumRemunerationRateType).
@@ -482,6 +520,8 @@ export interface MinimumRemunerationRateType {
   price: PriceType;
   duration: DurationType;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `emix:MarketGranularityType` (emix.schema.json#/$defs/MarketGranularityType).
@@ -498,6 +538,8 @@ export interface MarketGranularityType {
   powerReal?: PowerRealType;
   voltage?: VoltageType;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `power:EnergyApparentType` (emix.schema.json#/$defs/EnergyApparentType).
@@ -507,6 +549,8 @@ export interface EnergyApparentType {
   itemUnits: string & "VAh";
   siScaleCode: SiScaleCodeType;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `power:EnergyReactiveType` (emix.schema.json#/$defs/EnergyReactiveType).
@@ -516,6 +560,8 @@ export interface EnergyReactiveType {
   itemUnits: string & "VARh";
   siScaleCode: SiScaleCodeType;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `power:EnergyRealType` (emix.schema.json#/$defs/EnergyRealType).
@@ -525,6 +571,8 @@ export interface EnergyRealType {
   itemUnits: string & "Wh";
   siScaleCode: SiScaleCodeType;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `power:PowerApparentType` (emix.schema.json#/$defs/PowerApparentType).
@@ -535,6 +583,8 @@ export interface PowerApparentType {
   siScaleCode: SiScaleCodeType;
   powerAttributes: PowerAttributesType;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `power:PowerAttributesType` (emix.schema.json#/$defs/PowerAttributesType).
@@ -543,6 +593,8 @@ export interface PowerAttributesType {
   hertz: string;
   voltage: string;
   ac: boolean;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `power:PowerReactiveType` (emix.schema.json#/$defs/PowerReactiveType).
@@ -553,6 +605,8 @@ export interface PowerReactiveType {
   siScaleCode: SiScaleCodeType;
   powerAttributes: PowerAttributesType;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `power:PowerRealType` (emix.schema.json#/$defs/PowerRealType).
@@ -563,6 +617,8 @@ export interface PowerRealType {
   siScaleCode: SiScaleCodeType;
   powerAttributes: PowerAttributesType;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `power:VoltageType` (emix.schema.json#/$defs/VoltageType).
@@ -572,12 +628,16 @@ export interface VoltageType {
   itemUnits: string & "V";
   siScaleCode: SiScaleCodeType;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `emix:BaseTermType` (emix.schema.json#/$defs/BaseTermType).
  */
 export interface BaseTermType {
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `emix:DeliveryType` (emix.schema.json#/$defs/DeliveryType).
@@ -600,6 +660,8 @@ export interface DeliveryType {
   uid: UidType;
   injection: boolean;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `power:PowerProductDescriptionType` (emix.schema.json#/$defs/PowerProductDescriptionType).
@@ -630,6 +692,8 @@ export interface PowerProductDescriptionType {
   powerReal?: PowerRealType;
   charges?: ArrayOfCharges;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `emix:ServiceAreaType` (emix.schema.json#/$defs/ServiceAreaType).
@@ -637,6 +701,8 @@ export interface PowerProductDescriptionType {
 export interface ServiceAreaType {
   FeatureCollection?: GreenbuttonFeatureCollection;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `gml:FeatureCollection@` (greenbutton.schema.json#/$defs/FeatureCollection).
@@ -644,12 +710,16 @@ export interface ServiceAreaType {
 interface GreenbuttonFeatureCollection {
   location: GreenbuttonFeatureCollection_Location;
   "@gml:id"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `gml:FeatureCollection@/location` (greenbutton.schema.json#/$defs/FeatureCollection__location).
  */
 interface GreenbuttonFeatureCollection_Location {
   Polygon: GreenbuttonFeatureCollection_Location_Polygon;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `gml:FeatureCollection@/location/Polygon` (greenbutton.schema.json#/$defs/FeatureCollection__location_Polygon).
@@ -657,18 +727,24 @@ interface GreenbuttonFeatureCollection_Location {
 interface GreenbuttonFeatureCollection_Location_Polygon {
   exterior: GreenbuttonFeatureCollection_Location_PolygonExterior;
   "@gml:id"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `gml:FeatureCollection@/location/Polygon/exterior` (greenbutton.schema.json#/$defs/FeatureCollection__location_Polygon_exterior).
  */
 interface GreenbuttonFeatureCollection_Location_PolygonExterior {
   LinearRing: GreenbuttonFeatureCollection_Location_PolygonExterior_LinearRing;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `gml:FeatureCollection@/location/Polygon/exterior/LinearRing` (greenbutton.schema.json#/$defs/FeatureCollection__location_Polygon_exterior_LinearRing).
  */
 interface GreenbuttonFeatureCollection_Location_PolygonExterior_LinearRing {
   posList: GreenbuttonDoubleList;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `power:EndDeviceAssetType` (emix.schema.json#/$defs/EndDeviceAssetType).
@@ -676,6 +752,8 @@ interface GreenbuttonFeatureCollection_Location_PolygonExterior_LinearRing {
 export interface EndDeviceAssetType {
   mrid: MridType;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `power:MeterAssetType` (emix.schema.json#/$defs/MeterAssetType).
@@ -683,6 +761,8 @@ export interface EndDeviceAssetType {
 export interface MeterAssetType {
   mrid: MridType;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `power:PnodeType` (emix.schema.json#/$defs/PnodeType).
@@ -690,6 +770,8 @@ export interface MeterAssetType {
 export interface PnodeType {
   node: NodeType;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `power:AggregatedPnodeType` (emix.schema.json#/$defs/AggregatedPnodeType).
@@ -697,6 +779,8 @@ export interface PnodeType {
 export interface AggregatedPnodeType {
   node: NodeType;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `power:ServiceLocationType` (emix.schema.json#/$defs/ServiceLocationType).
@@ -704,6 +788,8 @@ export interface AggregatedPnodeType {
 export interface ServiceLocationType {
   FeatureCollection?: GreenbuttonFeatureCollection;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `power:ServiceDeliveryPointType` (emix.schema.json#/$defs/ServiceDeliveryPointType).
@@ -711,6 +797,8 @@ export interface ServiceLocationType {
 export interface ServiceDeliveryPointType {
   node: NodeType;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `power:TransportInterfaceType` (emix.schema.json#/$defs/TransportInterfaceType).
@@ -719,6 +807,8 @@ export interface TransportInterfaceType {
   pointOfReceipt: NodeType;
   pointOfDelivery: NodeType;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `power:UnitEnergyPriceType` (emix.schema.json#/$defs/UnitEnergyPriceType).
@@ -731,6 +821,8 @@ export interface UnitEnergyPriceType {
   energyApparent?: EnergyApparentType;
   energyReactive?: EnergyReactiveType;
   energyReal?: EnergyRealType;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `emix:PriceMultiplierType` (emix.schema.json#/$defs/PriceMultiplierType).
@@ -739,6 +831,8 @@ export interface PriceMultiplierType {
   multiplier: number | ("INF" | "-INF" | "NaN");
   marketContext?: MarketContextType;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `emix:PriceRelativeType` (emix.schema.json#/$defs/PriceRelativeType).
@@ -747,6 +841,8 @@ export interface PriceRelativeType {
   value: ValueType;
   marketContext?: MarketContextType;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `power:ArrayOfCharges` (emix.schema.json#/$defs/ArrayOfCharges).
@@ -758,6 +854,8 @@ export interface ArrayOfCharges {
   marginalLoss?: MarginalLossType[];
   conversionLoss?: ConversionLossType[];
   transportAccessFee?: TransportAccessFeeType[];
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `power:CongestionRevenueRightsType` (emix.schema.json#/$defs/CongestionRevenueRightsType).
@@ -766,6 +864,8 @@ export interface CongestionRevenueRightsType {
   transportInterface: TransportInterfaceType;
   transportCongestionFee: TransportCongestionFeeType;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `power:CongestionChargeType` (emix.schema.json#/$defs/CongestionChargeType).
@@ -774,6 +874,8 @@ export interface CongestionChargeType {
   transportInterface: TransportInterfaceType;
   transportCongestionFee: TransportCongestionFeeType;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `power:MarginalLossChargeType` (emix.schema.json#/$defs/MarginalLossChargeType).
@@ -781,6 +883,8 @@ export interface CongestionChargeType {
 export interface MarginalLossChargeType {
   marginalLossFee: MarginalLossFeeType;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `power:MarginalLossType` (emix.schema.json#/$defs/MarginalLossType).
@@ -788,6 +892,8 @@ export interface MarginalLossChargeType {
 export interface MarginalLossType {
   lossFactor: LossFactorType;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `power:ConversionLossType` (emix.schema.json#/$defs/ConversionLossType).
@@ -796,6 +902,8 @@ export interface ConversionLossType {
   pnode: PnodeType;
   lossFactor: LossFactorType;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `power:TransportAccessFeeType` (emix.schema.json#/$defs/TransportAccessFeeType).
@@ -804,6 +912,8 @@ export interface TransportAccessFeeType {
   transportInterface: TransportInterfaceType;
   price: PriceType;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `power:FullRequirementsPowerType` (emix.schema.json#/$defs/FullRequirementsPowerType).
@@ -839,6 +949,8 @@ export interface FullRequirementsPowerType {
   maximumPower?: QuantityType;
   minimumPower?: QuantityType;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `power:TransportProductDescriptionType` (emix.schema.json#/$defs/TransportProductDescriptionType).
@@ -871,6 +983,8 @@ export interface TransportProductDescriptionType {
   price: PriceType;
   transportCharges: ArrayOfTransportCharges;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `power:ArrayOfTransportCharges` (emix.schema.json#/$defs/ArrayOfTransportCharges).
@@ -882,6 +996,8 @@ export interface ArrayOfTransportCharges {
   marginalLoss?: MarginalLossType[];
   conversionLoss?: ConversionLossType[];
   transportAccessFee?: TransportAccessFeeType[];
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `power:TemixPowerType` (emix.schema.json#/$defs/TemixPowerType).
@@ -915,6 +1031,8 @@ export interface TemixPowerType {
   energyReal?: EnergyRealType;
   quantity?: QuantityType;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `emix:MeasurementType` (emix.schema.json#/$defs/MeasurementType).
@@ -931,6 +1049,8 @@ export interface MeasurementType {
   powerReal?: PowerRealType;
   voltage?: VoltageType;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `emix:EmixBaseType` (emix.schema.json#/$defs/EmixBaseType).
@@ -952,6 +1072,8 @@ export interface EmixBaseType {
   intervals?: ArrayofStreamIntervals;
   uid: UidType;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `emix:EmixGranularityType` (emix.schema.json#/$defs/EmixGranularityType).
@@ -967,12 +1089,16 @@ export interface EmixGranularityType {
   powerApparent?: PowerApparentType;
   powerReal?: PowerRealType;
   voltage?: VoltageType;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `emix:EmixInterfaceType` (emix.schema.json#/$defs/EmixInterfaceType).
  */
 export interface EmixInterfaceType {
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `emix:EmixOptionType` (emix.schema.json#/$defs/EmixOptionType).
@@ -1004,24 +1130,32 @@ export interface EmixOptionType {
   marketContext: MarketContextType;
   currency?: ISO3AlphaCurrencyCodeContentType;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `emix:ItemBaseType` (emix.schema.json#/$defs/ItemBaseType).
  */
 export interface ItemBaseType {
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `emix:PriceBaseType` (emix.schema.json#/$defs/PriceBaseType).
  */
 export interface PriceBaseType {
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `emix:ProductDescriptionType` (emix.schema.json#/$defs/ProductDescriptionType).
  */
 export interface ProductDescriptionType {
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `emix:ProductType` (emix.schema.json#/$defs/ProductType).
@@ -1049,6 +1183,8 @@ export interface ProductType {
   marketContext: MarketContextType;
   side: SideType;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `emix:StandardTermsSetType` (emix.schema.json#/$defs/StandardTermsSetType).
@@ -1058,6 +1194,8 @@ export interface StandardTermsSetType {
   vAvailability?: VAvailabilityType;
   nonStandardTermsHandling: NonStandardTermsHandlingType;
   side?: SideType;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `emix:StandardTermsType` (emix.schema.json#/$defs/StandardTermsType).
@@ -1081,18 +1219,24 @@ export interface StandardTermsType {
   timeZone?: InstanceUidType;
   currency?: ISO3AlphaCurrencyCodeContentType;
   nonStandardTermsHandling?: NonStandardTermsHandlingType;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `power:BaseChargeType` (emix.schema.json#/$defs/BaseChargeType).
  */
 export interface BaseChargeType {
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `power:BaseTransportChargeType` (emix.schema.json#/$defs/BaseTransportChargeType).
  */
 export interface BaseTransportChargeType {
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `power:EnergyItemType` (emix.schema.json#/$defs/EnergyItemType).
@@ -1102,6 +1246,8 @@ export interface EnergyItemType {
   itemUnits: string;
   siScaleCode: SiScaleCodeType;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `power:EnergyQuantityType` (emix.schema.json#/$defs/EnergyQuantityType).
@@ -1112,6 +1258,8 @@ export interface EnergyQuantityType {
   energyApparent?: EnergyApparentType;
   energyReactive?: EnergyReactiveType;
   energyReal?: EnergyRealType;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `power:PowerItemType` (emix.schema.json#/$defs/PowerItemType).
@@ -1122,6 +1270,8 @@ export interface PowerItemType {
   siScaleCode: SiScaleCodeType;
   powerAttributes: PowerAttributesType;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `power:PowerQuantityType` (emix.schema.json#/$defs/PowerQuantityType).
@@ -1132,6 +1282,8 @@ export interface PowerQuantityType {
   powerReactive?: PowerReactiveType;
   powerApparent?: PowerApparentType;
   powerReal?: PowerRealType;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `power:VarQuantityType` (emix.schema.json#/$defs/VarQuantityType).
@@ -1139,4 +1291,6 @@ export interface PowerQuantityType {
 export interface VarQuantityType {
   quantity: QuantityType;
   powerReactive: PowerReactiveType;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }

@@ -238,6 +238,8 @@ export type CommentType = string;
  */
 export interface ArrayofStreamIntervals {
   streamInterval: StreamIntervalType[];
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `streams:StreamIntervalType` (ws-calendar.schema.json#/$defs/StreamIntervalType).
@@ -257,6 +259,8 @@ export interface StreamIntervalType {
   fullRequirementsPower?: EmixFullRequirementsPowerType;
   transportProductDescription?: EmixTransportProductDescriptionType;
   temixPower?: EmixTemixPowerType;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `power:PowerProductDescriptionType` (emix.schema.json#/$defs/PowerProductDescriptionType).
@@ -287,6 +291,8 @@ interface EmixPowerProductDescriptionType {
   powerReal?: EmixPowerRealType;
   charges?: EmixArrayOfCharges;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `emix:ServiceAreaType` (emix.schema.json#/$defs/ServiceAreaType).
@@ -294,6 +300,8 @@ interface EmixPowerProductDescriptionType {
 interface EmixServiceAreaType {
   FeatureCollection?: GreenbuttonFeatureCollection;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `gml:FeatureCollection@` (greenbutton.schema.json#/$defs/FeatureCollection).
@@ -301,12 +309,16 @@ interface EmixServiceAreaType {
 interface GreenbuttonFeatureCollection {
   location: GreenbuttonFeatureCollection_Location;
   "@gml:id"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `gml:FeatureCollection@/location` (greenbutton.schema.json#/$defs/FeatureCollection__location).
  */
 interface GreenbuttonFeatureCollection_Location {
   Polygon: GreenbuttonFeatureCollection_Location_Polygon;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `gml:FeatureCollection@/location/Polygon` (greenbutton.schema.json#/$defs/FeatureCollection__location_Polygon).
@@ -314,18 +326,24 @@ interface GreenbuttonFeatureCollection_Location {
 interface GreenbuttonFeatureCollection_Location_Polygon {
   exterior: GreenbuttonFeatureCollection_Location_PolygonExterior;
   "@gml:id"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `gml:FeatureCollection@/location/Polygon/exterior` (greenbutton.schema.json#/$defs/FeatureCollection__location_Polygon_exterior).
  */
 interface GreenbuttonFeatureCollection_Location_PolygonExterior {
   LinearRing: GreenbuttonFeatureCollection_Location_PolygonExterior_LinearRing;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `gml:FeatureCollection@/location/Polygon/exterior/LinearRing` (greenbutton.schema.json#/$defs/FeatureCollection__location_Polygon_exterior_LinearRing).
  */
 interface GreenbuttonFeatureCollection_Location_PolygonExterior_LinearRing {
   posList: GreenbuttonDoubleList;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `power:EndDeviceAssetType` (emix.schema.json#/$defs/EndDeviceAssetType).
@@ -333,6 +351,8 @@ interface GreenbuttonFeatureCollection_Location_PolygonExterior_LinearRing {
 interface EmixEndDeviceAssetType {
   mrid: EmixMridType;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `power:MeterAssetType` (emix.schema.json#/$defs/MeterAssetType).
@@ -340,6 +360,8 @@ interface EmixEndDeviceAssetType {
 interface EmixMeterAssetType {
   mrid: EmixMridType;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `power:PnodeType` (emix.schema.json#/$defs/PnodeType).
@@ -347,6 +369,8 @@ interface EmixMeterAssetType {
 interface EmixPnodeType {
   node: EmixNodeType;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `power:AggregatedPnodeType` (emix.schema.json#/$defs/AggregatedPnodeType).
@@ -354,6 +378,8 @@ interface EmixPnodeType {
 interface EmixAggregatedPnodeType {
   node: EmixNodeType;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `power:ServiceLocationType` (emix.schema.json#/$defs/ServiceLocationType).
@@ -361,6 +387,8 @@ interface EmixAggregatedPnodeType {
 interface EmixServiceLocationType {
   FeatureCollection?: GreenbuttonFeatureCollection;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `power:ServiceDeliveryPointType` (emix.schema.json#/$defs/ServiceDeliveryPointType).
@@ -368,6 +396,8 @@ interface EmixServiceLocationType {
 interface EmixServiceDeliveryPointType {
   node: EmixNodeType;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `power:TransportInterfaceType` (emix.schema.json#/$defs/TransportInterfaceType).
@@ -376,6 +406,8 @@ interface EmixTransportInterfaceType {
   pointOfReceipt: EmixNodeType;
   pointOfDelivery: EmixNodeType;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `power:UnitEnergyPriceType` (emix.schema.json#/$defs/UnitEnergyPriceType).
@@ -388,6 +420,8 @@ interface EmixUnitEnergyPriceType {
   energyApparent?: EmixEnergyApparentType;
   energyReactive?: EmixEnergyReactiveType;
   energyReal?: EmixEnergyRealType;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `emix:PriceType` (emix.schema.json#/$defs/PriceType).
@@ -395,6 +429,8 @@ interface EmixUnitEnergyPriceType {
 interface EmixPriceType {
   value: EmixValueType;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `emix:PriceMultiplierType` (emix.schema.json#/$defs/PriceMultiplierType).
@@ -403,6 +439,8 @@ interface EmixPriceMultiplierType {
   multiplier: number | ("INF" | "-INF" | "NaN");
   marketContext?: EmixMarketContextType;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `emix:PriceRelativeType` (emix.schema.json#/$defs/PriceRelativeType).
@@ -411,6 +449,8 @@ interface EmixPriceRelativeType {
   value: EmixValueType;
   marketContext?: EmixMarketContextType;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `power:EnergyApparentType` (emix.schema.json#/$defs/EnergyApparentType).
@@ -420,6 +460,8 @@ interface EmixEnergyApparentType {
   itemUnits: string & "VAh";
   siScaleCode: EmixSiScaleCodeType;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `power:EnergyReactiveType` (emix.schema.json#/$defs/EnergyReactiveType).
@@ -429,6 +471,8 @@ interface EmixEnergyReactiveType {
   itemUnits: string & "VARh";
   siScaleCode: EmixSiScaleCodeType;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `power:EnergyRealType` (emix.schema.json#/$defs/EnergyRealType).
@@ -438,6 +482,8 @@ interface EmixEnergyRealType {
   itemUnits: string & "Wh";
   siScaleCode: EmixSiScaleCodeType;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `power:PowerApparentType` (emix.schema.json#/$defs/PowerApparentType).
@@ -448,6 +494,8 @@ interface EmixPowerApparentType {
   siScaleCode: EmixSiScaleCodeType;
   powerAttributes: EmixPowerAttributesType;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `power:PowerAttributesType` (emix.schema.json#/$defs/PowerAttributesType).
@@ -456,6 +504,8 @@ interface EmixPowerAttributesType {
   hertz: string;
   voltage: string;
   ac: boolean;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `power:PowerReactiveType` (emix.schema.json#/$defs/PowerReactiveType).
@@ -466,6 +516,8 @@ interface EmixPowerReactiveType {
   siScaleCode: EmixSiScaleCodeType;
   powerAttributes: EmixPowerAttributesType;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `power:PowerRealType` (emix.schema.json#/$defs/PowerRealType).
@@ -476,6 +528,8 @@ interface EmixPowerRealType {
   siScaleCode: EmixSiScaleCodeType;
   powerAttributes: EmixPowerAttributesType;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `power:ArrayOfCharges` (emix.schema.json#/$defs/ArrayOfCharges).
@@ -487,6 +541,8 @@ interface EmixArrayOfCharges {
   marginalLoss?: EmixMarginalLossType[];
   conversionLoss?: EmixConversionLossType[];
   transportAccessFee?: EmixTransportAccessFeeType[];
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `power:CongestionRevenueRightsType` (emix.schema.json#/$defs/CongestionRevenueRightsType).
@@ -495,6 +551,8 @@ interface EmixCongestionRevenueRightsType {
   transportInterface: EmixTransportInterfaceType;
   transportCongestionFee: EmixTransportCongestionFeeType;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `power:CongestionChargeType` (emix.schema.json#/$defs/CongestionChargeType).
@@ -503,6 +561,8 @@ interface EmixCongestionChargeType {
   transportInterface: EmixTransportInterfaceType;
   transportCongestionFee: EmixTransportCongestionFeeType;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `power:MarginalLossChargeType` (emix.schema.json#/$defs/MarginalLossChargeType).
@@ -510,6 +570,8 @@ interface EmixCongestionChargeType {
 interface EmixMarginalLossChargeType {
   marginalLossFee: EmixMarginalLossFeeType;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `power:MarginalLossType` (emix.schema.json#/$defs/MarginalLossType).
@@ -517,6 +579,8 @@ interface EmixMarginalLossChargeType {
 interface EmixMarginalLossType {
   lossFactor: EmixLossFactorType;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `power:ConversionLossType` (emix.schema.json#/$defs/ConversionLossType).
@@ -525,6 +589,8 @@ interface EmixConversionLossType {
   pnode: EmixPnodeType;
   lossFactor: EmixLossFactorType;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `power:TransportAccessFeeType` (emix.schema.json#/$defs/TransportAccessFeeType).
@@ -533,6 +599,8 @@ interface EmixTransportAccessFeeType {
   transportInterface: EmixTransportInterfaceType;
   price: EmixPriceType;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `power:FullRequirementsPowerType` (emix.schema.json#/$defs/FullRequirementsPowerType).
@@ -568,6 +636,8 @@ interface EmixFullRequirementsPowerType {
   maximumPower?: EmixQuantityType;
   minimumPower?: EmixQuantityType;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `power:TransportProductDescriptionType` (emix.schema.json#/$defs/TransportProductDescriptionType).
@@ -600,6 +670,8 @@ interface EmixTransportProductDescriptionType {
   price: EmixPriceType;
   transportCharges: EmixArrayOfTransportCharges;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `power:ArrayOfTransportCharges` (emix.schema.json#/$defs/ArrayOfTransportCharges).
@@ -611,6 +683,8 @@ interface EmixArrayOfTransportCharges {
   marginalLoss?: EmixMarginalLossType[];
   conversionLoss?: EmixConversionLossType[];
   transportAccessFee?: EmixTransportAccessFeeType[];
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `power:TemixPowerType` (emix.schema.json#/$defs/TemixPowerType).
@@ -644,6 +718,8 @@ interface EmixTemixPowerType {
   energyReal?: EmixEnergyRealType;
   quantity?: EmixQuantityType;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `emix:MeasurementType` (emix.schema.json#/$defs/MeasurementType).
@@ -660,6 +736,8 @@ interface EmixMeasurementType {
   powerReal?: EmixPowerRealType;
   voltage?: EmixVoltageType;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `power:VoltageType` (emix.schema.json#/$defs/VoltageType).
@@ -669,6 +747,8 @@ interface EmixVoltageType {
   itemUnits: string & "V";
   siScaleCode: EmixSiScaleCodeType;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `streams:StreamBaseType` (ws-calendar.schema.json#/$defs/StreamsStreamBaseType).
@@ -691,6 +771,8 @@ export interface StreamsStreamBaseType {
   temixPower?: EmixTemixPowerType;
   intervals?: ArrayofStreamIntervals;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcalmin:DateTimeDateType` (ws-calendar.schema.json#/$defs/DateTimeDateType).
@@ -699,12 +781,16 @@ export interface DateTimeDateType {
   date?: DateType;
   time?: TimeType;
   dateTime?: XcalminDateTimeType;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `streams:StreamPayloadBaseType` (ws-calendar.schema.json#/$defs/StreamsStreamPayloadBaseType).
  */
 export interface StreamsStreamPayloadBaseType {
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `streams:StreamSpecifierType` (ws-calendar.schema.json#/$defs/StreamSpecifierType).
@@ -728,6 +814,8 @@ export interface StreamSpecifierType {
   fullRequirementsPower?: EmixFullRequirementsPowerType;
   transportProductDescription?: EmixTransportProductDescriptionType;
   temixPower?: EmixTemixPowerType;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `strm:StreamBaseType` (ws-calendar.schema.json#/$defs/StrmStreamBaseType).
@@ -737,12 +825,16 @@ export interface StrmStreamBaseType {
   duration?: DurationPropType;
   intervals?: Intervals;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:dtstart@` (ws-calendar.schema.json#/$defs/Dtstart).
  */
 export interface Dtstart {
   "date-time": XcalDateTimeType;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:DurationPropType` (ws-calendar.schema.json#/$defs/DurationPropType).
@@ -751,6 +843,8 @@ export interface DurationPropType {
   duration: DurationValueType;
   parameters?: ArrayOfParameters;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:ArrayOfParameters` (ws-calendar.schema.json#/$defs/ArrayOfParameters).
@@ -843,6 +937,8 @@ export interface ArrayOfParameters {
   "x-bedework-loc-key"?: XBedeworkLocKeyParamType[];
   "x-bedework-wrapped-name"?: XBedeworkWrappedNameParamType[];
   gap?: DurationParameterType[];
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:UriParameterType` (ws-calendar.schema.json#/$defs/UriParameterType).
@@ -850,6 +946,8 @@ export interface ArrayOfParameters {
 export interface UriParameterType {
   uri: UriType;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:AltrepParamType` (ws-calendar.schema.json#/$defs/AltrepParamType).
@@ -857,6 +955,8 @@ export interface UriParameterType {
 export interface AltrepParamType {
   uri: UriType;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:DirParamType` (ws-calendar.schema.json#/$defs/DirParamType).
@@ -864,6 +964,8 @@ export interface AltrepParamType {
 export interface DirParamType {
   uri: UriType;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:TextParameterType` (ws-calendar.schema.json#/$defs/TextParameterType).
@@ -871,6 +973,8 @@ export interface DirParamType {
 export interface TextParameterType {
   text: string;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:CnParamType` (ws-calendar.schema.json#/$defs/CnParamType).
@@ -878,6 +982,8 @@ export interface TextParameterType {
 export interface CnParamType {
   text: string;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:CutypeParamType` (ws-calendar.schema.json#/$defs/CutypeParamType).
@@ -885,6 +991,8 @@ export interface CnParamType {
 export interface CutypeParamType {
   text: string;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:EncodingParamType` (ws-calendar.schema.json#/$defs/EncodingParamType).
@@ -892,6 +1000,8 @@ export interface CutypeParamType {
 export interface EncodingParamType {
   text: string;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:FmttypeParamType` (ws-calendar.schema.json#/$defs/FmttypeParamType).
@@ -899,6 +1009,8 @@ export interface EncodingParamType {
 export interface FmttypeParamType {
   text: string;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:FbtypeParamType` (ws-calendar.schema.json#/$defs/FbtypeParamType).
@@ -906,6 +1018,8 @@ export interface FmttypeParamType {
 export interface FbtypeParamType {
   text: string;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:LanguageParamType` (ws-calendar.schema.json#/$defs/LanguageParamType).
@@ -913,6 +1027,8 @@ export interface FbtypeParamType {
 export interface LanguageParamType {
   text: string;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:PartstatParamType` (ws-calendar.schema.json#/$defs/PartstatParamType).
@@ -920,6 +1036,8 @@ export interface LanguageParamType {
 export interface PartstatParamType {
   text: string;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:RelatedParamType` (ws-calendar.schema.json#/$defs/RelatedParamType).
@@ -927,6 +1045,8 @@ export interface PartstatParamType {
 export interface RelatedParamType {
   text: string;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:ReltypeParamType` (ws-calendar.schema.json#/$defs/ReltypeParamType).
@@ -934,6 +1054,8 @@ export interface RelatedParamType {
 export interface ReltypeParamType {
   text: string;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:RoleParamType` (ws-calendar.schema.json#/$defs/RoleParamType).
@@ -941,6 +1063,8 @@ export interface ReltypeParamType {
 export interface RoleParamType {
   text: string;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:TzidParamType` (ws-calendar.schema.json#/$defs/TzidParamType).
@@ -948,6 +1072,8 @@ export interface RoleParamType {
 export interface TzidParamType {
   text: string;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:ScheduleAgentParamType` (ws-calendar.schema.json#/$defs/ScheduleAgentParamType).
@@ -955,6 +1081,8 @@ export interface TzidParamType {
 export interface ScheduleAgentParamType {
   text: string;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:ScheduleForceSendParamType` (ws-calendar.schema.json#/$defs/ScheduleForceSendParamType).
@@ -962,6 +1090,8 @@ export interface ScheduleAgentParamType {
 export interface ScheduleForceSendParamType {
   text: string;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:ScheduleStatusParamType` (ws-calendar.schema.json#/$defs/ScheduleStatusParamType).
@@ -969,6 +1099,8 @@ export interface ScheduleForceSendParamType {
 export interface ScheduleStatusParamType {
   text: string;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:PublicCommentParameterType` (ws-calendar.schema.json#/$defs/PublicCommentParameterType).
@@ -976,6 +1108,8 @@ export interface ScheduleStatusParamType {
 export interface PublicCommentParameterType {
   text: string;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:XBedeworkUidParamType` (ws-calendar.schema.json#/$defs/XBedeworkUidParamType).
@@ -983,6 +1117,8 @@ export interface PublicCommentParameterType {
 export interface XBedeworkUidParamType {
   text: string;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:XBedeworkLocKeyParamType` (ws-calendar.schema.json#/$defs/XBedeworkLocKeyParamType).
@@ -990,6 +1126,8 @@ export interface XBedeworkUidParamType {
 export interface XBedeworkLocKeyParamType {
   text: string;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:XBedeworkWrappedNameParamType` (ws-calendar.schema.json#/$defs/XBedeworkWrappedNameParamType).
@@ -997,6 +1135,8 @@ export interface XBedeworkLocKeyParamType {
 export interface XBedeworkWrappedNameParamType {
   text: string;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:CalAddressListParamType` (ws-calendar.schema.json#/$defs/CalAddressListParamType).
@@ -1004,6 +1144,8 @@ export interface XBedeworkWrappedNameParamType {
 export interface CalAddressListParamType {
   "cal-address": CalAddressType[];
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:DelegatedFromParamType` (ws-calendar.schema.json#/$defs/DelegatedFromParamType).
@@ -1011,6 +1153,8 @@ export interface CalAddressListParamType {
 export interface DelegatedFromParamType {
   "cal-address": CalAddressType[];
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:DelegatedToParamType` (ws-calendar.schema.json#/$defs/DelegatedToParamType).
@@ -1018,6 +1162,8 @@ export interface DelegatedFromParamType {
 export interface DelegatedToParamType {
   "cal-address": CalAddressType[];
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:MemberParamType` (ws-calendar.schema.json#/$defs/MemberParamType).
@@ -1025,6 +1171,8 @@ export interface DelegatedToParamType {
 export interface MemberParamType {
   "cal-address": CalAddressType[];
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:RangeParamType` (ws-calendar.schema.json#/$defs/RangeParamType).
@@ -1032,6 +1180,8 @@ export interface MemberParamType {
 export interface RangeParamType {
   text: RangeValueType;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:BooleanParameterType` (ws-calendar.schema.json#/$defs/BooleanParameterType).
@@ -1039,6 +1189,8 @@ export interface RangeParamType {
 export interface BooleanParameterType {
   boolean: boolean;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:RsvpParamType` (ws-calendar.schema.json#/$defs/RsvpParamType).
@@ -1046,6 +1198,8 @@ export interface BooleanParameterType {
 export interface RsvpParamType {
   boolean: boolean;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:StayInformedParameterType` (ws-calendar.schema.json#/$defs/StayInformedParameterType).
@@ -1053,6 +1207,8 @@ export interface RsvpParamType {
 export interface StayInformedParameterType {
   boolean: boolean;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:CalAddressParamType` (ws-calendar.schema.json#/$defs/CalAddressParamType).
@@ -1060,6 +1216,8 @@ export interface StayInformedParameterType {
 export interface CalAddressParamType {
   "cal-address": CalAddressType;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:SentByParamType` (ws-calendar.schema.json#/$defs/SentByParamType).
@@ -1067,6 +1225,8 @@ export interface CalAddressParamType {
 export interface SentByParamType {
   "cal-address": CalAddressType;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:IntegerParameterType` (ws-calendar.schema.json#/$defs/IntegerParameterType).
@@ -1074,6 +1234,8 @@ export interface SentByParamType {
 export interface IntegerParameterType {
   integer: string;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:ResponseParameterType` (ws-calendar.schema.json#/$defs/ResponseParameterType).
@@ -1081,6 +1243,8 @@ export interface IntegerParameterType {
 export interface ResponseParameterType {
   integer: string;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:DurationParameterType` (ws-calendar.schema.json#/$defs/DurationParameterType).
@@ -1088,12 +1252,16 @@ export interface ResponseParameterType {
 export interface DurationParameterType {
   duration: string;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `strm:intervals@` (ws-calendar.schema.json#/$defs/Intervals).
  */
 export interface Intervals {
   interval: EiIntervalType[];
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `ei:IntervalType` (ei.schema.json#/$defs/IntervalType).
@@ -1105,12 +1273,16 @@ interface EiIntervalType {
   signalPayload?: EiSignalPayloadType[];
   oadrGBPayload?: OpenadrOadrGBStreamPayloadBase[];
   oadrReportPayload?: OpenadrOadrReportPayloadType[];
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:uid@` (ws-calendar.schema.json#/$defs/Uid).
  */
 export interface Uid {
   text: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `ei:signalPayloadType` (ei.schema.json#/$defs/signalPayloadType).
@@ -1119,6 +1291,8 @@ interface EiSignalPayloadType {
   payloadFloat?: EiPayloadFloatType | EiPayloadFloat;
   oadrPayloadResourceStatus?: OpenadrOadrPayloadResourceStatusType;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `ei:PayloadFloatType` (ei.schema.json#/$defs/PayloadFloatType).
@@ -1126,12 +1300,16 @@ interface EiSignalPayloadType {
 interface EiPayloadFloatType {
   value: number | ("INF" | "-INF" | "NaN");
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `ei:payloadFloat@` (ei.schema.json#/$defs/PayloadFloat).
  */
 interface EiPayloadFloat {
   value: number | ("INF" | "-INF" | "NaN");
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `oadr:oadrPayloadResourceStatusType` (openadr.schema.json#/$defs/oadrPayloadResourceStatusType).
@@ -1141,6 +1319,8 @@ interface OpenadrOadrPayloadResourceStatusType {
   oadrManualOverride: boolean;
   oadrLoadControlState?: OpenadrOadrLoadControlStateType;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `oadr:oadrLoadControlStateType` (openadr.schema.json#/$defs/oadrLoadControlStateType).
@@ -1150,6 +1330,8 @@ interface OpenadrOadrLoadControlStateType {
   oadrLevelOffset?: OpenadrOadrLoadControlStateTypeType;
   oadrPercentOffset?: OpenadrOadrLoadControlStateTypeType;
   oadrSetPoint?: OpenadrOadrLoadControlStateTypeType;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `oadr:oadrLoadControlStateTypeType` (openadr.schema.json#/$defs/oadrLoadControlStateTypeType).
@@ -1159,6 +1341,8 @@ interface OpenadrOadrLoadControlStateTypeType {
   oadrMax?: number | ("INF" | "-INF" | "NaN");
   oadrCurrent: number | ("INF" | "-INF" | "NaN");
   oadrNormal?: number | ("INF" | "-INF" | "NaN");
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `oadr:oadrGBStreamPayloadBase` (openadr.schema.json#/$defs/oadrGBStreamPayloadBase).
@@ -1166,6 +1350,8 @@ interface OpenadrOadrLoadControlStateTypeType {
 interface OpenadrOadrGBStreamPayloadBase {
   feed: GreenbuttonFeedType;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `atom:feedType` (greenbutton.schema.json#/$defs/feedType).
@@ -1190,6 +1376,8 @@ interface GreenbuttonFeedType {
   $attributes?: {
     [k: string]: string;
   };
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `atom:personType` (greenbutton.schema.json#/$defs/personType).
@@ -1204,6 +1392,8 @@ interface GreenbuttonPersonType {
   $attributes?: {
     [k: string]: string;
   };
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `atom:uriType` (greenbutton.schema.json#/$defs/uriType).
@@ -1215,6 +1405,8 @@ interface GreenbuttonUriType {
     [k: string]: string;
   };
   $value: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `atom:categoryType` (greenbutton.schema.json#/$defs/categoryType).
@@ -1228,6 +1420,8 @@ interface GreenbuttonCategoryType {
   $attributes?: {
     [k: string]: string;
   };
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `atom:generatorType` (greenbutton.schema.json#/$defs/generatorType).
@@ -1241,6 +1435,8 @@ interface GreenbuttonGeneratorType {
     [k: string]: string;
   };
   $value: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `atom:iconType` (greenbutton.schema.json#/$defs/iconType).
@@ -1252,6 +1448,8 @@ interface GreenbuttonIconType {
     [k: string]: string;
   };
   $value: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `atom:idType` (greenbutton.schema.json#/$defs/idType).
@@ -1263,6 +1461,8 @@ interface GreenbuttonIdType {
     [k: string]: string;
   };
   $value: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `atom:linkType` (greenbutton.schema.json#/$defs/linkType).
@@ -1280,6 +1480,8 @@ interface GreenbuttonLinkType {
     [k: string]: string;
   };
   $text?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `atom:logoType` (greenbutton.schema.json#/$defs/logoType).
@@ -1291,6 +1493,8 @@ interface GreenbuttonLogoType {
     [k: string]: string;
   };
   $value: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `atom:textType` (greenbutton.schema.json#/$defs/textType).
@@ -1304,6 +1508,8 @@ interface GreenbuttonTextType {
     [k: string]: string;
   };
   $text?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `atom:dateTimeType` (greenbutton.schema.json#/$defs/dateTimeType).
@@ -1315,6 +1521,8 @@ interface GreenbuttonDateTimeType {
     [k: string]: string;
   };
   $value: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `atom:entryType` (greenbutton.schema.json#/$defs/entryType).
@@ -1338,6 +1546,8 @@ interface GreenbuttonEntryType {
   $attributes?: {
     [k: string]: string;
   };
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `atom:contentType` (greenbutton.schema.json#/$defs/contentType).
@@ -1352,6 +1562,8 @@ interface GreenbuttonContentType {
     [k: string]: string;
   };
   $text?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `oadr:oadrReportPayloadType` (openadr.schema.json#/$defs/oadrReportPayloadType).
@@ -1364,12 +1576,16 @@ interface OpenadrOadrReportPayloadType {
   oadrPayloadResourceStatus?: OpenadrOadrPayloadResourceStatusType;
   oadrDataQuality?: OpenadrOadrDataQualityTypeType;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `strm:StreamPayloadBaseType` (ws-calendar.schema.json#/$defs/StrmStreamPayloadBaseType).
  */
 export interface StrmStreamPayloadBaseType {
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:AcceptResponsePropType` (ws-calendar.schema.json#/$defs/AcceptResponsePropType).
@@ -1378,6 +1594,8 @@ export interface AcceptResponsePropType {
   parameters?: ArrayOfParameters;
   text: string;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:ActionPropType` (ws-calendar.schema.json#/$defs/ActionPropType).
@@ -1386,6 +1604,8 @@ export interface ActionPropType {
   parameters?: ArrayOfParameters;
   text: string;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:ArrayOfAlarmContainedProperties` (ws-calendar.schema.json#/$defs/ArrayOfAlarmContainedProperties).
@@ -1399,6 +1619,8 @@ export interface ArrayOfAlarmContainedProperties {
   repeat?: RepeatPropType;
   attendee?: AttendeePropType[];
   attach?: AttachPropType[];
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:TriggerPropType` (ws-calendar.schema.json#/$defs/TriggerPropType).
@@ -1408,6 +1630,8 @@ export interface TriggerPropType {
   duration?: DurationValueType;
   "date-time"?: XcalDateTimeType;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:DescriptionPropType` (ws-calendar.schema.json#/$defs/DescriptionPropType).
@@ -1416,6 +1640,8 @@ export interface DescriptionPropType {
   parameters?: ArrayOfParameters;
   text: string;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:SummaryPropType` (ws-calendar.schema.json#/$defs/SummaryPropType).
@@ -1424,6 +1650,8 @@ export interface SummaryPropType {
   parameters?: ArrayOfParameters;
   text: string;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:RepeatPropType` (ws-calendar.schema.json#/$defs/RepeatPropType).
@@ -1432,6 +1660,8 @@ export interface RepeatPropType {
   parameters?: ArrayOfParameters;
   integer: string;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:AttendeePropType` (ws-calendar.schema.json#/$defs/AttendeePropType).
@@ -1440,6 +1670,8 @@ export interface AttendeePropType {
   parameters?: ArrayOfParameters;
   "cal-address": CalAddressType;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:AttachPropType` (ws-calendar.schema.json#/$defs/AttachPropType).
@@ -1449,6 +1681,8 @@ export interface AttachPropType {
   uri?: UriType;
   binary?: string;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:ArrayOfComponents` (ws-calendar.schema.json#/$defs/ArrayOfComponents).
@@ -1483,6 +1717,8 @@ export interface ArrayOfComponents {
   valarm?: ValarmType[];
   vavailability?: VavailabilityType[];
   available?: AvailableType[];
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:VpollType` (ws-calendar.schema.json#/$defs/VpollType).
@@ -1491,6 +1727,8 @@ export interface VpollType {
   properties?: ArrayOfProperties;
   components?: ArrayOfComponents;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:ArrayOfProperties` (ws-calendar.schema.json#/$defs/ArrayOfProperties).
@@ -1689,6 +1927,8 @@ export interface ArrayOfProperties {
     | WsCalendarTypeType
     | BusytypePropType
   )[];
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:CalscalePropType` (ws-calendar.schema.json#/$defs/CalscalePropType).
@@ -1697,6 +1937,8 @@ export interface CalscalePropType {
   parameters?: ArrayOfParameters;
   text: CalscaleValueType;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:TextPropertyType` (ws-calendar.schema.json#/$defs/TextPropertyType).
@@ -1705,6 +1947,8 @@ export interface TextPropertyType {
   parameters?: ArrayOfParameters;
   text: string;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:MethodPropType` (ws-calendar.schema.json#/$defs/MethodPropType).
@@ -1713,6 +1957,8 @@ export interface MethodPropType {
   parameters?: ArrayOfParameters;
   text: string;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:ProdidPropType` (ws-calendar.schema.json#/$defs/ProdidPropType).
@@ -1721,6 +1967,8 @@ export interface ProdidPropType {
   parameters?: ArrayOfParameters;
   text: string;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:VersionPropType` (ws-calendar.schema.json#/$defs/VersionPropType).
@@ -1729,6 +1977,8 @@ export interface VersionPropType {
   parameters?: ArrayOfParameters;
   text: string;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:ClassPropType` (ws-calendar.schema.json#/$defs/ClassPropType).
@@ -1737,6 +1987,8 @@ export interface ClassPropType {
   parameters?: ArrayOfParameters;
   text: string;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:CommentPropType` (ws-calendar.schema.json#/$defs/CommentPropType).
@@ -1745,6 +1997,8 @@ export interface CommentPropType {
   parameters?: ArrayOfParameters;
   text: string;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:LocationPropType` (ws-calendar.schema.json#/$defs/LocationPropType).
@@ -1753,6 +2007,8 @@ export interface LocationPropType {
   parameters?: ArrayOfParameters;
   text: string;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:StatusPropType` (ws-calendar.schema.json#/$defs/StatusPropType).
@@ -1761,6 +2017,8 @@ export interface StatusPropType {
   parameters?: ArrayOfParameters;
   text: string;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:TranspPropType` (ws-calendar.schema.json#/$defs/TranspPropType).
@@ -1769,6 +2027,8 @@ export interface TranspPropType {
   parameters?: ArrayOfParameters;
   text: string;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:TzidPropType` (ws-calendar.schema.json#/$defs/TzidPropType).
@@ -1777,6 +2037,8 @@ export interface TzidPropType {
   parameters?: ArrayOfParameters;
   text: string;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:TznamePropType` (ws-calendar.schema.json#/$defs/TznamePropType).
@@ -1785,6 +2047,8 @@ export interface TznamePropType {
   parameters?: ArrayOfParameters;
   text: string;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:ContactPropType` (ws-calendar.schema.json#/$defs/ContactPropType).
@@ -1793,6 +2057,8 @@ export interface ContactPropType {
   parameters?: ArrayOfParameters;
   text: string;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:UidPropType` (ws-calendar.schema.json#/$defs/UidPropType).
@@ -1801,6 +2067,8 @@ export interface UidPropType {
   parameters?: ArrayOfParameters;
   text: string;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:PollModePropType` (ws-calendar.schema.json#/$defs/PollModePropType).
@@ -1809,6 +2077,8 @@ export interface PollModePropType {
   parameters?: ArrayOfParameters;
   text: string;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:PollPropertiesPropType` (ws-calendar.schema.json#/$defs/PollPropertiesPropType).
@@ -1817,6 +2087,8 @@ export interface PollPropertiesPropType {
   parameters?: ArrayOfParameters;
   text: string;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:XBedeworkCostPropType` (ws-calendar.schema.json#/$defs/XBedeworkCostPropType).
@@ -1825,6 +2097,8 @@ export interface XBedeworkCostPropType {
   parameters?: ArrayOfParameters;
   text: string;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:XBedeworkExsynchEndtzidPropType` (ws-calendar.schema.json#/$defs/XBedeworkExsynchEndtzidPropType).
@@ -1833,6 +2107,8 @@ export interface XBedeworkExsynchEndtzidPropType {
   parameters?: ArrayOfParameters;
   text: string;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:XBedeworkExsynchLastmodPropType` (ws-calendar.schema.json#/$defs/XBedeworkExsynchLastmodPropType).
@@ -1841,6 +2117,8 @@ export interface XBedeworkExsynchLastmodPropType {
   parameters?: ArrayOfParameters;
   text: string;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:XBedeworkExsynchStarttzidPropType` (ws-calendar.schema.json#/$defs/XBedeworkExsynchStarttzidPropType).
@@ -1849,6 +2127,8 @@ export interface XBedeworkExsynchStarttzidPropType {
   parameters?: ArrayOfParameters;
   text: string;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:XBwLocationPropType` (ws-calendar.schema.json#/$defs/XBwLocationPropType).
@@ -1857,6 +2137,8 @@ export interface XBwLocationPropType {
   parameters?: ArrayOfParameters;
   text: string;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:XBwContactPropType` (ws-calendar.schema.json#/$defs/XBwContactPropType).
@@ -1865,6 +2147,8 @@ export interface XBwContactPropType {
   parameters?: ArrayOfParameters;
   text: string;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:XBedeworkInstanceOnlyPropType` (ws-calendar.schema.json#/$defs/XBedeworkInstanceOnlyPropType).
@@ -1873,6 +2157,8 @@ export interface XBedeworkInstanceOnlyPropType {
   parameters?: ArrayOfParameters;
   text: string;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:XBedeworkWaitListLimitPropType` (ws-calendar.schema.json#/$defs/XBedeworkWaitListLimitPropType).
@@ -1881,6 +2167,8 @@ export interface XBedeworkWaitListLimitPropType {
   parameters?: ArrayOfParameters;
   text: string;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:XBedeworkWrapperPropType` (ws-calendar.schema.json#/$defs/XBedeworkWrapperPropType).
@@ -1889,6 +2177,8 @@ export interface XBedeworkWrapperPropType {
   parameters?: ArrayOfParameters;
   text: string;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:XMicrosoftCdoBusystatusPropType` (ws-calendar.schema.json#/$defs/XMicrosoftCdoBusystatusPropType).
@@ -1897,6 +2187,8 @@ export interface XMicrosoftCdoBusystatusPropType {
   parameters?: ArrayOfParameters;
   text: string;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:XMicrosoftCdoIntendedstatusPropType` (ws-calendar.schema.json#/$defs/XMicrosoftCdoIntendedstatusPropType).
@@ -1905,6 +2197,8 @@ export interface XMicrosoftCdoIntendedstatusPropType {
   parameters?: ArrayOfParameters;
   text: string;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:WsCalendarTypeType` (ws-calendar.schema.json#/$defs/WsCalendarTypeType).
@@ -1913,6 +2207,8 @@ export interface WsCalendarTypeType {
   parameters?: ArrayOfParameters;
   text: string;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:BusytypePropType` (ws-calendar.schema.json#/$defs/BusytypePropType).
@@ -1921,6 +2217,8 @@ export interface BusytypePropType {
   parameters?: ArrayOfParameters;
   text: string;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:TextListPropertyType` (ws-calendar.schema.json#/$defs/TextListPropertyType).
@@ -1929,6 +2227,8 @@ export interface TextListPropertyType {
   parameters?: ArrayOfParameters;
   text: string[];
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:CategoriesPropType` (ws-calendar.schema.json#/$defs/CategoriesPropType).
@@ -1937,6 +2237,8 @@ export interface CategoriesPropType {
   parameters?: ArrayOfParameters;
   text: string[];
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:ResourcesPropType` (ws-calendar.schema.json#/$defs/ResourcesPropType).
@@ -1945,6 +2247,8 @@ export interface ResourcesPropType {
   parameters?: ArrayOfParameters;
   text: string[];
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:XBwCategoriesPropType` (ws-calendar.schema.json#/$defs/XBwCategoriesPropType).
@@ -1953,6 +2257,8 @@ export interface XBwCategoriesPropType {
   parameters?: ArrayOfParameters;
   text: string[];
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:GeoPropType` (ws-calendar.schema.json#/$defs/GeoPropType).
@@ -1962,6 +2268,8 @@ export interface GeoPropType {
   latitude: number | ("INF" | "-INF" | "NaN");
   longitude: number | ("INF" | "-INF" | "NaN");
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:IntegerPropertyType` (ws-calendar.schema.json#/$defs/IntegerPropertyType).
@@ -1970,6 +2278,8 @@ export interface IntegerPropertyType {
   parameters?: ArrayOfParameters;
   integer: string;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:PercentCompletePropType` (ws-calendar.schema.json#/$defs/PercentCompletePropType).
@@ -1978,6 +2288,8 @@ export interface PercentCompletePropType {
   parameters?: ArrayOfParameters;
   integer: string;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:PriorityPropType` (ws-calendar.schema.json#/$defs/PriorityPropType).
@@ -1986,6 +2298,8 @@ export interface PriorityPropType {
   parameters?: ArrayOfParameters;
   integer: string;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:SequencePropType` (ws-calendar.schema.json#/$defs/SequencePropType).
@@ -1994,6 +2308,8 @@ export interface SequencePropType {
   parameters?: ArrayOfParameters;
   integer: string;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:PollItemIdPropType` (ws-calendar.schema.json#/$defs/PollItemIdPropType).
@@ -2002,6 +2318,8 @@ export interface PollItemIdPropType {
   parameters?: ArrayOfParameters;
   integer: string;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:XBedeworkMaxTicketsPropType` (ws-calendar.schema.json#/$defs/XBedeworkMaxTicketsPropType).
@@ -2010,6 +2328,8 @@ export interface XBedeworkMaxTicketsPropType {
   parameters?: ArrayOfParameters;
   integer: string;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:XBedeworkMaxTicketsPerUserPropType` (ws-calendar.schema.json#/$defs/XBedeworkMaxTicketsPerUserPropType).
@@ -2018,6 +2338,8 @@ export interface XBedeworkMaxTicketsPerUserPropType {
   parameters?: ArrayOfParameters;
   integer: string;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:UtcDatetimePropertyType` (ws-calendar.schema.json#/$defs/UtcDatetimePropertyType).
@@ -2026,6 +2348,8 @@ export interface UtcDatetimePropertyType {
   parameters?: ArrayOfParameters;
   "utc-date-time": UTCDateTimeType;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:CompletedPropType` (ws-calendar.schema.json#/$defs/CompletedPropType).
@@ -2034,6 +2358,8 @@ export interface CompletedPropType {
   parameters?: ArrayOfParameters;
   "utc-date-time": UTCDateTimeType;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:CreatedPropType` (ws-calendar.schema.json#/$defs/CreatedPropType).
@@ -2042,6 +2368,8 @@ export interface CreatedPropType {
   parameters?: ArrayOfParameters;
   "utc-date-time": UTCDateTimeType;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:DtstampPropType` (ws-calendar.schema.json#/$defs/DtstampPropType).
@@ -2050,6 +2378,8 @@ export interface DtstampPropType {
   parameters?: ArrayOfParameters;
   "utc-date-time": UTCDateTimeType;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:LastModifiedPropType` (ws-calendar.schema.json#/$defs/LastModifiedPropType).
@@ -2058,6 +2388,8 @@ export interface LastModifiedPropType {
   parameters?: ArrayOfParameters;
   "utc-date-time": UTCDateTimeType;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:DateDatetimePropertyType` (ws-calendar.schema.json#/$defs/DateDatetimePropertyType).
@@ -2067,6 +2399,8 @@ export interface DateDatetimePropertyType {
   "date-time"?: XcalDateTimeType;
   date?: string;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:DtendPropType` (ws-calendar.schema.json#/$defs/DtendPropType).
@@ -2076,6 +2410,8 @@ export interface DtendPropType {
   "date-time"?: XcalDateTimeType;
   date?: string;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:DtstartPropType` (ws-calendar.schema.json#/$defs/DtstartPropType).
@@ -2085,6 +2421,8 @@ export interface DtstartPropType {
   "date-time"?: XcalDateTimeType;
   date?: string;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:DuePropType` (ws-calendar.schema.json#/$defs/DuePropType).
@@ -2094,6 +2432,8 @@ export interface DuePropType {
   "date-time"?: XcalDateTimeType;
   date?: string;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:RecurrenceIdPropType` (ws-calendar.schema.json#/$defs/RecurrenceIdPropType).
@@ -2103,6 +2443,8 @@ export interface RecurrenceIdPropType {
   "date-time"?: XcalDateTimeType;
   date?: string;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:ExdatePropType` (ws-calendar.schema.json#/$defs/ExdatePropType).
@@ -2112,6 +2454,8 @@ export interface ExdatePropType {
   "date-time"?: XcalDateTimeType;
   date?: string;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:RdatePropType` (ws-calendar.schema.json#/$defs/RdatePropType).
@@ -2121,6 +2465,8 @@ export interface RdatePropType {
   "date-time"?: XcalDateTimeType;
   date?: string;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:XBedeworkRegistrationEndPropType` (ws-calendar.schema.json#/$defs/XBedeworkRegistrationEndPropType).
@@ -2130,6 +2476,8 @@ export interface XBedeworkRegistrationEndPropType {
   "date-time"?: XcalDateTimeType;
   date?: string;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:XBedeworkRegistrationStartPropType` (ws-calendar.schema.json#/$defs/XBedeworkRegistrationStartPropType).
@@ -2139,6 +2487,8 @@ export interface XBedeworkRegistrationStartPropType {
   "date-time"?: XcalDateTimeType;
   date?: string;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:FreebusyPropType` (ws-calendar.schema.json#/$defs/FreebusyPropType).
@@ -2147,6 +2497,8 @@ export interface FreebusyPropType {
   parameters?: ArrayOfParameters;
   period: PeriodType[];
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:PeriodType` (ws-calendar.schema.json#/$defs/PeriodType).
@@ -2155,6 +2507,8 @@ export interface PeriodType {
   start: XcalDateTimeType;
   end?: XcalDateTimeType;
   duration?: DurationValueType;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:UtcOffsetPropertyType` (ws-calendar.schema.json#/$defs/UtcOffsetPropertyType).
@@ -2163,6 +2517,8 @@ export interface UtcOffsetPropertyType {
   parameters?: ArrayOfParameters;
   "utc-offset": UtcOffsetType;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:TzoffsetfromPropType` (ws-calendar.schema.json#/$defs/TzoffsetfromPropType).
@@ -2171,6 +2527,8 @@ export interface TzoffsetfromPropType {
   parameters?: ArrayOfParameters;
   "utc-offset": UtcOffsetType;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:TzoffsettoPropType` (ws-calendar.schema.json#/$defs/TzoffsettoPropType).
@@ -2179,6 +2537,8 @@ export interface TzoffsettoPropType {
   parameters?: ArrayOfParameters;
   "utc-offset": UtcOffsetType;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:UriPropertyType` (ws-calendar.schema.json#/$defs/UriPropertyType).
@@ -2187,6 +2547,8 @@ export interface UriPropertyType {
   parameters?: ArrayOfParameters;
   uri: UriType;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:TzurlPropType` (ws-calendar.schema.json#/$defs/TzurlPropType).
@@ -2195,6 +2557,8 @@ export interface TzurlPropType {
   parameters?: ArrayOfParameters;
   uri: UriType;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:UrlPropType` (ws-calendar.schema.json#/$defs/UrlPropType).
@@ -2203,6 +2567,8 @@ export interface UrlPropType {
   parameters?: ArrayOfParameters;
   uri: UriType;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:CalAddressPropertyType` (ws-calendar.schema.json#/$defs/CalAddressPropertyType).
@@ -2211,6 +2577,8 @@ export interface CalAddressPropertyType {
   parameters?: ArrayOfParameters;
   "cal-address": CalAddressType;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:OrganizerPropType` (ws-calendar.schema.json#/$defs/OrganizerPropType).
@@ -2219,6 +2587,8 @@ export interface OrganizerPropType {
   parameters?: ArrayOfParameters;
   "cal-address": CalAddressType;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:VoterPropType` (ws-calendar.schema.json#/$defs/VoterPropType).
@@ -2227,6 +2597,8 @@ export interface VoterPropType {
   parameters?: ArrayOfParameters;
   "cal-address": CalAddressType;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:RelatedToPropType` (ws-calendar.schema.json#/$defs/RelatedToPropType).
@@ -2237,6 +2609,8 @@ export interface RelatedToPropType {
   uid?: string;
   text?: string;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:RecurPropertyType` (ws-calendar.schema.json#/$defs/RecurPropertyType).
@@ -2245,6 +2619,8 @@ export interface RecurPropertyType {
   parameters?: ArrayOfParameters;
   recur: RecurType;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:RecurType` (ws-calendar.schema.json#/$defs/RecurType).
@@ -2264,6 +2640,8 @@ export interface RecurType {
   bymonth?: BymonthRecurType[];
   bysetpos?: string[];
   wkst?: WeekdayRecurType;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:UntilRecurType` (ws-calendar.schema.json#/$defs/UntilRecurType).
@@ -2271,6 +2649,8 @@ export interface RecurType {
 export interface UntilRecurType {
   date?: string;
   "date-time"?: XcalDateTimeType;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:ExrulePropType` (ws-calendar.schema.json#/$defs/ExrulePropType).
@@ -2279,6 +2659,8 @@ export interface ExrulePropType {
   parameters?: ArrayOfParameters;
   recur: RecurType;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:RrulePropType` (ws-calendar.schema.json#/$defs/RrulePropType).
@@ -2287,6 +2669,8 @@ export interface RrulePropType {
   parameters?: ArrayOfParameters;
   recur: RecurType;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:RequestStatusPropType` (ws-calendar.schema.json#/$defs/RequestStatusPropType).
@@ -2297,6 +2681,8 @@ export interface RequestStatusPropType {
   description: string;
   extdata: string;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:LinkPropType` (ws-calendar.schema.json#/$defs/LinkPropType).
@@ -2307,6 +2693,8 @@ export interface LinkPropType {
   uid?: string;
   reference?: string;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:TolerancePropType` (ws-calendar.schema.json#/$defs/TolerancePropType).
@@ -2315,6 +2703,8 @@ export interface TolerancePropType {
   parameters?: ArrayOfParameters;
   tolerate: ToleranceValueType;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:ToleranceValueType` (ws-calendar.schema.json#/$defs/ToleranceValueType).
@@ -2327,6 +2717,8 @@ export interface ToleranceValueType {
   durationlong?: DurationValueType;
   durationshort?: DurationValueType;
   precision?: DurationValueType;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:WsCalendarAttachType` (ws-calendar.schema.json#/$defs/WsCalendarAttachType).
@@ -2338,6 +2730,8 @@ export interface WsCalendarAttachType {
   uri?: UriType[];
   text?: string[];
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:ArtifactType` (ws-calendar.schema.json#/$defs/ArtifactType).
@@ -2346,11 +2740,16 @@ export interface ArtifactType {
   $attributes?: {
     [k: string]: string;
   };
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:ArtifactBaseType` (ws-calendar.schema.json#/$defs/ArtifactBaseType).
  */
-export interface ArtifactBaseType {}
+export interface ArtifactBaseType {
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
+}
 /**
  * XSD type `xcal:DatetimePropertyType` (ws-calendar.schema.json#/$defs/DatetimePropertyType).
  */
@@ -2358,6 +2757,8 @@ export interface DatetimePropertyType {
   parameters?: ArrayOfParameters;
   "date-time": XcalDateTimeType;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:WsCalendarGluonType` (ws-calendar.schema.json#/$defs/WsCalendarGluonType).
@@ -2366,12 +2767,16 @@ export interface WsCalendarGluonType {
   properties?: ArrayOfProperties;
   components?: ArrayOfComponents | ArrayOfGluonContainedComponents;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:ArrayOfGluonContainedComponents` (ws-calendar.schema.json#/$defs/ArrayOfGluonContainedComponents).
  */
 export interface ArrayOfGluonContainedComponents {
   vavailability?: VavailabilityType[];
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:VavailabilityType` (ws-calendar.schema.json#/$defs/VavailabilityType).
@@ -2380,12 +2785,16 @@ export interface VavailabilityType {
   components?: ArrayOfVavailabilityContainedComponents | ArrayOfComponents;
   properties?: ArrayOfProperties;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:ArrayOfVavailabilityContainedComponents` (ws-calendar.schema.json#/$defs/ArrayOfVavailabilityContainedComponents).
  */
 export interface ArrayOfVavailabilityContainedComponents {
   available?: AvailableType[];
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:AvailableType` (ws-calendar.schema.json#/$defs/AvailableType).
@@ -2394,6 +2803,8 @@ export interface AvailableType {
   properties?: Properties | ArrayOfProperties;
   components?: ArrayOfComponents;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:properties@` (ws-calendar.schema.json#/$defs/Properties).
@@ -2405,18 +2816,24 @@ export interface Properties {
   "x-eiNotification"?: DurationPropType;
   "x-eiRampUp"?: DurationPropType;
   "x-eiRecovery"?: DurationPropType;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:properties@/tolerance` (ws-calendar.schema.json#/$defs/Properties__tolerance).
  */
 export interface Properties_Tolerance {
   tolerate: Properties_ToleranceTolerate;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:properties@/tolerance/tolerate` (ws-calendar.schema.json#/$defs/Properties__tolerance_tolerate).
  */
 export interface Properties_ToleranceTolerate {
   startafter?: DurationValueType;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:WsCalendarIntervalType` (ws-calendar.schema.json#/$defs/WsCalendarIntervalType).
@@ -2425,6 +2842,8 @@ export interface WsCalendarIntervalType {
   properties?: Properties | ArrayOfProperties;
   components?: ArrayOfComponents;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:VeventType` (ws-calendar.schema.json#/$defs/VeventType).
@@ -2433,6 +2852,8 @@ export interface VeventType {
   properties?: ArrayOfProperties | ArrayOfEventContainedProperties;
   components?: ArrayOfComponents | ArrayOfEventTodoContainedComponents;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:ArrayOfEventContainedProperties` (ws-calendar.schema.json#/$defs/ArrayOfEventContainedProperties).
@@ -2469,12 +2890,16 @@ export interface ArrayOfEventContainedProperties {
   related?: RelatedParamType[];
   resources?: ResourcesPropType[];
   rdate?: RdatePropType[];
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:ArrayOfEventTodoContainedComponents` (ws-calendar.schema.json#/$defs/ArrayOfEventTodoContainedComponents).
  */
 export interface ArrayOfEventTodoContainedComponents {
   valarm?: ValarmType[];
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:ValarmType` (ws-calendar.schema.json#/$defs/ValarmType).
@@ -2483,6 +2908,8 @@ export interface ValarmType {
   properties?: ArrayOfProperties | ArrayOfAlarmContainedProperties;
   components?: ArrayOfComponents;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:VtodoType` (ws-calendar.schema.json#/$defs/VtodoType).
@@ -2491,6 +2918,8 @@ export interface VtodoType {
   properties?: ArrayOfProperties | ArrayOfTodoContainedProperties;
   components?: ArrayOfComponents | ArrayOfEventTodoContainedComponents;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:ArrayOfTodoContainedProperties` (ws-calendar.schema.json#/$defs/ArrayOfTodoContainedProperties).
@@ -2528,6 +2957,8 @@ export interface ArrayOfTodoContainedProperties {
   related?: RelatedParamType[];
   resources?: ResourcesPropType[];
   rdate?: RdatePropType[];
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:VjournalType` (ws-calendar.schema.json#/$defs/VjournalType).
@@ -2536,6 +2967,8 @@ export interface VjournalType {
   properties?: ArrayOfProperties | ArrayOfJournalContainedProperties;
   components?: ArrayOfComponents;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:ArrayOfJournalContainedProperties` (ws-calendar.schema.json#/$defs/ArrayOfJournalContainedProperties).
@@ -2565,6 +2998,8 @@ export interface ArrayOfJournalContainedProperties {
   rdate?: RdatePropType[];
   related?: RelatedParamType[];
   "request-status"?: RequestStatusPropType[];
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:VfreebusyType` (ws-calendar.schema.json#/$defs/VfreebusyType).
@@ -2573,6 +3008,8 @@ export interface VfreebusyType {
   properties?: ArrayOfProperties | ArrayOfFreebusyContainedProperties;
   components?: ArrayOfComponents;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:ArrayOfFreebusyContainedProperties` (ws-calendar.schema.json#/$defs/ArrayOfFreebusyContainedProperties).
@@ -2589,6 +3026,8 @@ export interface ArrayOfFreebusyContainedProperties {
   comment?: CommentPropType[];
   freebusy?: FreebusyPropType[];
   "request-status"?: RequestStatusPropType[];
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:VtimezoneType` (ws-calendar.schema.json#/$defs/VtimezoneType).
@@ -2597,6 +3036,8 @@ export interface VtimezoneType {
   properties?: ArrayOfProperties | ArrayOfTimezoneContainedProperties;
   components?: ArrayOfComponents | ArrayOfTimezoneContainedComponents;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:ArrayOfTimezoneContainedProperties` (ws-calendar.schema.json#/$defs/ArrayOfTimezoneContainedProperties).
@@ -2638,6 +3079,8 @@ export interface ArrayOfTimezoneContainedProperties {
   )[];
   "last-modified"?: LastModifiedPropType[];
   url?: UrlPropType[];
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:ArrayOfTimezoneContainedComponents` (ws-calendar.schema.json#/$defs/ArrayOfTimezoneContainedComponents).
@@ -2645,6 +3088,8 @@ export interface ArrayOfTimezoneContainedProperties {
 export interface ArrayOfTimezoneContainedComponents {
   standard?: StandardType[];
   daylight?: DaylightType[];
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:StandardType` (ws-calendar.schema.json#/$defs/StandardType).
@@ -2653,6 +3098,8 @@ export interface StandardType {
   properties?: ArrayOfProperties | ArrayOfStandardOrDaylightContainedProperties;
   components?: ArrayOfComponents;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:ArrayOfStandardOrDaylightContainedProperties` (ws-calendar.schema.json#/$defs/ArrayOfStandardOrDaylightContainedProperties).
@@ -2665,6 +3112,8 @@ export interface ArrayOfStandardOrDaylightContainedProperties {
   comment?: CommentPropType[];
   rdate?: RdatePropType[];
   tzname?: TznamePropType[];
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:DaylightType` (ws-calendar.schema.json#/$defs/DaylightType).
@@ -2673,6 +3122,8 @@ export interface DaylightType {
   properties?: ArrayOfProperties | ArrayOfStandardOrDaylightContainedProperties;
   components?: ArrayOfComponents;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:VcalendarType` (ws-calendar.schema.json#/$defs/VcalendarType).
@@ -2681,6 +3132,8 @@ export interface VcalendarType {
   properties?: ArrayOfProperties | ArrayOfVcalendarContainedProperties;
   components?: ArrayOfComponents | ArrayOfVcalendarContainedComponents;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:ArrayOfVcalendarContainedProperties` (ws-calendar.schema.json#/$defs/ArrayOfVcalendarContainedProperties).
@@ -2690,6 +3143,8 @@ export interface ArrayOfVcalendarContainedProperties {
   version?: VersionPropType[];
   calscale?: CalscalePropType[];
   method?: MethodPropType[];
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:ArrayOfVcalendarContainedComponents` (ws-calendar.schema.json#/$defs/ArrayOfVcalendarContainedComponents).
@@ -2703,6 +3158,8 @@ export interface ArrayOfVcalendarContainedComponents {
   vavailability?: VavailabilityType[];
   gluon?: WsCalendarGluonType[];
   interval?: WsCalendarIntervalType[];
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:BaseComponentType` (ws-calendar.schema.json#/$defs/BaseComponentType).
@@ -2711,12 +3168,16 @@ export interface BaseComponentType {
   properties?: ArrayOfProperties;
   components?: ArrayOfComponents;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:BaseParameterType` (ws-calendar.schema.json#/$defs/BaseParameterType).
  */
 export interface BaseParameterType {
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:BasePropertyType` (ws-calendar.schema.json#/$defs/BasePropertyType).
@@ -2724,18 +3185,24 @@ export interface BaseParameterType {
 export interface BasePropertyType {
   parameters?: ArrayOfParameters;
   "@xsi:type"?: string;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:IcalendarType` (ws-calendar.schema.json#/$defs/IcalendarType).
  */
 export interface IcalendarType {
   vcalendar: VcalendarType[];
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcal:dtend@` (ws-calendar.schema.json#/$defs/Dtend).
  */
 export interface Dtend {
   "date-time": XcalDateTimeType;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcalmin:AvailabilityIntervalType` (ws-calendar.schema.json#/$defs/AvailabilityIntervalType).
@@ -2744,6 +3211,8 @@ export interface AvailabilityIntervalType {
   dateTime: XcalminDateTimeType;
   duration: DurationType;
   timeZone?: InstanceUidType;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcalmin:AvailabilityType` (ws-calendar.schema.json#/$defs/AvailabilityType).
@@ -2751,6 +3220,8 @@ export interface AvailabilityIntervalType {
 export interface AvailabilityType {
   availabilityInterval: AvailabilityIntervalType;
   recurrence: RecurrenceType;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcalmin:RecurrenceType` (ws-calendar.schema.json#/$defs/RecurrenceType).
@@ -2761,6 +3232,8 @@ export interface RecurrenceType {
   dtEnd?: DateTimeDateType;
   rDate?: DateTimeDateType[];
   exDate?: DateTimeDateType[];
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcalmin:RecurrenceRuleType` (ws-calendar.schema.json#/$defs/RecurrenceRuleType).
@@ -2768,6 +3241,8 @@ export interface RecurrenceType {
 export interface RecurrenceRuleType {
   recurRulePart: RecurRulePartType;
   recurRuleValues: RecurRuleValuesType[];
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcalmin:TimeRangeType` (ws-calendar.schema.json#/$defs/TimeRangeType).
@@ -2776,6 +3251,8 @@ export interface TimeRangeType {
   dateTime?: XcalminDateTimeType;
   duration?: DurationType;
   timeZone?: InstanceUidType;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
  * XSD type `xcalmin:VAvailabilityType` (ws-calendar.schema.json#/$defs/VAvailabilityType).
@@ -2786,4 +3263,6 @@ export interface VAvailabilityType {
   granularity?: DurationType;
   availability: AvailabilityType[];
   comment?: CommentType;
+  "@xsi:schemaLocation"?: string;
+  "@xsi:noNamespaceSchemaLocation"?: string;
 }
