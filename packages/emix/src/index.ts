@@ -28,7 +28,11 @@ export {
   temixTransaction,
 } from "./builders.js";
 export { Decimal, type DecimalInput, type RoundingMode, sum } from "./decimal.js";
-export { documentAmounts } from "./document-amounts.js";
+export {
+  type DocumentProductAmount,
+  documentAmounts,
+  documentProductAmounts,
+} from "./document-amounts.js";
 export { EmixError, type EmixIssue, type EmixIssueCode, formatEmixIssue } from "./errors.js";
 export {
   CURRENCY_CODES,
