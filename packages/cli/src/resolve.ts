@@ -114,7 +114,7 @@ function emixOf(iv: EmixInterval): Record<string, unknown> {
       out.price = { value: price.value.toJSON(), kind: price.kind, from: asPointer(price.path) };
     } catch (e) {
       if (!(e instanceof EmixError)) throw e;
-      // a relative price or multiplier needs the market context's price, which only amounts takes
+      // a relative price or multiplier needs the market context's price, which no CTS document carries
       out.price = { from: asPointer(e.path), issue: e.issues[0]?.message };
     }
   const q = iv.payload.quantity;

@@ -104,6 +104,21 @@ describe("transactive resolve", { timeout: 60_000 }, () => {
     const adr = JSON.parse((await run(["resolve", vector("openadr/event-sequence.xml")])).stdout);
     expect(adr.schedules[0].intervals[0].emix).toBeUndefined();
   }, 60_000);
+  it("a stream interval with no price anywhere: resolve says so, amounts refuses it", async () => {
+    const file = tempFile(
+      streamPriceTender().replace("<emix:price><emix:value>0.15</emix:value></emix:price>", ""),
+    );
+    const r = await run(["resolve", file]);
+    expect(r.code).toBe(0);
+    const [first, second] = JSON.parse(r.stdout).schedules[0].intervals;
+    expect(first.emix.price).toEqual({
+      issue: "no price: neither the interval nor the stream gives one",
+    });
+    expect(second.emix.price.value).toBe("0.2");
+    const a = await run(["amounts", file]);
+    expect(a.code).toBe(1);
+    expect(a.stderr).toContain("/eiCreateTender/eiTender[0]/product/intervals/streamInterval[0]");
+  }, 60_000);
   it("usage errors exit 2", async () => {
     expect((await run(["resolve"])).code).toBe(2);
     expect((await run(["resolve", "a.xml", "b.xml"])).code).toBe(2);
