@@ -5,6 +5,7 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { XsdUnavailableError } from "@transactive/conformance";
+import { AMOUNTS_HELP, amountsCommand } from "./amounts.js";
 import { conformanceCommand } from "./conformance.js";
 import { convertCommand, parseOutputFormat } from "./convert.js";
 import { EXIT, type ExitCode, type Io, UsageError } from "./io.js";
@@ -24,7 +25,7 @@ Commands:
   convert <file|-> --to json|xml [--profile P]
       Print the document converted to JSON (2-space indent) or XML. --profile
       chooses the output wire profile. "-" reads standard input.
-${RESOLVE_HELP}${SERVE_HELP}  conformance [--testee "CMD" | --files DIR | --endpoint URL] [--junit F] [--html F]
+${RESOLVE_HELP}${AMOUNTS_HELP}${SERVE_HELP}  conformance [--testee "CMD" | --files DIR | --endpoint URL] [--junit F] [--html F]
       Run the conformance suite: against our own codecs (no target), a testee
       speaking the line protocol (docs/conformance.md), a folder of payloads or a
       live EI HTTP endpoint. "transactive conformance --help" lists its options.
@@ -49,6 +50,7 @@ Environment: TRANSACTIVE_OASIS_DIR, the folder of the official XSDs (for --xsd).
 export type CommandRunner = (args: readonly string[], io: Io) => Promise<ExitCode>;
 const COMMANDS: Record<string, CommandRunner> = {
   resolve: resolveCommand,
+  amounts: amountsCommand,
   conformance: conformanceCommand,
   serve: serveCommand,
 };

@@ -20,7 +20,11 @@ export {
   temixTransaction,
 } from "./builders.js";
 export { Decimal, type DecimalInput, type RoundingMode, sum } from "./decimal.js";
-export { documentAmounts } from "./document-amounts.js";
+export {
+  type DocumentProductAmount,
+  documentAmounts,
+  documentProductAmounts,
+} from "./document-amounts.js";
 export { EmixError, type EmixIssue, type EmixIssueCode } from "./errors.js";
 export * from "./gen/handles.js";
 export type * from "./gen/types.js";

@@ -22,7 +22,7 @@ export interface SequenceOptions {
   readonly count: number;
   /** duration of every Interval (inherited from the Gluon), ISO 8601 */
   readonly duration: string;
-  /** gap between consecutive Intervals (default none) */
+  /** gap from each Interval to the next (default none) */
   readonly gap?: string;
   readonly reltype?: TemporalReltype;
   /** uid of the k-th Interval (default `interval-${k}`) */
@@ -33,7 +33,8 @@ export interface SequenceOptions {
 }
 
 /**
- * An unscheduled Sequence of `count` Intervals, each FINISHTOSTART its predecessor, bound by a
+ * An unscheduled Sequence of `count` Intervals, each related to the next (FINISHTOSTART unless
+ * `reltype` says otherwise; the Interval carrying the relation is the predecessor), bound by a
  * Gluon that gives the first (Designated) Interval its start and every Interval its duration.
  */
 export function buildSequence(o: SequenceOptions): Calendar {
@@ -59,11 +60,11 @@ export function buildSequence(o: SequenceOptions): Calendar {
       kind: "interval",
       uid: uid(k),
       path: `/intervals/${k}`,
-      ...(k > 0
+      ...(k + 1 < o.count
         ? {
             relatedTo: [
               {
-                uid: uid(k - 1),
+                uid: uid(k + 1),
                 reltype: o.reltype ?? "FINISHTOSTART",
                 ...(o.gap !== undefined ? { gap: o.gap } : {}),
                 path: `/intervals/${k}/related-to`,

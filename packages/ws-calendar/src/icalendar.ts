@@ -122,7 +122,7 @@ const RELTYPES = new Set([
 
 /**
  * iCalendar text to the neutral model: VEVENT and VTODO become Intervals, with DTSTART/DTEND
- * (TZID honoured), DURATION, RELATED-TO (RELTYPE, GAP) and their other properties as text.
+ * (TZID honoured; a VTODO's DUE is its end), DURATION, RELATED-TO (RELTYPE, GAP) and their other properties as text.
  */
 export function fromICalendar(text: string): Calendar {
   const raw = text
@@ -137,7 +137,7 @@ export function fromICalendar(text: string): Calendar {
     if (l.name === "BEGIN" && (l.value === "VEVENT" || l.value === "VTODO"))
       current = { kind: l.value, start: k + 1, lines: [] };
     else if (l.name === "END" && current && l.value === current.kind) {
-      components.push(toInterval(current.lines, `line ${current.start}`));
+      components.push(toInterval(current.lines, `line ${current.start}`, current.kind));
       current = undefined;
     } else if (current) current.lines.push(l);
   });
@@ -150,18 +150,23 @@ export function fromICalendar(text: string): Calendar {
   return { components };
 }
 
-function toInterval(lines: readonly ContentLine[], path: string): Interval {
+function toInterval(lines: readonly ContentLine[], path: string, kind: string): Interval {
   let uid: string | undefined;
   let dtstart: DateTimeValue | undefined;
   let dtend: DateTimeValue | undefined;
   let duration: string | undefined;
+  let due: ContentLine | undefined;
   const relatedTo: Relation[] = [];
   const properties: Record<string, string> = {};
   for (const l of lines) {
     if (l.name === "UID") uid = unescapeText(l.value);
     else if (l.name === "DTSTART") dtstart = icalDateTime(l);
-    else if (l.name === "DTEND" || l.name === "DUE") dtend = icalDateTime(l);
-    else if (l.name === "DURATION") duration = l.value;
+    else if (l.name === "DTEND") dtend = icalDateTime(l);
+    // a VTODO ends at its DUE (RFC 5545 §3.8.2.3); a VEVENT has no DUE
+    else if (l.name === "DUE" && kind === "VTODO") {
+      due = l;
+      dtend = icalDateTime(l);
+    } else if (l.name === "DURATION") duration = l.value;
     else if (l.name === "RELATED-TO") {
       const reltype = (l.params.RELTYPE ?? "PARENT").toUpperCase();
       if (!RELTYPES.has(reltype))
@@ -179,6 +184,12 @@ function toInterval(lines: readonly ContentLine[], path: string): Interval {
     } else if (l.name !== "DTSTAMP") properties[l.name.toLowerCase()] = unescapeText(l.value);
   }
   if (uid === undefined) fail("unbound", path, "a component without UID cannot be resolved");
+  if (due && duration !== undefined)
+    fail(
+      "conflicting-times",
+      `line ${due.line}`,
+      `VTODO ${uid} gives both DUE and DURATION; RFC 5545 allows one or the other`,
+    );
   return {
     kind: "interval",
     uid,

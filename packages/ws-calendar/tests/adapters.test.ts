@@ -120,10 +120,10 @@ describe("xCal adapter (WS-Calendar interval and gluon components)", () => {
           }),
         ],
         interval: [
-          interval("a"),
-          interval("b", {
-            "related-to": [rel({ text: "a" }, { reltype: [{ text: "FINISHTOSTART" }] })],
+          interval("a", {
+            "related-to": [rel({ text: "b" }, { reltype: [{ text: "FINISHTOSTART" }] })],
           }),
+          interval("b"),
         ],
       });
     expect(resolveDocument(window("2026-06-01T10:00:00Z")).schedules[0]?.intervals).toHaveLength(2);
@@ -134,6 +134,77 @@ describe("xCal adapter (WS-Calendar interval and gluon components)", () => {
     expect(issue(() => resolveDocument(window("2026-06-01T07:00:00Z")))).toMatchObject({
       code: "conflicting-times",
     });
+  });
+  it("a vtodo with due and no duration ends at its due (RFC 5545 §3.8.2.3)", () => {
+    const todo = (props: Props) => cal({ vtodo: [{ properties: { uid: uid("t"), ...props } }] });
+    const r = resolveDocument(
+      todo({
+        dtstart: [{ "date-time": "2026-06-01T08:00:00Z" }],
+        due: [{ "date-time": "2026-06-01T09:30:00Z" }],
+        summary: [{ text: "charge" }],
+      }),
+    ).schedules[0]?.intervals[0];
+    expect([r?.start, r?.end, r?.duration]).toEqual([
+      "2026-06-01T08:00:00Z",
+      "2026-06-01T09:30:00Z",
+      "PT1H30M",
+    ]);
+    expect(r?.properties).toEqual({ summary: [{ text: "charge" }] });
+    // due with a tzid, and a Gluon-given duration placing the start before it
+    const fromGluon = resolveDocument(
+      cal({
+        gluon: [
+          {
+            properties: {
+              uid: uid("g"),
+              duration: [{ duration: "PT2H" }],
+              "related-to": [rel({ text: "t" }, { reltype: [{ text: "CHILD" }] })],
+            },
+          },
+        ],
+        vtodo: [
+          {
+            properties: {
+              uid: uid("t"),
+              due: [
+                {
+                  parameters: { tzid: [{ text: "Europe/Berlin" }] },
+                  "date-time": "2026-06-01T18:00:00",
+                },
+              ],
+            },
+          },
+        ],
+      }),
+    ).schedules[0]?.intervals[0];
+    expect([fromGluon?.start, fromGluon?.end]).toEqual([
+      "2026-06-01T16:00:00+02:00",
+      "2026-06-01T18:00:00+02:00",
+    ]);
+    expect(
+      issue(() =>
+        resolveDocument(
+          todo({
+            dtstart: [{ "date-time": "2026-06-01T08:00:00Z" }],
+            due: [{ "date-time": "2026-06-01T09:30:00Z" }],
+            duration: [{ duration: "PT1H" }],
+          }),
+        ),
+      ),
+    ).toMatchObject({
+      code: "conflicting-times",
+      path: "/xcal:vcalendar/components/vtodo/0/properties/due/0",
+    });
+    expect(
+      issue(() =>
+        resolveDocument(
+          todo({
+            dtstart: [{ "date-time": "2026-06-01T08:00:00Z" }],
+            due: [{ "date-time": "2026-06-01T07:30:00Z" }],
+          }),
+        ),
+      ),
+    ).toMatchObject({ code: "conflicting-times", path: "/xcal:vcalendar/components/vtodo/0" });
   });
   it("a component without uid is refused, naming its properties", () => {
     expect(issue(() => resolveDocument(cal({ interval: [{}] })))).toMatchObject({

@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import {
   buildSequence,
   fromICalendar,
+  ResolutionError,
   registry,
   resolve,
   schedulesOf,
@@ -26,7 +27,8 @@ const schedule = resolve(day);
 const dir = mkdtempSync(join(tmpdir(), "wscal-build-"));
 const oracle = (await hasXmllint()) && existsSync(oasisDir());
 
-describe("builders", () => {
+// the first document of a profile compiles its codec plan: generous time on a busy machine
+describe("builders", { timeout: 60_000 }, () => {
   it("a 24-interval sequence of 15-minute intervals in one call", () => {
     expect(schedule.intervals).toHaveLength(24);
     expect(schedule.intervals[0]?.start).toBe("2026-03-08T00:00:00-05:00");
@@ -97,11 +99,11 @@ describe("conversions", () => {
       "UID:a",
       "DTSTART:20260101T090000Z",
       "DURATION:PT1H",
+      "RELATED-TO;RELTYPE=FINISHTOSTART;GAP=PT15M:b",
       "END:VEVENT",
       "BEGIN:VEVENT",
       "UID:b",
       "DURATION:PT30M",
-      "RELATED-TO;RELTYPE=FINISHTOSTART;GAP=PT15M:a",
       "END:VEVENT",
       "END:VCALENDAR",
     ].join("\r\n");
@@ -110,6 +112,48 @@ describe("conversions", () => {
       "2026-01-01T10:15:00Z",
     ]);
     expect(() => fromICalendar("BEGIN:VEVENT\r\nUID:x\r\n")).toThrow(/not closed/);
+  });
+  it("iCalendar VTODO: DUE without DURATION is its end (RFC 5545 §3.8.2.3)", () => {
+    const todo = (...lines: string[]) =>
+      ["BEGIN:VCALENDAR", "BEGIN:VTODO", "UID:t", ...lines, "END:VTODO", "END:VCALENDAR"].join(
+        "\r\n",
+      );
+    const r = resolve(
+      fromICalendar(
+        todo(
+          "DTSTART;TZID=America/New_York:20260601T080000",
+          "DUE;TZID=America/New_York:20260601T094500",
+        ),
+      ),
+    ).intervals[0];
+    expect([r?.start, r?.end, r?.duration]).toEqual([
+      "2026-06-01T08:00:00-04:00",
+      "2026-06-01T09:45:00-04:00",
+      "PT1H45M",
+    ]);
+    let err: unknown;
+    try {
+      fromICalendar(todo("DTSTART:20260601T080000Z", "DUE:20260601T090000Z", "DURATION:PT1H"));
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ResolutionError);
+    expect((err as ResolutionError).issues[0]).toMatchObject({
+      code: "conflicting-times",
+      path: "line 5",
+    });
+    // a VEVENT has no DUE: it is a property like any other, not an end
+    const ev = fromICalendar(
+      [
+        "BEGIN:VEVENT",
+        "UID:e",
+        "DTSTART:20260601T080000Z",
+        "DUE:20260601T090000Z",
+        "END:VEVENT",
+      ].join("\r\n"),
+    ).components[0];
+    expect(ev?.dtend).toBeUndefined();
+    expect(ev?.properties).toEqual({ due: "20260601T090000Z" });
     expect(() =>
       fromICalendar("BEGIN:VEVENT\r\nRELATED-TO;RELTYPE=SIBLING:x\r\nEND:VEVENT"),
     ).toThrow(/SIBLING/);

@@ -1,8 +1,8 @@
 /**
  * Streams (WS-Calendar Streams; EI 1.0 signals and OpenADR `strm:intervals` of `ei:interval`;
  * CTS 0.4's 2016 Streams `streams:intervals` of `streamInterval` with WS-Calendar MIN times).
- * A stream is a Gluon over a Sequence of Intervals in document order, each FINISHTOSTART its
- * predecessor with no gap, the first being the Designated Interval. Its dtstart is its own or
+ * A stream is a Gluon over a Sequence of Intervals in document order, each related
+ * FINISHTOSTART with no gap to the one after it, the first being the Designated Interval. Its dtstart is its own or
  * that of the containing artifact (EI's eiActivePeriod, a CTS product), which is a Gluon too.
  */
 
@@ -129,6 +129,7 @@ function stream(s: Obj, iv: Obj, path: string, ctx: Context): Calendar {
     relatedTo: [...(above ? [{ uid: above.uid, reltype: "PARENT" as const, path }] : [])],
   };
   const intervals: Interval[] = [];
+  const relations: Relation[][] = [];
   const seen = new Set<string>();
   list.forEach((x, k) => {
     const at = `${path}/intervals/${isCts ? "streamInterval" : "interval"}/${k}`;
@@ -146,7 +147,11 @@ function stream(s: Obj, iv: Obj, path: string, ctx: Context): Calendar {
     const prev = intervals[k - 1];
     const relatedTo: Relation[] = [];
     if (k === 0) relatedTo.push({ uid: gluon.uid, reltype: "PARENT", path: at });
-    else if (!own && prev) relatedTo.push({ uid: prev.uid, reltype: "FINISHTOSTART", path: at });
+    // the predecessor carries the relation and names its successor (RFC 9253); the path is the
+    // successor's, whose place in the document is what makes the relation
+    else if (!own && prev)
+      (relations[k - 1] as Relation[]).push({ uid: id, reltype: "FINISHTOSTART", path: at });
+    relations.push(relatedTo);
     intervals.push({
       kind: "interval",
       uid: id,

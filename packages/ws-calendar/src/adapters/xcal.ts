@@ -1,7 +1,7 @@
 /**
  * xCal (RFC 6321) with the WS-Calendar extensions (the extensible Bedework schema): `xcal:vcalendar`.
  * `interval`, `vevent` and `vtodo` components are Intervals, `gluon` components Gluons; each
- * brings its uid, dtstart/dtend (with their tzid parameter), duration, its `related-to`
+ * brings its uid, dtstart/dtend (a vtodo's due is its end; with their tzid parameter), duration, its `related-to`
  * properties (RELTYPE PARENT/CHILD for the lineage, FINISHTOSTART, STARTTOFINISH, STARTTOSTART,
  * FINISHTOFINISH with the GAP parameter for Sequences) and every other property (tolerance,
  * granularity, summary, x-wsCalendar-attach, x-…) as inheritable payload. Components nested in a
@@ -29,6 +29,8 @@ const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined 
 
 /** Properties that are identity, timing or relations, not inherited payload. */
 const TIMING = new Set(["uid", "dtstart", "dtend", "duration", "related-to"]);
+/** A vtodo's due is its end, not payload. */
+const TODO_TIMING = new Set([...TIMING, "due"]);
 const RELTYPES = new Set<string>([
   "PARENT",
   "CHILD",
@@ -83,16 +85,25 @@ function component(
       `an xCal ${element} without uid cannot take part in a schedule (nothing can relate to it)`,
     );
   const dtstart = dateTime(first(props.dtstart), `${pp}/dtstart/0`);
-  const dtend = dateTime(first(props.dtend), `${pp}/dtend/0`);
   const durationProp = first(props.duration);
   const duration = durationProp?.duration;
   if (durationProp && typeof duration !== "string")
     fail("bad-duration", `${pp}/duration/0`, "a duration property without a value");
+  // a VTODO ends at its DUE (RFC 5545 §3.8.2.3), which it may not give together with a DURATION
+  const due = element === "vtodo" ? dateTime(first(props.due), `${pp}/due/0`) : undefined;
+  if (due && durationProp)
+    fail(
+      "conflicting-times",
+      `${pp}/due/0`,
+      `vtodo ${uid} gives both due and duration; RFC 5545 allows one or the other`,
+    );
+  const dtend = due ?? dateTime(first(props.dtend), `${pp}/dtend/0`);
   const relatedTo = list(props["related-to"]).map((r, k) =>
     relation(r, `${pp}/related-to/${k}`, uid),
   );
   const properties: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(props)) if (!TIMING.has(k)) properties[k] = v;
+  const timing = element === "vtodo" ? TODO_TIMING : TIMING;
+  for (const [k, v] of Object.entries(props)) if (!timing.has(k)) properties[k] = v;
   const base = {
     uid,
     path,

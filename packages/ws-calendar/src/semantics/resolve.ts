@@ -3,10 +3,13 @@
  * end from the Gluons above it and the temporal relations between Intervals. Linear in the number
  * of components and relations.
  *
- * Direction of a temporal relation (RFC 9253 §6, the registered form of WS-Calendar's
- * RELTYPE/GAP): a `related-to` on component C naming uid R says, with gap g (zero if absent):
- *   FINISHTOSTART  C starts  g after R ends      STARTTOSTART   C starts  g after R starts
- *   FINISHTOFINISH C ends    g after R ends      STARTTOFINISH  C ends    g after R starts
+ * Direction of a temporal relation (RFC 9253 §6 and §9.1, the registered form of WS-Calendar's
+ * RELTYPE/GAP: "Task-A may be related to Task-B with RELTYPE=FINISHTOSTART with a gap of 1 day"):
+ * the component P that carries `related-to` is the predecessor, the uid S it names the successor,
+ * and the gap g (zero if absent) the lag from P to S:
+ *   FINISHTOSTART  S starts  g after P ends      STARTTOSTART   S starts  g after P starts
+ *   FINISHTOFINISH S ends    g after P ends      STARTTOFINISH  S ends    g after P starts
+ * WS-Calendar's Sequences link the same way: each Interval names the one that follows it.
  */
 
 import { fail, ResolutionError, type ResolutionIssue } from "../errors.js";
@@ -22,9 +25,9 @@ import { type Effective, inheritAll } from "./inherit.js";
 import { addDuration, type Duration, formatInstant, instant, parseDuration, ZERO } from "./time.js";
 
 interface Edge {
-  /** index of the referenced component (R) */
+  /** index of the predecessor: the component carrying the relation (P) */
   readonly from: number;
-  /** index of the component carrying the relation (C) */
+  /** index of the successor: the component the relation names (S) */
   readonly to: number;
   readonly type: TemporalReltype;
   readonly gap: Duration;
@@ -82,8 +85,8 @@ export function resolve(calendar: Calendar): ResolvedSchedule {
             `${rel.reltype} relates Intervals only (${c.uid} to ${other.uid})`,
           );
         edges.push({
-          from: j,
-          to: i,
+          from: i,
+          to: j,
           type: rel.reltype as TemporalReltype,
           gap: rel.gap === undefined ? ZERO : parseDuration(rel.gap, rel.path),
           path: rel.path,
@@ -185,7 +188,7 @@ export function resolve(calendar: Calendar): ResolvedSchedule {
     const i = queue[q] as number;
     for (let k = adj.offset[i] as number; k < (adj.offset[i + 1] as number); k++) {
       const e = edges[adj.edge[k] as number] as Edge;
-      const forward = e.from === i; // i is the referenced component R
+      const forward = e.from === i; // i is the predecessor P: j is the successor
       const j = forward ? e.to : e.from;
       const z = zone[i] as string;
       // the time point of j fixed by the relation
@@ -307,7 +310,7 @@ function adjacency(n: number, edges: readonly Edge[]): { offset: Int32Array; edg
   return { offset, edge };
 }
 
-/** A directed cycle among temporal relations (R -> C) can never be bound. */
+/** A directed cycle among temporal relations (predecessor -> successor) can never be bound. */
 function checkCycles(n: number, edges: readonly Edge[], comps: readonly Component[]): void {
   const indeg = new Int32Array(n);
   const out: number[][] = [];

@@ -79,8 +79,10 @@ export function checkZone(tzid: string, path: string): string {
  * Instant and zone of a date-time value. A local value needs a tzid; a value with "Z" is UTC; a
  * value with an offset keeps that offset as its zone. A local value with no tzid is taken as UTC
  * (OpenADR and CTS write UTC without "Z" only by mistake; RFC 5545 floating time has no instant).
- * A local time that does not exist (spring-forward gap) is an error; an ambiguous one (fall-back)
- * takes the first occurrence, as RFC 5545 §3.3.5 says.
+ * Local times around a UTC offset change follow RFC 5545 §3.3.5, for a change of any size
+ * (30 minutes on Lord Howe Island, 2 hours at Troll): a time that occurs twice is its first
+ * occurrence; a time that does not exist (skipped forward) is read with the offset in force
+ * before the change, so 02:30 in New York on a spring-forward day is 07:30Z (03:30 EDT).
  */
 export function instant(v: DateTimeValue, path: string): { ms: number; zone: string } {
   const offset = OFFSET.exec(v.value);
@@ -93,19 +95,32 @@ export function instant(v: DateTimeValue, path: string): { ms: number; zone: str
     return { ms: dt.toMillis(), zone };
   }
   const zone = v.tzid === undefined ? "UTC" : checkZone(v.tzid, path);
-  const dt = DateTime.fromISO(v.value, { zone });
-  if (!dt.isValid) fail("bad-date-time", path, `not a date-time: ${JSON.stringify(v.value)}`);
-  const local = v.value.replace(/\.\d+$/, "");
-  if (dt.toFormat("yyyy-MM-dd'T'HH:mm:ss") !== local.slice(0, 19))
-    fail(
-      "bad-date-time",
-      path,
-      `${v.value} does not exist in ${zone} (skipped by a daylight-saving change)`,
-    );
-  const earlier = dt.minus({ hours: 1 });
-  if (earlier.toFormat("yyyy-MM-dd'T'HH:mm:ss") === dt.toFormat("yyyy-MM-dd'T'HH:mm:ss"))
-    return { ms: earlier.toMillis(), zone };
-  return { ms: dt.toMillis(), zone };
+  // the wall-clock reading as if it were UTC; the zone's offsets then place it
+  const wall = DateTime.fromISO(v.value, { zone: "UTC" });
+  if (!wall.isValid || wall.toFormat("yyyy-MM-dd'T'HH:mm:ss") !== v.value.slice(0, 19))
+    fail("bad-date-time", path, `not a date-time: ${JSON.stringify(v.value)}`);
+  if (zone === "UTC") return { ms: wall.toMillis(), zone };
+  return { ms: localToInstant(wall.toMillis(), zone), zone };
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The instant of a wall-clock time (given as epoch ms read as UTC) in an IANA zone. The offsets in
+ * force a day before and a day after are the only candidates (no zone changes twice within two
+ * days); a candidate that maps back to the same wall time is an occurrence, the earliest wins; with
+ * none, the time is in a gap and takes the offset from before it.
+ */
+export function localToInstant(wallMs: number, zone: string): number {
+  const z = IANAZone.create(zone);
+  const before = z.offset(wallMs - DAY_MS);
+  const after = z.offset(wallMs + DAY_MS);
+  let best = Number.NaN;
+  for (const o of before === after ? [before] : [before, after]) {
+    const t = wallMs - o * 60_000;
+    if (z.offset(t) === o && !(t >= best)) best = t;
+  }
+  return Number.isNaN(best) ? wallMs - before * 60_000 : best;
 }
 
 /** ISO 8601 with offset ("2026-03-08T03:00:00-04:00"; UTC as "Z"). */
