@@ -8,7 +8,7 @@ import { once } from "node:events";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createEiClient, signOadrPayload } from "@transactive/ei";
+import { createEiClient, signOadrPayload } from "@transactive/ei-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { example, REPO, run } from "./helpers.js";
 

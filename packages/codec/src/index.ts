@@ -15,6 +15,7 @@ export {
   type Registry,
   type TypeEntry,
 } from "./registry.js";
+export { type DecodedText, decodeText, sniffFormat, type TextFormat } from "./text.js";
 export { typeValidator, type ValidateOptions, validate } from "./validate.js";
 export {
   fromLexical,

@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { decodeXml, fromJson, validate } from "@transactive/codec";
 import { describe, expect, it } from "vitest";
 import { OPERATIONS, SERVICES } from "./catalog.js";
-import { createReferenceDispatcher } from "./dispatch.js";
+import { createReferenceDispatcher } from "./reference.js";
 import { registry } from "./registry.js";
 import type { ReferenceMarket } from "./services/cts/index.js";
 import type { ReferenceVtn } from "./services/vtn/index.js";

@@ -7,19 +7,20 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type CodecDocument, toJsonObject } from "@transactive/codec";
-import { afterEach, describe, expect, it } from "vitest";
-import { OPERATIONS, receives } from "../catalog.js";
-import { SCENARIOS, setupDispatcher } from "../vectors.js";
-import type { RunningEiServer } from "./server.js";
-import { startEiServer } from "./server.js";
 import {
   type ClientProfile,
   clientOperations,
-  createTypedEiClient,
   EiClientError,
+  OPERATIONS,
+  receives,
   type TypedEiClient,
   type TypedReply,
-} from "./typed-client.js";
+} from "@transactive/ei";
+import { SCENARIOS, setupDispatcher } from "@transactive/ei/reference";
+import { afterEach, describe, expect, it } from "vitest";
+import type { RunningEiServer } from "./server.js";
+import { startEiServer } from "./server.js";
+import { createTypedEiClient } from "./typed-client.js";
 
 const DIR = fileURLToPath(new URL("../../../../conformance/ei", import.meta.url));
 const expectedResponses = (profile: string): Map<string, unknown> => {

@@ -8,9 +8,13 @@ import { request } from "node:http";
 import { connect } from "node:net";
 import { join } from "node:path";
 import { CodecError, decodeXml, encodeXml, fromJson, toJson } from "@transactive/codec";
+import {
+  type Dispatcher,
+  type DispatchRequest,
+  type DispatchResponse,
+  registry,
+} from "@transactive/ei";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Dispatcher, DispatchRequest, DispatchResponse } from "../dispatch.js";
-import { registry } from "../index.js";
 import { createEiClient } from "./client.js";
 import { type RunningEiServer, startEiServer } from "./server.js";
 

@@ -9,9 +9,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { decodeXml, validate } from "@transactive/codec";
 import { hasXmllint, oasisDir, xmllintValidate, xsdFor } from "@transactive/conformance";
+import { registry } from "@transactive/ei";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makePki, SKIP_OPENSSL, type TestPki } from "../../tests/pki.js";
-import { registry } from "../index.js";
 import { signOadrPayload } from "./sign.js";
 import { verifyOadrPayload } from "./verify.js";
 
