@@ -28,7 +28,7 @@ const EVENT = (
   fromJson(
     registry,
     readFileSync(
-      new URL("../../../../../examples/openadr2b-distribute-event.json", import.meta.url),
+      new URL("../../../examples/openadr2b-distribute-event.json", import.meta.url),
       "utf8",
     ),
   ).value as any

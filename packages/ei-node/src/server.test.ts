@@ -18,7 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createEiClient } from "./client.js";
 import { type RunningEiServer, startEiServer } from "./server.js";
 
-const EXAMPLES = join(import.meta.dirname, "../../../../examples");
+const EXAMPLES = join(import.meta.dirname, "../../../examples");
 const EVENT_XML = readFileSync(join(EXAMPLES, "openadr2b-distribute-event.xml"), "utf8");
 const EVENT_JSON = readFileSync(join(EXAMPLES, "openadr2b-distribute-event.json"), "utf8");
 
@@ -91,7 +91,7 @@ const post = (
     headers: contentType === undefined ? {} : { "content-type": contentType },
   });
 
-describe("startEiServer", () => {
+describe("startEiServer", { timeout: 60_000 }, () => {
   it("listens on 127.0.0.1 with an ephemeral port and lists each service URL", () => {
     expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(server.port).toBeGreaterThan(0);

@@ -12,7 +12,7 @@ import { createEiClient } from "./client.js";
 import { type RunningEiServer, startEiServer } from "./server.js";
 
 const EVENT = readFileSync(
-  join(import.meta.dirname, "../../../../examples/openadr2b-distribute-event.xml"),
+  join(import.meta.dirname, "../../../examples/openadr2b-distribute-event.xml"),
   "utf8",
 );
 

@@ -22,7 +22,7 @@ import type { RunningEiServer } from "./server.js";
 import { startEiServer } from "./server.js";
 import { createTypedEiClient } from "./typed-client.js";
 
-const DIR = fileURLToPath(new URL("../../../../conformance/ei", import.meta.url));
+const DIR = fileURLToPath(new URL("../../../conformance/ei", import.meta.url));
 const expectedResponses = (profile: string): Map<string, unknown> => {
   const out = new Map<string, unknown>();
   for (const f of readdirSync(join(DIR, profile)).filter((f) => f.endsWith(".case.json"))) {
@@ -97,7 +97,7 @@ describe.each(
       .map((o) => `${o.service}.${o.operation}`)
       .filter((k) => !(profile === "cts" && k === "EiRegisterParty.createPartyRegistration"));
     expect(new Set(driven)).toEqual(new Set(all));
-  });
+  }, 60_000);
 });
 
 describe("typed client", () => {

@@ -84,7 +84,7 @@ describe.skipIf(SKIP_OPENSSL)("signOadrPayload / verifyOadrPayload", () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  });
+  }, 60_000);
 
   it("verifies from the original bytes, UTF-16 included", () => {
     const signed = sign();
