@@ -3,8 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { haveOasis } from "@transactive/conformance";
 import * as ei from "@transactive/ei";
-import * as eiNode from "@transactive/ei-node";
 import * as eiReference from "@transactive/ei/reference";
+import * as eiNode from "@transactive/ei-node";
 import { describe, expect, it } from "vitest";
 import { EXAMPLES, REPO, run, SKIP_XSD } from "./helpers.js";
 

@@ -8,9 +8,9 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import { decodeXml, toJson } from "@transactive/codec";
-import autocannon from "autocannon";
 import { registry } from "@transactive/ei";
 import { createReferenceDispatcher } from "@transactive/ei/reference";
+import autocannon from "autocannon";
 import { startEiServer } from "../src/index.js";
 
 const REPO = join(import.meta.dirname, "../../..");
