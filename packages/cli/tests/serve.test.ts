@@ -96,6 +96,33 @@ describe("transactive serve (openadr2b)", () => {
     expect((await client.send("EiRegisterParty", query)).status).toBe(200);
   });
 
+  it("refuses the bytes the CLI refuses, with the same words (one decoder)", async () => {
+    const json = new TextEncoder().encode(
+      readFileSync(example("openadr2b-distribute-event.json"), "utf8"),
+    );
+    const bad = json.slice();
+    const at = bad.indexOf(0x3a); // the first ":" made an invalid UTF-8 byte
+    bad[at] = 0xff;
+    const words = `JSON must be UTF-8 (RFC 8259): byte 0xff at offset ${at} is not valid UTF-8`;
+    const dir = mkdtempSync(join(tmpdir(), "transactive-serve-bytes-"));
+    try {
+      const file = join(dir, "bad.json");
+      writeFileSync(file, bad);
+      const cli = await run(["validate", file]);
+      expect(cli.code).toBe(1);
+      expect(cli.stdout + cli.stderr).toContain(words);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const r = await fetch(serve.urls.get("EiEvent") as string, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: bad,
+    });
+    expect(r.status).toBe(400);
+    expect((await r.json()).error).toMatchObject({ code: "bad-encoding", message: words });
+  });
+
   it("stops on SIGTERM with exit code 0", async () => {
     serve.child.kill("SIGTERM");
     const [code] = await once(serve.child, "exit");
