@@ -506,8 +506,8 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     for (const [key, wire] of elements) {
       const doc = { profile: wire, element: key.slice(key.indexOf(" ") + 1), value: {} };
       // an empty value is invalid: what matters is that its validator and plans get built
-      validate(registry, doc);
       try {
+        validate(registry, doc);
         encodeXml(registry, doc);
       } catch {}
     }
