@@ -1,6 +1,6 @@
 /**
  * `--endpoint URL`: drives a live Energy Interoperation HTTP endpoint (the binding of
- * packages/ei/src/http: POST the request payload as application/xml to the service's path, get the
+ * packages/ei-node (startEiServer): POST the request payload as application/xml to the service's path, get the
  * response payload back). Every EI case whose request belongs to a service the endpoint serves is
  * sent; a 404 means the endpoint does not claim that service, and its cases are left out (listed in
  * the result's `unclaimed`). Checks: a valid request gets 2xx and a response that our codec decodes

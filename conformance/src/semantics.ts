@@ -61,7 +61,7 @@ const SETUP = ["setupDispatcher", "setupReferenceDispatcher"] as const;
 const sessions = new Map<string, Module>();
 
 /**
- * A reference dispatcher for a profile: @transactive/ei's scenario set-up (`setupDispatcher`: the
+ * A reference dispatcher for a profile: @transactive/ei/reference's scenario set-up (`setupDispatcher`: the
  * fixed clock and the published event its vectors were made with) when it exports one, else a
  * plain `createReferenceDispatcher({ profile })`.
  */
@@ -72,10 +72,10 @@ async function dispatcherFor(
   const key = session === undefined ? undefined : `${profile}\u0000${session}`;
   const kept = key === undefined ? undefined : sessions.get(key);
   if (kept) return kept;
-  const m = (await import("@transactive/ei")) as Module;
+  const m = (await import("@transactive/ei/reference")) as Module;
   const setup = entry(m, SETUP);
   const create = entry(m, DISPATCHER);
-  if (!setup && !create) return notImplemented("@transactive/ei", DISPATCHER);
+  if (!setup && !create) return notImplemented("@transactive/ei/reference", DISPATCHER);
   const served = profile === "cts" ? "cts" : "openadr2b";
   const d = (await (setup
     ? setup(served, served === "openadr2b" ? await exampleEvent() : undefined)

@@ -3,7 +3,7 @@
  * registry of schemas. bin.ts wires the real process in.
  */
 import { readFile } from "node:fs/promises";
-import type { Registry } from "@transactive/codec";
+import { type Registry, sniffFormat } from "@transactive/codec";
 
 export interface Io {
   readonly registry: Registry;
@@ -45,24 +45,10 @@ export async function readInput(io: Io, file: string): Promise<Uint8Array> {
 export type InputFormat = "xml" | "json";
 
 /**
- * XML or JSON by the first non-space character ("<" or "{"); a UTF-16 byte order mark means XML.
- * Returns undefined for anything else.
+ * XML or JSON by the first non-space character ("<" or "{") after a byte order mark, read in the
+ * encoding that mark shows; undefined for anything else. The codec's `sniffFormat`, as the HTTP
+ * dispatcher uses it.
  */
 export function detectFormat(bytes: Uint8Array): InputFormat | undefined {
-  if ((bytes[0] === 0xfe && bytes[1] === 0xff) || (bytes[0] === 0xff && bytes[1] === 0xfe))
-    return "xml";
-  let i = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
-  while (
-    i < bytes.length &&
-    (bytes[i] === 0x20 || bytes[i] === 0x09 || bytes[i] === 0x0a || bytes[i] === 0x0d)
-  )
-    i++;
-  if (bytes[i] === 0x3c) return "xml";
-  if (bytes[i] === 0x7b) return "json";
-  return undefined;
-}
-
-/** Text of a JSON input (UTF-8, byte order mark dropped). */
-export function utf8(bytes: Uint8Array): string {
-  return new TextDecoder("utf-8", { ignoreBOM: false }).decode(bytes);
+  return sniffFormat(bytes);
 }

@@ -7,6 +7,7 @@ import type { Registry } from "@transactive/codec";
 import {
   type CodecDocument,
   CodecError,
+  decodeText,
   decodeXml,
   fromJson,
   type Issue,
@@ -14,7 +15,7 @@ import {
   readXml,
   validate,
 } from "@transactive/codec";
-import { detectFormat, type InputFormat, utf8 } from "./io.js";
+import { detectFormat, type InputFormat } from "./io.js";
 
 export type Loaded =
   | { readonly ok: true; readonly format: InputFormat; readonly doc: CodecDocument }
@@ -35,17 +36,7 @@ export function loadDocument(
   options: LoadOptions = {},
 ): Loaded {
   const format = detectFormat(bytes);
-  if (format === undefined) {
-    const first = utf8(bytes.subarray(0, 64)).trim().charAt(0);
-    const issue: Issue = {
-      code: "bad-json",
-      path: "",
-      message: first
-        ? `neither XML nor JSON: starts with ${JSON.stringify(first)}, expected "<" or "{"`
-        : "empty input",
-    };
-    return { ok: false, format, issues: [issue] };
-  }
+  if (format === undefined) return { ok: false, format, issues: refusal(bytes) };
   try {
     const doc =
       format === "xml"
@@ -60,12 +51,26 @@ export function loadDocument(
   }
 }
 
+/** The codec's refusal of input that is neither XML nor JSON, word for word the server's. */
+function refusal(bytes: Uint8Array): readonly Issue[] {
+  try {
+    decodeText(bytes);
+  } catch (e) {
+    if (e instanceof CodecError) return e.issues;
+    throw e;
+  }
+  return [{ code: "bad-json", path: "", message: "neither XML nor JSON" }];
+}
+
 const profileOption = (options: LoadOptions): { profile?: string } =>
   options.profile === undefined ? {} : { profile: options.profile };
 
-/** JSON text, with "$profile" replaced when a profile is forced. */
+/**
+ * JSON text, with "$profile" replaced when a profile is forced. The codec's one byte decoder (the
+ * HTTP dispatcher's too) refuses JSON that is not UTF-8.
+ */
 function jsonInput(bytes: Uint8Array, profile: string | undefined): string | object {
-  const text = utf8(bytes);
+  const { text } = decodeText(bytes);
   if (profile === undefined) return text;
   let parsed: unknown;
   try {

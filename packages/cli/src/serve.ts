@@ -3,16 +3,12 @@
  * in-memory reference services (createReferenceDispatcher) on the HTTP binding, prints the URL of
  * each service, and stops on SIGINT or SIGTERM.
  */
+import { createPrivateKey, type KeyObject, X509Certificate } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import {
-  createReferenceDispatcher,
-  type DispatcherSignature,
-  type EiServerTls,
-  type ReferenceRole,
-  ROLES,
-  startEiServer,
-} from "@transactive/ei";
+import { type DispatcherSignature, type ReferenceRole, ROLES } from "@transactive/ei";
+import { createReferenceDispatcher } from "@transactive/ei/reference";
+import { type EiServerTls, startEiServer, xmlSignature } from "@transactive/ei-node";
 import { EXIT, type ExitCode, type Io, UsageError } from "./io.js";
 
 export const SERVE_HELP = `  serve [--port N] [--host H] [--profile openadr2b|cts] [--role vtn|ven|market] [--max-body BYTES]
@@ -78,13 +74,16 @@ export async function serveCommand(args: readonly string[], io: Io): Promise<Exi
     values["trust-ca"],
   );
 
+  // one limit for both: the server refuses early, the dispatcher would refuse the same bodies
   const dispatcher = createReferenceDispatcher({
     profile: profile as (typeof PROFILES)[number],
     role: role as ReferenceRole,
+    maxBytes: maxBodyBytes,
     ...(signature ? { signature } : {}),
   });
   let server: Awaited<ReturnType<typeof startEiServer>>;
   try {
+    // startEiServer prepares the dispatcher (codec plans, validators) before it listens
     server = await startEiServer({
       dispatcher,
       port,
@@ -101,7 +100,8 @@ export async function serveCommand(args: readonly string[], io: Io): Promise<Exi
       err.code === "ENOTFOUND"
     )
       throw new UsageError(`cannot listen on ${values.host ?? "127.0.0.1"}:${port}: ${err.code}`);
-    throw e;
+    // anything else Node refuses at start-up (a TLS key the checks above let through…)
+    throw new UsageError(`cannot start the server: ${firstLine(err.message)}`);
   }
   const width = Math.max(...server.services.map((s) => s.name.length));
   io.stdout(
@@ -149,19 +149,16 @@ function signatureOptions(
     );
   if ((key === undefined) !== (cert === undefined))
     throw new UsageError("signing needs both --sign-key and --sign-cert");
-  return {
-    ...(key !== undefined && cert !== undefined
-      ? {
-          sign: {
-            privateKey: readFlag("--sign-key", key),
-            certificate: readFlag("--sign-cert", cert),
-          },
-        }
-      : {}),
+  const sign =
+    key !== undefined && cert !== undefined
+      ? keyPair("--sign-key", key, "--sign-cert", cert)
+      : undefined;
+  return xmlSignature({
+    ...(sign ? { sign: { privateKey: sign.key, certificate: sign.cert } } : {}),
     ...(trust?.length
-      ? { verify: { trustedCertificates: trust.map((f) => readFlag("--trust-ca", f)) } }
+      ? { verify: { trustedCertificates: trust.map((f) => certificate("--trust-ca", f)) } }
       : {}),
-  };
+  });
 }
 
 function readFlag(flag: string, file: string): Buffer {
@@ -174,14 +171,53 @@ function readFlag(flag: string, file: string): Buffer {
   }
 }
 
+/** A PEM private key file, checked now so a bad one is one clear line (exit 2), not a later failure. */
+function privateKey(flag: string, file: string): { pem: Buffer; key: KeyObject } {
+  const pem = readFlag(flag, file);
+  try {
+    return { pem, key: createPrivateKey(pem) };
+  } catch (e) {
+    throw new UsageError(`${flag} ${file} is not a PEM private key: ${reason(e)}`);
+  }
+}
+
+/** A PEM X.509 certificate file (the first one of a bundle is parsed), checked now. */
+function certificate(flag: string, file: string): Buffer {
+  const pem = readFlag(flag, file);
+  try {
+    new X509Certificate(pem);
+  } catch (e) {
+    throw new UsageError(`${flag} ${file} is not a PEM X.509 certificate: ${reason(e)}`);
+  }
+  return pem;
+}
+
+/** A key and the certificate it must belong to. */
+function keyPair(
+  keyFlag: string,
+  keyFile: string,
+  certFlag: string,
+  certFile: string,
+): { key: Buffer; cert: Buffer } {
+  const { pem, key } = privateKey(keyFlag, keyFile);
+  const cert = certificate(certFlag, certFile);
+  if (!new X509Certificate(cert).checkPrivateKey(key))
+    throw new UsageError(`${keyFlag} ${keyFile} is not the key of ${certFlag} ${certFile}`);
+  return { key: pem, cert };
+}
+
+const firstLine = (s: string): string => s.split("\n")[0] ?? s;
+const reason = (e: unknown): string =>
+  firstLine((e as Error).message ?? String(e)).replace(/^error:[0-9A-F]+:/, "");
+
 function tlsOptions(key?: string, cert?: string, ca?: string): EiServerTls | undefined {
   if (key === undefined && cert === undefined && ca === undefined) return undefined;
   if (key === undefined || cert === undefined)
     throw new UsageError("HTTPS needs both --tls-key and --tls-cert");
-  const read = readFlag;
+  const pair = keyPair("--tls-key", key, "--tls-cert", cert);
   return {
-    key: read("--tls-key", key),
-    cert: read("--tls-cert", cert),
-    ...(ca === undefined ? {} : { ca: read("--tls-ca", ca) }),
+    key: pair.key,
+    cert: pair.cert,
+    ...(ca === undefined ? {} : { ca: certificate("--tls-ca", ca) }),
   };
 }

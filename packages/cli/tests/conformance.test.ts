@@ -3,6 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { haveOasis } from "@transactive/conformance";
 import * as ei from "@transactive/ei";
+import * as eiReference from "@transactive/ei/reference";
+import * as eiNode from "@transactive/ei-node";
 import { describe, expect, it } from "vitest";
 import { EXAMPLES, REPO, run, SKIP_XSD } from "./helpers.js";
 
@@ -90,12 +92,14 @@ describe("transactive conformance", () => {
 
   // The EI vectors were recorded against setupDispatcher (fixed clock, one published event); a plain
   // dispatcher rightly fails the event steps. Under CI=true nothing here may be missing.
-  const api = ei as Record<string, unknown>;
+  const api = { ...ei, ...eiReference, ...eiNode } as Record<string, unknown>;
   const haveServer = ["setupDispatcher", "startEiServer", "operationFor"].every(
     (name) => typeof api[name] === "function",
   );
   if (!haveServer)
-    throw new Error("@transactive/ei must export setupDispatcher, startEiServer, operationFor");
+    throw new Error(
+      "@transactive/ei (operationFor), @transactive/ei/reference (setupDispatcher) and @transactive/ei-node (startEiServer) must export these",
+    );
   it.skipIf(!present)(
     "--endpoint drives our EI HTTP server through its services",
     async () => {

@@ -4,11 +4,12 @@
  * wrong-namespace requests), and exits 0 on SIGTERM. Usage errors exit 2.
  */
 import { type ChildProcess, execFileSync, spawn, spawnSync } from "node:child_process";
+import { generateKeyPairSync } from "node:crypto";
 import { once } from "node:events";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createEiClient, signOadrPayload } from "@transactive/ei";
+import { createEiClient, signOadrPayload } from "@transactive/ei-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { example, REPO, run } from "./helpers.js";
 
@@ -28,7 +29,7 @@ async function startServe(
   let out = "";
   child.stdout?.on("data", (c: Buffer) => (out += c));
   child.stderr?.on("data", (c: Buffer) => (out += c));
-  const deadline = Date.now() + 20_000;
+  const deadline = Date.now() + 50_000;
   while (!out.includes("Stop with Ctrl+C.")) {
     if (child.exitCode !== null || Date.now() > deadline)
       throw new Error(`serve did not start:\n${out}`);
@@ -45,7 +46,7 @@ describe("transactive serve (openadr2b)", () => {
   let serve: Awaited<ReturnType<typeof startServe>>;
   beforeAll(async () => {
     serve = await startServe(["--port", "0", "--max-body", "65536"]);
-  }, 30_000);
+  }, 60_000);
   afterAll(() => {
     if (serve?.child.exitCode === null) serve.child.kill("SIGKILL");
   });
@@ -95,12 +96,67 @@ describe("transactive serve (openadr2b)", () => {
     expect((await client.send("EiRegisterParty", query)).status).toBe(200);
   });
 
+  it("refuses the bytes the CLI refuses, with the same words (one decoder)", async () => {
+    const json = new TextEncoder().encode(
+      readFileSync(example("openadr2b-distribute-event.json"), "utf8"),
+    );
+    const bad = json.slice();
+    const at = bad.indexOf(0x3a); // the first ":" made an invalid UTF-8 byte
+    bad[at] = 0xff;
+    const words = `JSON must be UTF-8 (RFC 8259): byte 0xff at offset ${at} is not valid UTF-8`;
+    const dir = mkdtempSync(join(tmpdir(), "transactive-serve-bytes-"));
+    try {
+      const file = join(dir, "bad.json");
+      writeFileSync(file, bad);
+      const cli = await run(["validate", file]);
+      expect(cli.code).toBe(1);
+      expect(cli.stdout + cli.stderr).toContain(words);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const r = await fetch(serve.urls.get("EiEvent") as string, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: bad,
+    });
+    expect(r.status).toBe(400);
+    expect((await r.json()).error).toMatchObject({ code: "bad-encoding", message: words });
+  });
+
   it("stops on SIGTERM with exit code 0", async () => {
     serve.child.kill("SIGTERM");
     const [code] = await once(serve.child, "exit");
     expect(code).toBe(0);
     expect(serve.stdout()).toContain("transactive serve: stopped (SIGTERM)");
   });
+});
+
+describe("transactive serve --max-body", () => {
+  it("gives the dispatcher the same limit: a 4 MB body under --max-body 64 MiB is served", async () => {
+    const serve = await startServe(["--port", "0", "--max-body", String(64 * 1024 * 1024)]);
+    try {
+      const body = `${readFileSync(example("openadr2b-distribute-event.xml"), "utf8")}${" ".repeat(4_000_000)}`;
+      const r = await fetch(serve.urls.get("EiEvent") as string, {
+        method: "POST",
+        headers: { "content-type": "application/xml" },
+        body,
+      });
+      expect(r.status).toBe(200);
+      expect(await r.text()).toMatch(/<ei:responseCode>\d{3}<\/ei:responseCode>/);
+      const over = await fetch(serve.urls.get("EiEvent") as string, {
+        method: "POST",
+        headers: { "content-type": "application/xml" },
+        body: " ".repeat(64 * 1024 * 1024 + 1),
+      });
+      expect(over.status).toBe(413);
+      expect((await over.text()).replace(/\s+/g, " ")).toContain(
+        'code="payloadTooLarge" path="/OpenADR2/Simple/2.0b/EiEvent"',
+      );
+    } finally {
+      serve.child.kill("SIGTERM");
+      await once(serve.child, "exit");
+    }
+  }, 60_000);
 });
 
 describe("transactive serve (cts)", () => {
@@ -116,7 +172,7 @@ describe("transactive serve (cts)", () => {
       serve.child.kill("SIGTERM");
       await once(serve.child, "exit");
     }
-  }, 30_000);
+  }, 60_000);
 });
 
 const HAS_OPENSSL = spawnSync("openssl", ["version"]).status === 0;
@@ -170,9 +226,102 @@ describe.skipIf(!HAS_OPENSSL && process.env.CI !== "true")(
         await once(serve.child, "exit");
         rmSync(dir, { recursive: true, force: true });
       }
-    }, 30_000);
+    }, 60_000);
+
+    it("refuses a key that is not the certificate's, at start-up", async () => {
+      const dir = mkdtempSync(join(tmpdir(), "transactive-serve-pair-"));
+      try {
+        execFileSync(
+          "openssl",
+          [
+            ...["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"],
+            ...["-keyout", "a.key", "-out", "a.crt", "-days", "2", "-subj", "/CN=a"],
+          ],
+          { cwd: dir, stdio: "pipe" },
+        );
+        const other = join(dir, "other.key");
+        writeFileSync(other, otherKey());
+        const crt = join(dir, "a.crt");
+        for (const [k, c] of [
+          ["--tls-key", "--tls-cert"],
+          ["--sign-key", "--sign-cert"],
+        ] as const) {
+          const r = await run(["serve", k, other, c, crt]);
+          expect(r).toMatchObject({ code: 2, stdout: "" });
+          expect(r.stderr).toContain(`${k} ${other} is not the key of ${c} ${crt}`);
+        }
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }, 60_000);
   },
 );
+
+const otherKey = () =>
+  generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey.export({
+    type: "pkcs8",
+    format: "pem",
+  }) as string;
+
+describe("transactive serve checks keys and certificates at start-up", () => {
+  const readme = join(REPO, "README.md");
+  it("names the option and the file of one that does not parse, exit 2, no stack trace", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "transactive-serve-keys-"));
+    const key = join(dir, "k.pem");
+    writeFileSync(key, otherKey());
+    try {
+      const cases: [string[], string][] = [
+        [
+          ["--tls-key", readme, "--tls-cert", readme],
+          `--tls-key ${readme} is not a PEM private key`,
+        ],
+        [
+          ["--tls-key", key, "--tls-cert", readme],
+          `--tls-cert ${readme} is not a PEM X.509 certificate`,
+        ],
+        [
+          ["--sign-key", readme, "--sign-cert", readme],
+          `--sign-key ${readme} is not a PEM private key`,
+        ],
+        [
+          ["--sign-key", key, "--sign-cert", readme],
+          `--sign-cert ${readme} is not a PEM X.509 certificate`,
+        ],
+        [["--trust-ca", readme], `--trust-ca ${readme} is not a PEM X.509 certificate`],
+      ];
+      for (const [args, message] of cases) {
+        const r = await run(["serve", "--port", "0", ...args]);
+        expect(r.code, args.join(" ")).toBe(2);
+        // one line naming the option and the file (then the CLI's usual pointer to --help)
+        expect(r.stderr.split("\n")[0]).toContain(message);
+        expect(r.stderr).not.toMatch(/^\s+at /m);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("exits 2 with one line from the real command too", () => {
+    const r = spawnSync(
+      process.execPath,
+      [
+        "--conditions=@transactive/source",
+        "--import",
+        "tsx",
+        BIN,
+        "serve",
+        "--tls-key",
+        readme,
+        "--tls-cert",
+        readme,
+      ],
+      { cwd: REPO, encoding: "utf8", timeout: 60_000 },
+    );
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(`--tls-key ${readme} is not a PEM private key`);
+    expect(r.stderr).not.toMatch(/^\s+at /m);
+  }, 60_000);
+});
 
 describe("transactive serve --role ven", () => {
   it("serves a VEN's push endpoint, which takes an oadrDistributeEvent from a VTN", async () => {
@@ -192,7 +341,7 @@ describe("transactive serve --role ven", () => {
       serve.child.kill("SIGTERM");
       await once(serve.child, "exit");
     }
-  }, 30_000);
+  }, 60_000);
 });
 
 describe("transactive serve usage errors", () => {

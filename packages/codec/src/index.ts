@@ -43,6 +43,7 @@ export {
   type Registry,
   type TypeEntry,
 } from "./registry.js";
+export { type DecodedText, decodeText, sniffFormat, type TextFormat } from "./text.js";
 export { type ValidateOptions, validate } from "./validate.js";
 export {
   fromLexical,

@@ -8,7 +8,8 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { join } from "node:path";
 import { decodeXml, toJson } from "@transactive/codec";
-import { createReferenceDispatcher, registry, toCtsJson } from "../src/index.js";
+import { registry, toCtsJson } from "../src/index.js";
+import { createReferenceDispatcher } from "../src/reference.js";
 
 const REPO = join(import.meta.dirname, "../../..");
 const MS = Number(process.env.BENCH_DISPATCH_MS ?? 3000);

@@ -1,9 +1,9 @@
 // biome-ignore-all lint/suspicious/noExplicitAny: the tests read decoded JSON responses loosely
 import { readFileSync } from "node:fs";
-import { decodeXml, fromJson, validate } from "@transactive/codec";
+import { decodeXml, encodeXml, fromJson, validate } from "@transactive/codec";
 import { describe, expect, it } from "vitest";
 import { OPERATIONS, SERVICES } from "./catalog.js";
-import { createReferenceDispatcher } from "./dispatch.js";
+import { createReferenceDispatcher } from "./reference.js";
 import { registry } from "./registry.js";
 import type { ReferenceMarket } from "./services/cts/index.js";
 import type { ReferenceVtn } from "./services/vtn/index.js";
@@ -243,6 +243,71 @@ describe("dispatcher (CTS reference market)", () => {
         "ei:tenderID": ["t9"],
       },
     });
+  });
+
+  it("reads body bytes with the codec's byte decoder: declared ISO-8859-1, UTF-16 with a byte order mark", async () => {
+    const d = createReferenceDispatcher({ profile: "openadr2b", clock });
+    const xml = encodeXml(
+      registry,
+      fromJson(registry, oadr("oadrQueryRegistration", { requestID: "réq-é" })),
+    ).replace(/^<\?xml[^>]*\?>\s*/, "");
+    const latin1 = Uint8Array.from(`<?xml version="1.0" encoding="ISO-8859-1"?>\n${xml}`, (c) =>
+      c.charCodeAt(0),
+    );
+    const utf16 = new Uint8Array(2 + xml.length * 2);
+    utf16.set([0xff, 0xfe]);
+    for (let i = 0; i < xml.length; i++) {
+      utf16[2 + 2 * i] = xml.charCodeAt(i) & 0xff;
+      utf16[3 + 2 * i] = xml.charCodeAt(i) >> 8;
+    }
+    for (const body of [latin1, utf16]) {
+      const res = await d.dispatch({ body });
+      expect(res.status).toBe(200);
+      expect(res.body).toContain("<pyld:requestID>réq-é</pyld:requestID>");
+    }
+    // the first OpenADR message builds the codec's plans and validators: slow on a loaded machine
+  }, 60_000);
+
+  it("refuses bytes that are not text in their encoding, never patching them with U+FFFD", async () => {
+    const d = createReferenceDispatcher({ profile: "openadr2b", clock });
+    const json = new TextEncoder().encode(oadr("oadrQueryRegistration", { requestID: "r-1" }));
+    const at = json.indexOf(0x72); // the "r" of "requestID": made an invalid byte
+    const bad = json.slice();
+    bad[at] = 0xff;
+    const res = await d.dispatch({ body: bad, contentType: "application/json" });
+    expect(res.status).toBe(400);
+    expect(JSON.parse(res.body).error).toMatchObject({
+      code: "bad-encoding",
+      message: `JSON must be UTF-8 (RFC 8259): byte 0xff at offset ${at} is not valid UTF-8`,
+    });
+    const koi8 = await d.dispatch({
+      body: new TextEncoder().encode('<?xml version="1.0" encoding="KOI8-R"?><a/>'),
+    });
+    expect(koi8.status).toBe(400);
+    expect(koi8.body).toContain("unsupported encoding &quot;KOI8-R&quot;");
+    const badUtf8Xml = await d.dispatch({
+      body: Uint8Array.from([
+        ...new TextEncoder().encode("<a>"),
+        0xc3,
+        0x28,
+        0x3c,
+        0x2f,
+        0x61,
+        0x3e,
+      ]),
+    });
+    expect(badUtf8Xml.status).toBe(400);
+    expect(badUtf8Xml.body).toContain("not valid UTF-8");
+  });
+
+  it("prepares once, and reports its body limit", () => {
+    const d = createReferenceDispatcher({ profile: "cts", maxBytes: 4096 });
+    expect(d.maxBytes).toBe(4096);
+    expect(() => {
+      d.prepare?.();
+      d.prepare?.();
+    }).not.toThrow();
+    expect(createReferenceDispatcher().maxBytes).toBe(1024 * 1024);
   });
 
   it("answers bad input with clear errors, never a throw", async () => {

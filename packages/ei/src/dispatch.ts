@@ -4,17 +4,21 @@
  * response encoded in the caller's format. It never throws for bad input: a problem with a
  * message it can answer becomes an EI response with the right responseCode; where no EI response
  * can be formed (CTS payloads have no generic response), a 4xx with an error body naming the
- * problem and its path. The HTTP binding (./http) serves any Dispatcher.
+ * problem and its path. Transport-free: @transactive/ei-node serves any Dispatcher over HTTP(S) and
+ * provides the XML Signature functions its `signature` option takes; the reference services that
+ * fill a dispatcher live apart, in ./reference.ts.
  */
 import {
   type CodecDocument,
   CodecError,
+  decodeText,
   decodeXml,
   describeIssue,
   encodeXml,
   fromJson,
   type Issue,
   readXml,
+  sniffFormat,
   toJson,
   validate,
 } from "@transactive/codec";
@@ -37,13 +41,8 @@ import type { EiResponseType } from "./gen/types.js";
 import { registry } from "./registry.js";
 import { EiFault, faultResponse } from "./responses.js";
 import { isoNow, type ReferenceOptions, type ServiceContext } from "./services/context.js";
-import { createReferenceMarket, type MarketOptions } from "./services/cts/index.js";
 import type { Reply, ServiceImplementations } from "./services/interfaces.js";
-import { createReferenceVen, type VenOptions } from "./services/ven/index.js";
-import { createReferenceVtn, type VtnOptions } from "./services/vtn/index.js";
-import { createNonceStore } from "./signature/nonces.js";
-import { type SignOptions, signOadrPayload } from "./signature/sign.js";
-import { type VerifyOptions, verifyOadrPayload } from "./signature/verify.js";
+import type { SignatureIssue } from "./signature/issues.js";
 
 export interface DispatchRequest {
   readonly body: Uint8Array | string;
@@ -69,6 +68,13 @@ export interface ServiceInfo {
 export interface Dispatcher {
   dispatch(req: DispatchRequest): Promise<DispatchResponse>;
   readonly services: readonly ServiceInfo[];
+  /** largest request body accepted, in bytes: a transport should refuse larger ones itself */
+  readonly maxBytes?: number;
+  /**
+   * One-time preparation (codec plans and validators of every message the services take and
+   * give), so the first request costs what the tenth does; a server calls it before listening.
+   */
+  prepare?(): void;
 }
 
 export interface DispatcherOptions extends ReferenceOptions {
@@ -89,21 +95,25 @@ export interface DispatcherOptions extends ReferenceOptions {
 }
 
 /**
- * XML Signature on an OpenADR 2.0b endpoint. With `verify`, every request must be an XML
- * oadrPayload whose ds:Signature verifies (on the request's bytes as received) against the trust
- * given; anything else is refused with responseCode 463 (not registered or authorized) and the
- * verifier's reason, never run. With `sign`, every XML oadrPayload answer (refusals included) is
- * signed. XML Signature covers XML bytes only: with either on, JSON requests are refused (463).
+ * XML Signature on an OpenADR 2.0b endpoint, as two functions (the dispatcher holds the policy,
+ * the functions the cryptography: `xmlSignature()` of @transactive/ei-node makes them). With
+ * `verify`, every request must be an XML oadrPayload whose ds:Signature verifies on the request's
+ * bytes as received; anything else is refused with responseCode 463 (not registered or
+ * authorized) and the verifier's reason, never run. With `sign`, every XML oadrPayload answer
+ * (refusals included) is signed. XML Signature covers XML bytes only: with either on, JSON
+ * requests are refused (463).
  */
 export interface DispatcherSignature {
-  /** the endpoint's key and certificate to sign its answers with */
-  readonly sign?: SignOptions;
-  /**
-   * trust for incoming signatures (trustedCertificates or publicKey; ReplayProtect freshness).
-   * Without `nonces`, a store remembering nonces for maxAgeMs + maxSkewMs refuses replays.
-   */
-  readonly verify?: VerifyOptions;
+  /** signs an encoded oadrPayload answer and returns the signed XML */
+  readonly sign?: (xml: string) => string;
+  /** checks the signature of a request on its bytes as received */
+  readonly verify?: (body: Uint8Array | string) => SignatureCheck;
 }
+
+/** The outcome of a signature check: why it failed, as data. */
+export type SignatureCheck =
+  | { readonly ok: true }
+  | { readonly ok: false; readonly issues: readonly SignatureIssue[] };
 
 /** Wire format of a request, and so of its response. */
 type Format = "xml" | "json" | "cts-json";
@@ -137,14 +147,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     throw new RangeError(
       `XML Signature is part of the OpenADR 2.0b profile; a ${profile} dispatcher cannot sign or verify`,
     );
-  if (signing?.verify && !signing.verify.trustedCertificates?.length && !signing.verify.publicKey)
-    throw new RangeError("signature.verify needs trustedCertificates or a publicKey to trust");
-  const verifyOptions: VerifyOptions | undefined = signing?.verify && {
-    ...signing.verify,
-    nonces:
-      signing.verify.nonces ??
-      createNonceStore((signing.verify.maxAgeMs ?? 300_000) + (signing.verify.maxSkewMs ?? 60_000)),
-  };
+  const verifySignature = signing?.verify;
   const implemented = options.implementations as Record<
     string,
     Record<string, unknown> | undefined
@@ -166,8 +169,8 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     .filter((s) => s.operations.length > 0);
 
   async function dispatch(req: DispatchRequest): Promise<DispatchResponse> {
-    const size = typeof req.body === "string" ? Buffer.byteLength(req.body) : req.body.byteLength;
-    const sniffed = sniff(req.body);
+    const size = typeof req.body === "string" ? utf8Length(req.body) : req.body.byteLength;
+    const sniffed = sniffFormat(req.body);
     const errorFormat: "xml" | "json" =
       sniffed === "json" || (!sniffed && /json/i.test(req.contentType ?? "")) ? "json" : "xml";
     if (size > maxBytes)
@@ -186,8 +189,15 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
         "",
         'the body is neither XML (starts with "<") nor JSON (starts with "{")',
       );
-    const text =
-      typeof req.body === "string" ? req.body : new TextDecoder("utf-8").decode(req.body);
+    // the codec's one byte decoder (the CLI's too): byte order mark, XML declaration, strict
+    let text: string;
+    try {
+      text = typeof req.body === "string" ? req.body : decodeText(req.body).text;
+    } catch (e) {
+      if (!(e instanceof CodecError)) throw e;
+      const first = e.issues[0] as Issue;
+      return errorBody(400, errorFormat, "bad-encoding", first.path, first.message, e.issues);
+    }
     if (req.service !== undefined && serviceEntry(req.service) === undefined)
       return errorBody(
         404,
@@ -291,8 +301,8 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
           ),
           text,
         );
-      if (verifyOptions) {
-        const refused = checkSignature(req.body, format, verifyOptions);
+      if (verifySignature) {
+        const refused = checkSignature(req.body, format, verifySignature);
         if (refused) return reject(format, undefined, undefined, refused, text);
       }
       const signed = (value.oadrSignedObject ?? {}) as Record<string, unknown>;
@@ -431,10 +441,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
         return {
           status,
           contentType: "application/xml",
-          body:
-            signing?.sign && doc.element === "oadr:oadrPayload"
-              ? signOadrPayload(xml, signing.sign)
-              : xml,
+          body: signing?.sign && doc.element === "oadr:oadrPayload" ? signing.sign(xml) : xml,
         };
       }
       if (format === "cts-json")
@@ -482,57 +489,47 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       : errorBody(400, errFormat, fault.reason, fault.path, fault.message, issues);
   }
 
+  let prepared = false;
+  function prepare(): void {
+    if (prepared) return;
+    prepared = true;
+    const names = new Set(services.map((s) => s.name));
+    const elements = new Map<string, string>();
+    for (const o of OPERATIONS) {
+      if (!names.has(o.service) || !receives(o, role)) continue;
+      for (const p of o.profiles) {
+        if (!ACCEPTED[profile]?.includes(p)) continue;
+        for (const e of [o.request, o.response, ...(o.alsoResponds ?? [])])
+          if (e) elements.set(`${p} ${e}`, p);
+      }
+    }
+    if (profile === "openadr2b") elements.set("openadr2b oadr:oadrPayload", "openadr2b");
+    for (const [key, wire] of elements) {
+      const doc = { profile: wire, element: key.slice(key.indexOf(" ") + 1), value: {} };
+      // an empty value is invalid: what matters is that its validator and plans get built
+      try {
+        validate(registry, doc);
+        encodeXml(registry, doc);
+      } catch {}
+    }
+  }
+
   return {
     dispatch: (req) =>
       dispatch(req).catch((e: unknown) =>
         errorBody(500, "json", "internal", "", `dispatcher failure: ${(e as Error).message}`),
       ),
     services,
+    maxBytes,
+    prepare,
   };
-}
-
-export interface ReferenceDispatcherOptions extends VtnOptions, VenOptions, MarketOptions {
-  readonly profile?: "openadr2b" | "cts";
-  /** openadr2b: the reference VTN (default) or the reference VEN (push endpoint); cts: market */
-  readonly role?: ReferenceRole;
-  readonly signature?: DispatcherSignature;
-  readonly maxBytes?: number;
-  readonly validateResponses?: boolean;
-}
-
-/**
- * A dispatcher over the in-memory reference services of a profile and role (default openadr2b:
- * a VTN; `role: "ven"`: a VEN's push endpoint; cts: a market).
- */
-export function createReferenceDispatcher(options: ReferenceDispatcherOptions = {}): Dispatcher & {
-  readonly reference:
-    | ReturnType<typeof createReferenceVtn>
-    | ReturnType<typeof createReferenceVen>
-    | ReturnType<typeof createReferenceMarket>;
-} {
-  const profile = options.profile ?? "openadr2b";
-  const role = options.role ?? defaultRole(profile);
-  const reference =
-    profile === "cts"
-      ? createReferenceMarket(options)
-      : role === "ven"
-        ? createReferenceVen(options)
-        : createReferenceVtn(options);
-  const { state: _state, ...implementations } = reference as unknown as Record<string, unknown>;
-  const dispatcher = createDispatcher({
-    ...options,
-    profile,
-    role,
-    implementations: implementations as ServiceImplementations,
-  });
-  return { ...dispatcher, reference };
 }
 
 /** The refusal of a request whose signature does not verify, or undefined when it does. */
 function checkSignature(
   body: Uint8Array | string,
   format: Format,
-  verify: VerifyOptions,
+  verify: (body: Uint8Array | string) => SignatureCheck,
 ): EiFault | undefined {
   if (format !== "xml")
     return new EiFault(
@@ -540,7 +537,7 @@ function checkSignature(
       "this endpoint requires XML Signature: send the signed oadrPayload as XML",
       "",
     );
-  const result = verifyOadrPayload(body, verify);
+  const result = verify(body);
   if (result.ok) return undefined;
   const issue = result.issues[0];
   return new EiFault(
@@ -563,13 +560,14 @@ function local(qname: string): string {
   return qname.slice(qname.indexOf(":") + 1);
 }
 
-function sniff(body: Uint8Array | string): "xml" | "json" | undefined {
-  const s =
-    typeof body === "string"
-      ? body.slice(0, 64)
-      : new TextDecoder("utf-8").decode(body.subarray(0, 64));
-  const c = s.replace(/^\uFEFF/, "").trimStart()[0];
-  return c === "<" ? "xml" : c === "{" ? "json" : undefined;
+/** UTF-8 length of a string without Buffer, so the dispatcher runs outside Node too. */
+function utf8Length(s: string): number {
+  let n = s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x80) n += c >= 0x800 && (c < 0xd800 || c > 0xdfff) ? 2 : 1;
+  }
+  return n;
 }
 
 function isReply(x: unknown): x is Reply {

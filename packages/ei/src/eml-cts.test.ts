@@ -9,7 +9,6 @@ import { join } from "node:path";
 import { CodecError, decodeXml, encodeXml, toJsonObject, validate } from "@transactive/codec";
 import { hasXmllint, oasisDir, xmllintValidate, xsdFor } from "@transactive/conformance";
 import { describe, expect, it } from "vitest";
-import { createReferenceDispatcher } from "./dispatch.js";
 import {
   type ClientCreateTenderPayload,
   fromClientCreateTender,
@@ -17,6 +16,7 @@ import {
   toClientCreateTender,
 } from "./eml-cts.js";
 import type { EiCreatedTenderType } from "./gen/types.js";
+import { createReferenceDispatcher } from "./reference.js";
 import { registry } from "./registry.js";
 
 const CI = process.env.CI === "true";

@@ -20,15 +20,14 @@ export {
 export { fromCtsJson, isCtsJson, toCtsJson } from "./cts-json.js";
 export {
   createDispatcher,
-  createReferenceDispatcher,
   type Dispatcher,
   type DispatcherOptions,
   type DispatcherSignature,
   type DispatchRequest,
   type DispatchResponse,
   findRequestId,
-  type ReferenceDispatcherOptions,
   type ServiceInfo,
+  type SignatureCheck,
   servicePath,
 } from "./dispatch.js";
 export {
@@ -41,15 +40,7 @@ export {
 } from "./eml-cts.js";
 export * from "./gen/handles.js";
 export type * from "./gen/types.js";
-export {
-  type ClientFormat,
-  createEiClient,
-  type EiClient,
-  type EiClientOptions,
-  type EiClientTls,
-  type EiMessage,
-  type EiReply,
-} from "./http/client.js";
+export type { ClientFormat, EiClient, EiMessage, EiReply } from "./http/client-types.js";
 export {
   type HttpErrorBody,
   type HttpErrorCode,
@@ -57,27 +48,25 @@ export {
   type WireFormat,
 } from "./http/errors.js";
 export {
-  createEiRequestListener,
-  DEFAULT_MAX_BODY_BYTES,
-  type EiServerLimits,
-  type EiServerOptions,
-  type EiServerTls,
-  type RunningEiServer,
-  type ServiceEndpoint,
-  startEiServer,
-} from "./http/server.js";
+  ACCEPTED_MEDIA_TYPES,
+  errorFormat,
+  formatOf,
+  type MediaType,
+  parseMediaType,
+} from "./http/media-type.js";
 export {
   type CallOptions,
   type ClientProfile,
   clientOperations,
-  createTypedEiClient,
   type DefaultRole,
   EiClientError,
   type OadrPollAnswer,
   type ProfileServices,
   type RoleServices,
+  type TypedClientOptions,
   type TypedEiClient,
   type TypedReply,
+  typedEiClient,
 } from "./http/typed-client.js";
 /** Registry over all six schema documents (WS-Calendar, EMIX, EI, OpenADR, XMLDSig, Green Button). */
 export { registry } from "./registry.js";
@@ -86,32 +75,15 @@ export {
   EiFault,
   eiResponse,
   type FaultReason,
+  faultResponse,
   RESPONSE_CODES,
   responseCode,
 } from "./responses.js";
 export type { ReferenceOptions, ServiceContext } from "./services/context.js";
-export {
-  createReferenceMarket,
-  type MarketOptions,
-  type ReferenceMarket,
-  type TenderState,
-} from "./services/cts/index.js";
 export type * from "./services/interfaces.js";
 export {
-  createReferenceVen,
-  type OptChoice,
-  optInToAll,
-  type ReferenceVen,
-  type VenOptions,
-} from "./services/ven/index.js";
-export { createReferenceVtn, type ReferenceVtn, type VtnOptions } from "./services/vtn/index.js";
-export {
-  createVtnPush,
-  type PushOutcome,
-  type VtnPush,
-  type VtnPushOptions,
-} from "./services/vtn/push.js";
-export * from "./signature/index.js";
-/** The reference scenario (fixed clock, one published event) that conformance/ei's vectors were recorded against. */
-export { setupDispatcher } from "./vectors.js";
+  SignatureError,
+  type SignatureIssue,
+  type SignatureIssueCode,
+} from "./signature/issues.js";
 export { eiSchema, greenbuttonSchema, openadrSchema, xmldsigSchema };

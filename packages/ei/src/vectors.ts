@@ -5,7 +5,8 @@
  * the vectors and by vectors.test.ts to check them.
  */
 import { fromJson } from "@transactive/codec";
-import { createReferenceDispatcher, type Dispatcher } from "./dispatch.js";
+import type { Dispatcher } from "./dispatch.js";
+import { createReferenceDispatcher } from "./reference.js";
 import { registry } from "./registry.js";
 import type { ReferenceVtn } from "./services/vtn/index.js";
 

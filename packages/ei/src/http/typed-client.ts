@@ -4,7 +4,8 @@
  * are the catalog's operation names), e.g. `client.EiTender.createTender(eiCreateTender)` (CTS) or
  * `client.EiEvent.requestEvent(oadrRequestEvent)` (OpenADR 2.0b). A method takes the request
  * payload in the canonical model, wraps it (oadrPayload/oadrSignedObject for OpenADR 2.0b), sends
- * it as XML or JSON, and returns the response payload, unwrapped and typed.
+ * it as XML or JSON, and returns the response payload, unwrapped and typed. Transport-free: it
+ * works over any EiClient; @transactive/ei-node's `createTypedEiClient` gives it one on fetch.
  */
 import type { CodecDocument } from "@transactive/codec";
 import {
@@ -43,13 +44,7 @@ import type {
   ReplyOf,
 } from "../services/interfaces.js";
 import { SignatureError } from "../signature/issues.js";
-import {
-  type ClientFormat,
-  createEiClient,
-  type EiClient,
-  type EiClientOptions,
-  type EiReply,
-} from "./client.js";
+import type { ClientFormat, EiClient, EiReply } from "./client-types.js";
 
 /** The services of each profile as the typed client offers them. */
 export interface ProfileServices {
@@ -174,13 +169,22 @@ export function clientOperations(
   );
 }
 
-export function createTypedEiClient<
-  P extends ClientProfile,
-  R extends ReferenceRole = DefaultRole<P>,
->(
-  options: Omit<EiClientOptions, "profile"> & { readonly profile: P; readonly role?: R },
+export interface TypedClientOptions<P extends ClientProfile, R extends ReferenceRole> {
+  readonly profile: P;
+  /** the party talked to (default: vtn for openadr2b, market for cts) */
+  readonly role?: R;
+  /**
+   * refuse an answer without a signature check that passed (SignatureError): set it when the raw
+   * client verifies answers
+   */
+  readonly requireSignature?: boolean;
+}
+
+/** The typed client over a raw EiClient (any transport). */
+export function typedEiClient<P extends ClientProfile, R extends ReferenceRole = DefaultRole<P>>(
+  raw: EiClient,
+  options: TypedClientOptions<P, R>,
 ): TypedEiClient<P, R> {
-  const raw = createEiClient(options);
   const profile = options.profile;
   const role = (options.role ?? defaultRole(profile)) as R;
   const services: Record<string, Record<string, unknown>> = {};
@@ -204,7 +208,7 @@ const local = (qname: string): string => qname.slice(qname.indexOf(":") + 1);
 
 async function invoke(
   raw: EiClient,
-  options: Omit<EiClientOptions, "profile"> & { readonly profile: ClientProfile },
+  options: TypedClientOptions<ClientProfile, ReferenceRole>,
   op: OperationEntry,
   request: unknown,
   call: CallOptions,
@@ -230,7 +234,7 @@ async function invoke(
       `${op.service}.${op.operation}: HTTP ${reply.status} without an EI response: ${reply.issues[0]?.message ?? reply.body.slice(0, 300)}`,
       reply,
     );
-  if (options.verify && !reply.signature?.ok)
+  if (options.requireSignature && !reply.signature?.ok)
     throw new SignatureError(
       reply.signature && !reply.signature.ok
         ? reply.signature.issues

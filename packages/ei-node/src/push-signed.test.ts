@@ -9,24 +9,26 @@ import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { fromJson } from "@transactive/codec";
+import { type OadrDistributeEventTypeOadrEvent, registry } from "@transactive/ei";
+import {
+  createReferenceDispatcher,
+  type ReferenceVen,
+  type ReferenceVtn,
+} from "@transactive/ei/reference";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { makePki, SKIP_OPENSSL, type TestPki } from "../../../tests/pki.js";
-import { createReferenceDispatcher } from "../../dispatch.js";
-import type { OadrDistributeEventTypeOadrEvent } from "../../gen/types.js";
-import { type RunningEiServer, startEiServer } from "../../http/server.js";
-import { createTypedEiClient } from "../../http/typed-client.js";
-import { registry } from "../../registry.js";
-import { verifyOadrPayload } from "../../signature/verify.js";
-import type { ReferenceVtn } from "../vtn/index.js";
-import { createVtnPush, type VtnPush, type VtnPushOptions } from "../vtn/push.js";
-import type { ReferenceVen } from "./index.js";
+import { makePki, SKIP_OPENSSL, type TestPki } from "../tests/pki.js";
+import { createVtnPush, type VtnPush, type VtnPushOptions } from "./push.js";
+import { type RunningEiServer, startEiServer } from "./server.js";
+import { verifyOadrPayload } from "./signature/verify.js";
+import { createTypedEiClient } from "./typed-client.js";
+import { xmlSignature } from "./xml-signature.js";
 
 const NOW = "2026-07-01T12:00:00Z";
 const EVENT = (
   fromJson(
     registry,
     readFileSync(
-      new URL("../../../../../examples/openadr2b-distribute-event.json", import.meta.url),
+      new URL("../../../examples/openadr2b-distribute-event.json", import.meta.url),
       "utf8",
     ),
   ).value as any
@@ -117,10 +119,10 @@ describe.skipIf(SKIP_OPENSSL)("signed VTN push to a signing, verifying VEN", () 
       role: "ven",
       venID: "ven-1",
       clock,
-      signature: {
+      signature: xmlSignature({
         sign: { privateKey: venSigner.key, certificate: venSigner.cert },
         verify: trust(),
-      },
+      }),
     });
     vtn = vtnD.reference as ReferenceVtn;
     ven = venD.reference as ReferenceVen;

@@ -7,13 +7,19 @@
  * registration…). Which operation carries a message and which handles its answer comes from the
  * catalog. VENs without a URL keep collecting their messages with oadrPoll.
  */
-import { operationFor, receives, sends } from "../../catalog.js";
-import type { EiResponseType, OadrDistributeEventTypeOadrEvent } from "../../gen/types.js";
-import type { EiClientOptions } from "../../http/client.js";
-import { createTypedEiClient, type TypedEiClient } from "../../http/typed-client.js";
-import { EiFault, faultResponse } from "../../responses.js";
-import { isoNow } from "../context.js";
-import type { ReferenceVtn } from "./index.js";
+import {
+  EiFault,
+  type EiResponseType,
+  faultResponse,
+  type OadrDistributeEventTypeOadrEvent,
+  operationFor,
+  receives,
+  sends,
+  type TypedEiClient,
+} from "@transactive/ei";
+import type { ReferenceVtn } from "@transactive/ei/reference";
+import type { EiClientOptions } from "./client.js";
+import { createTypedEiClient } from "./typed-client.js";
 
 export type VtnPushOptions = Omit<EiClientOptions, "baseUrl" | "profile" | "services">;
 
@@ -69,7 +75,7 @@ export function createVtnPush(vtn: ReferenceVtn, options: VtnPushOptions = {}): 
   const ctxOf = (requestID: string) => ({
     profile: "openadr2b" as const,
     requestID,
-    now: () => isoNow(vtn.state.options),
+    now: () => (vtn.state.options.clock?.() ?? new Date()).toISOString().replace(/\.\d{3}Z$/, "Z"),
   });
 
   async function deliver(venID: string): Promise<PushOutcome[]> {

@@ -6,7 +6,6 @@ export {
   RSA_SHA256,
   SHA256,
 } from "./algorithms.js";
-export { SignatureError, type SignatureIssue, type SignatureIssueCode } from "./issues.js";
 export { createNonceStore } from "./nonces.js";
 export { type SignOptions, signOadrPayload } from "./sign.js";
 export {

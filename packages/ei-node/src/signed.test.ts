@@ -5,16 +5,16 @@
  * get an EI response with code 463, and the server keeps serving. Keys are made at test time.
  */
 import { encodeXml } from "@transactive/codec";
+import { createDispatcher, registry, SignatureError } from "@transactive/ei";
+import { createReferenceDispatcher } from "@transactive/ei/reference";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { makePki, SKIP_OPENSSL, type TestPki } from "../../tests/pki.js";
-import { createDispatcher, createReferenceDispatcher } from "../dispatch.js";
-import { registry } from "../registry.js";
-import { SignatureError } from "../signature/issues.js";
-import { signOadrPayload } from "../signature/sign.js";
-import { verifyOadrPayload } from "../signature/verify.js";
+import { makePki, SKIP_OPENSSL, type TestPki } from "../tests/pki.js";
 import { createEiClient } from "./client.js";
 import { type RunningEiServer, startEiServer } from "./server.js";
+import { signOadrPayload } from "./signature/sign.js";
+import { verifyOadrPayload } from "./signature/verify.js";
 import { createTypedEiClient } from "./typed-client.js";
+import { xmlSignature } from "./xml-signature.js";
 
 const query = (requestID: string) => ({
   profile: "openadr2b",
@@ -45,10 +45,10 @@ describe.skipIf(SKIP_OPENSSL)("signed OpenADR 2.0b endpoint", () => {
     ven = pki.issue("ven-signer", "signer", "ec");
     server = await startEiServer({
       dispatcher: createReferenceDispatcher({
-        signature: {
+        signature: xmlSignature({
           sign: { privateKey: vtn.key, certificate: vtn.cert },
           verify: { trustedCertificates: [pki.ca.cert] },
-        },
+        }),
       }),
     });
   }, 30_000);
@@ -198,20 +198,34 @@ describe.skipIf(SKIP_OPENSSL)("signed OpenADR 2.0b endpoint", () => {
 
   it("signs what the dispatcher answers, verifiable on its own bytes", async () => {
     const d = createReferenceDispatcher({
-      signature: { sign: { privateKey: vtn.key, certificate: vtn.cert } },
+      signature: xmlSignature({ sign: { privateKey: vtn.key, certificate: vtn.cert } }),
     });
     const res = await d.dispatch({ body: encodeXml(registry, query("q-direct")) });
     expect(verifyOadrPayload(res.body, trust()).ok).toBe(true);
+  });
+
+  it("xmlSignature refuses a signing key or certificate that does not parse, when made", () => {
+    expect(() => xmlSignature({ sign: { privateKey: "# README", certificate: vtn.cert } })).toThrow(
+      /signature.sign.privateKey is not a private key/,
+    );
+    expect(() => xmlSignature({ sign: { privateKey: vtn.key, certificate: "# README" } })).toThrow(
+      /signature.sign.certificate is not an X.509 certificate/,
+    );
+    expect(() =>
+      xmlSignature({ sign: { privateKey: vtn.key, certificate: vtn.cert } }),
+    ).not.toThrow();
   });
 });
 
 describe("dispatcher signature options", () => {
   it("are refused for CTS and without trust", () => {
     expect(() =>
-      createReferenceDispatcher({ profile: "cts", signature: { verify: { publicKey: "x" } } }),
+      createReferenceDispatcher({
+        profile: "cts",
+        signature: xmlSignature({ verify: { publicKey: "x" } }),
+      }),
     ).toThrow(/XML Signature is part of the OpenADR 2.0b profile/);
-    expect(() =>
-      createDispatcher({ profile: "openadr2b", implementations: {}, signature: { verify: {} } }),
-    ).toThrow(/needs trustedCertificates or a publicKey/);
+    expect(() => xmlSignature({ verify: {} })).toThrow(/needs trustedCertificates or a publicKey/);
+    expect(createDispatcher({ profile: "openadr2b", implementations: {} }).services).toEqual([]);
   });
 });

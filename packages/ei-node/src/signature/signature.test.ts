@@ -9,9 +9,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { decodeXml, validate } from "@transactive/codec";
 import { hasXmllint, oasisDir, xmllintValidate, xsdFor } from "@transactive/conformance";
+import { registry } from "@transactive/ei";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makePki, SKIP_OPENSSL, type TestPki } from "../../tests/pki.js";
-import { registry } from "../index.js";
 import { signOadrPayload } from "./sign.js";
 import { verifyOadrPayload } from "./verify.js";
 
@@ -84,7 +84,7 @@ describe.skipIf(SKIP_OPENSSL)("signOadrPayload / verifyOadrPayload", () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  });
+  }, 60_000);
 
   it("verifies from the original bytes, UTF-16 included", () => {
     const signed = sign();

@@ -1,26 +1,29 @@
 // biome-ignore-all lint/suspicious/noExplicitAny: the tests read decoded answers loosely
 import { readFileSync } from "node:fs";
 import { fromJson } from "@transactive/codec";
+import {
+  type OadrDistributeEventTypeOadrEvent,
+  type OadrReportType,
+  type OptTypeType,
+  registry,
+  type TypedEiClient,
+} from "@transactive/ei";
+import {
+  createReferenceDispatcher,
+  type ReferenceVen,
+  type ReferenceVtn,
+} from "@transactive/ei/reference";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createReferenceDispatcher } from "../../dispatch.js";
-import type {
-  OadrDistributeEventTypeOadrEvent,
-  OadrReportType,
-  OptTypeType,
-} from "../../gen/types.js";
-import { type RunningEiServer, startEiServer } from "../../http/server.js";
-import { createTypedEiClient, type TypedEiClient } from "../../http/typed-client.js";
-import { registry } from "../../registry.js";
-import type { ReferenceVtn } from "../vtn/index.js";
-import { createVtnPush, type VtnPush } from "../vtn/push.js";
-import type { ReferenceVen } from "./index.js";
+import { createVtnPush, type VtnPush } from "./push.js";
+import { type RunningEiServer, startEiServer } from "./server.js";
+import { createTypedEiClient } from "./typed-client.js";
 
 const NOW = "2026-07-01T12:00:00Z";
 const EVENT = (
   fromJson(
     registry,
     readFileSync(
-      new URL("../../../../../examples/openadr2b-distribute-event.json", import.meta.url),
+      new URL("../../../examples/openadr2b-distribute-event.json", import.meta.url),
       "utf8",
     ),
   ).value as any

@@ -6,6 +6,7 @@
  */
 import { createPublicKey, type KeyObject, X509Certificate } from "node:crypto";
 import { CodecError, XmlError } from "@transactive/codec";
+import type { SignatureIssue, SignatureIssueCode } from "@transactive/ei";
 import { DOMParser } from "@xmldom/xmldom";
 import { SignedXml } from "xml-crypto";
 import {
@@ -16,7 +17,6 @@ import {
   EcdsaSha256,
   OADR_NS,
 } from "./algorithms.js";
-import type { SignatureIssue, SignatureIssueCode } from "./issues.js";
 import { signedText } from "./text.js";
 
 /** Remembers nonces already seen (e.g. a Set, or a store with expiry). */

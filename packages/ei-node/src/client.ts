@@ -1,5 +1,5 @@
 /**
- * Typed client of the HTTP binding, on fetch. A message is a CodecDocument (encoded as XML or
+ * The raw client of the HTTP binding (@transactive/ei's EiClient), on fetch. A message is a CodecDocument (encoded as XML or
  * JSON), or XML/JSON text or bytes sent as they are; the answer comes back decoded with the codec
  * when it is an EI document. TLS with a client certificate goes through an undici Agent, since
  * Node's fetch takes no TLS options.
@@ -14,13 +14,22 @@ import {
   type Registry,
   toJson,
 } from "@transactive/codec";
+import {
+  type ClientFormat,
+  type EiClient,
+  type EiMessage,
+  type EiReply,
+  registry as eiRegistry,
+  formatOf,
+  fromCtsJson,
+  isCtsJson,
+  parseMediaType,
+  toCtsJson,
+  type WireFormat,
+} from "@transactive/ei";
 import { Agent, fetch as undiciFetch } from "undici";
-import { fromCtsJson, isCtsJson, toCtsJson } from "../cts-json.js";
-import { registry as eiRegistry } from "../registry.js";
-import { type SignOptions, signOadrPayload } from "../signature/sign.js";
-import { type VerifyOptions, type VerifyResult, verifyOadrPayload } from "../signature/verify.js";
-import type { WireFormat } from "./errors.js";
-import { formatOf, parseMediaType } from "./media-type.js";
+import { type SignOptions, signOadrPayload } from "./signature/sign.js";
+import { type VerifyOptions, type VerifyResult, verifyOadrPayload } from "./signature/verify.js";
 
 export interface EiClientTls {
   /** CA certificate(s) (PEM) the server's certificate must chain to */
@@ -63,36 +72,21 @@ export interface EiClientOptions {
   readonly registry?: Registry;
 }
 
-export interface EiReply {
-  readonly status: number;
-  /** the media type of the answer, without parameters */
-  readonly contentType: string;
-  readonly body: string;
-  /** the answer decoded with the codec, when it is an EI document */
-  readonly document?: CodecDocument;
-  /** why the answer could not be decoded (empty when it was, or when it is not XML/JSON) */
-  readonly issues: readonly Issue[];
+/** An EiReply whose signature check carries the verifier's details (certificate, ReplayProtect). */
+export interface NodeEiReply extends EiReply {
   /** with the `verify` option: the verification of an XML oadrPayload answer */
   readonly signature?: VerifyResult;
 }
 
-/** Wire format of CodecDocument messages: XML, our canonical JSON, or CTS REST JSON (CTS only). */
-export type ClientFormat = WireFormat | "cts-json";
-
-export type EiMessage = CodecDocument | string | Uint8Array;
-
-export interface EiClient {
-  /** POSTs a message to a service (by name, e.g. "EiEvent") and returns the decoded answer. */
+export interface NodeEiClient extends EiClient {
   send(
     service: string,
     message: EiMessage,
     options?: { readonly format?: ClientFormat },
-  ): Promise<EiReply>;
-  /** releases the TLS agent's connections */
-  close(): Promise<void>;
+  ): Promise<NodeEiReply>;
 }
 
-export function createEiClient(options: EiClientOptions): EiClient {
+export function createEiClient(options: EiClientOptions): NodeEiClient {
   const registry = options.registry ?? eiRegistry;
   const base = new URL(options.baseUrl);
   const profile = options.profile ?? "openadr2b";

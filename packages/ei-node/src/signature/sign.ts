@@ -6,6 +6,7 @@
  * canonicalization; the signer's certificate goes into KeyInfo/X509Data.
  */
 import { createPrivateKey, type KeyObject, randomUUID, X509Certificate } from "node:crypto";
+import { SignatureError } from "@transactive/ei";
 import { DOMParser, XMLSerializer } from "@xmldom/xmldom";
 import { SignedXml } from "xml-crypto";
 import {
@@ -18,7 +19,6 @@ import {
   RSA_SHA256,
   SHA256,
 } from "./algorithms.js";
-import { SignatureError } from "./issues.js";
 import { signedText } from "./text.js";
 
 export interface SignOptions {

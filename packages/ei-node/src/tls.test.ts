@@ -5,14 +5,14 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import type { Dispatcher } from "@transactive/ei";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Credential, makePki, SKIP_OPENSSL, type TestPki } from "../../tests/pki.js";
-import type { Dispatcher } from "../dispatch.js";
+import { type Credential, makePki, SKIP_OPENSSL, type TestPki } from "../tests/pki.js";
 import { createEiClient } from "./client.js";
 import { type RunningEiServer, startEiServer } from "./server.js";
 
 const EVENT = readFileSync(
-  join(import.meta.dirname, "../../../../examples/openadr2b-distribute-event.xml"),
+  join(import.meta.dirname, "../../../examples/openadr2b-distribute-event.xml"),
   "utf8",
 );
 

@@ -7,21 +7,22 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type CodecDocument, toJsonObject } from "@transactive/codec";
-import { afterEach, describe, expect, it } from "vitest";
-import { OPERATIONS, receives } from "../catalog.js";
-import { SCENARIOS, setupDispatcher } from "../vectors.js";
-import type { RunningEiServer } from "./server.js";
-import { startEiServer } from "./server.js";
 import {
   type ClientProfile,
   clientOperations,
-  createTypedEiClient,
   EiClientError,
+  OPERATIONS,
+  receives,
   type TypedEiClient,
   type TypedReply,
-} from "./typed-client.js";
+} from "@transactive/ei";
+import { SCENARIOS, setupDispatcher } from "@transactive/ei/reference";
+import { afterEach, describe, expect, it } from "vitest";
+import type { RunningEiServer } from "./server.js";
+import { startEiServer } from "./server.js";
+import { createTypedEiClient } from "./typed-client.js";
 
-const DIR = fileURLToPath(new URL("../../../../conformance/ei", import.meta.url));
+const DIR = fileURLToPath(new URL("../../../conformance/ei", import.meta.url));
 const expectedResponses = (profile: string): Map<string, unknown> => {
   const out = new Map<string, unknown>();
   for (const f of readdirSync(join(DIR, profile)).filter((f) => f.endsWith(".case.json"))) {
@@ -96,7 +97,7 @@ describe.each(
       .map((o) => `${o.service}.${o.operation}`)
       .filter((k) => !(profile === "cts" && k === "EiRegisterParty.createPartyRegistration"));
     expect(new Set(driven)).toEqual(new Set(all));
-  });
+  }, 60_000);
 });
 
 describe("typed client", () => {

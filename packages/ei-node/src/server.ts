@@ -1,8 +1,9 @@
 /**
  * The HTTP binding's server: each service of a Dispatcher at its own path (ServiceInfo.path), on
  * Node's own http/https modules. POST only; application/xml, text/xml or application/json in, the
- * dispatcher's answer (in the caller's format) out. Bad requests get a clear 4xx body (errors.ts)
- * and never disturb later requests.
+ * dispatcher's answer (in the caller's format) out. Bad requests get a clear 4xx body
+ * (@transactive/ei's renderError) and never disturb later requests. The body goes to the dispatcher
+ * as bytes: it decodes them with the codec's byte decoder, as the CLI does.
  */
 import { once } from "node:events";
 import {
@@ -13,15 +14,27 @@ import {
 } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
-import type { Dispatcher, ServiceInfo } from "../dispatch.js";
-import { type HttpErrorBody, type HttpErrorCode, renderError, type WireFormat } from "./errors.js";
-import { errorFormat, formatOf, parseMediaType } from "./media-type.js";
+import {
+  type Dispatcher,
+  errorFormat,
+  formatOf,
+  type HttpErrorBody,
+  type HttpErrorCode,
+  parseMediaType,
+  renderError,
+  type ServiceInfo,
+  type WireFormat,
+} from "@transactive/ei";
 
 /** 1 MiB: the default request body limit. */
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
 export interface EiServerLimits {
-  /** largest accepted request body in bytes, enforced while streaming (413 above it); default 1 MiB */
+  /**
+   * largest accepted request body in bytes, enforced from Content-Length and while streaming (413
+   * above it); default: the dispatcher's own limit (`maxBytes`), else 1 MiB. It may not exceed
+   * the dispatcher's limit (a RangeError says so): give both the same value.
+   */
   readonly maxBodyBytes?: number;
   /** time to receive the request headers, ms (Node answers 408 after it); default 10 000 */
   readonly headersTimeoutMs?: number;
@@ -72,26 +85,44 @@ export interface RunningEiServer {
   close(graceMs?: number): Promise<void>;
 }
 
-/** The request listener alone, to mount on a server of your own. */
+/** How much of a refused body is read and discarded so the client gets to read the 413. */
+const DRAIN_BYTES = 16 * 1024 * 1024;
+/** How long a refused body is drained before the connection is closed anyway. */
+const DRAIN_MS = 10_000;
+
+type Listener = (req: IncomingMessage, res: ServerResponse) => void;
+
+/**
+ * The request listener, to mount on a server of your own; its `checkContinue` handles requests
+ * with `Expect: 100-continue` (`server.on("checkContinue", listener.checkContinue)`): 100 Continue
+ * only when the request will be read, else the refusal at once, without inviting the body.
+ */
 export function createEiRequestListener(
   dispatcher: Dispatcher,
   limits: Pick<EiServerLimits, "maxBodyBytes"> = {},
-): (req: IncomingMessage, res: ServerResponse) => void {
-  const maxBodyBytes = limits.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+): Listener & { readonly checkContinue: Listener } {
+  const maxBodyBytes = limits.maxBodyBytes ?? dispatcher.maxBytes ?? DEFAULT_MAX_BODY_BYTES;
   if (!Number.isSafeInteger(maxBodyBytes) || maxBodyBytes <= 0)
     throw new RangeError(`maxBodyBytes must be a positive integer, got ${maxBodyBytes}`);
+  if (dispatcher.maxBytes !== undefined && maxBodyBytes > dispatcher.maxBytes)
+    throw new RangeError(
+      `maxBodyBytes ${maxBodyBytes} exceeds the dispatcher's own limit of ${dispatcher.maxBytes} bytes: create the dispatcher with maxBytes: ${maxBodyBytes}`,
+    );
   const byPath = new Map<string, ServiceInfo>();
   for (const service of dispatcher.services) byPath.set(service.path, service);
   const known = [...byPath.keys()].sort().join(", ");
 
-  return (req, res) => {
+  const handle = (req: IncomingMessage, res: ServerResponse, expectContinue: boolean) => {
     const path = pathOf(req.url);
-    const fail = (status: number, code: HttpErrorCode, message: string, format?: WireFormat) =>
+    const fail = (status: number, code: HttpErrorCode, message: string, format?: WireFormat) => {
+      // a client waiting for 100 Continue is refused before it sends: the body is never read
+      if (expectContinue) res.setHeader("Connection", "close");
       sendError(
         res,
         { status, code, message, path },
         format ?? errorFormat(req.headers["content-type"], req.headers.accept),
       );
+    };
 
     const service = byPath.get(path);
     if (!service) {
@@ -125,9 +156,17 @@ export function createEiRequestListener(
     }
     const declared = Number(req.headers["content-length"] ?? Number.NaN);
     if (declared > maxBodyBytes) {
-      drain(req);
-      return fail(413, "payloadTooLarge", tooLarge(path, maxBodyBytes), format);
+      const error = {
+        status: 413,
+        code: "payloadTooLarge",
+        message: tooLarge(path, maxBodyBytes),
+        path,
+      } as const;
+      // answered before any of the body is read
+      if (expectContinue) return fail(413, error.code, error.message, format);
+      return refuseBody(req, res, error, format);
     }
+    if (expectContinue) res.writeContinue();
 
     const chunks: Buffer[] = [];
     let size = 0;
@@ -138,7 +177,12 @@ export function createEiRequestListener(
       if (size > maxBodyBytes) {
         refused = true;
         chunks.length = 0;
-        fail(413, "payloadTooLarge", tooLarge(path, maxBodyBytes), format);
+        refuseBody(
+          req,
+          res,
+          { status: 413, code: "payloadTooLarge", message: tooLarge(path, maxBodyBytes), path },
+          format,
+        );
         return;
       }
       chunks.push(chunk);
@@ -173,6 +217,11 @@ export function createEiRequestListener(
         );
     });
   };
+
+  const listener: Listener = (req, res) => handle(req, res, false);
+  return Object.assign(listener, {
+    checkContinue: ((req, res) => handle(req, res, true)) as Listener,
+  });
 }
 
 /** Starts a server for the dispatcher's services; `port` 0 (default) takes an ephemeral port. */
@@ -180,6 +229,8 @@ export async function startEiServer(
   options: EiServerOptions & { readonly port?: number; readonly host?: string },
 ): Promise<RunningEiServer> {
   const listener = createEiRequestListener(options.dispatcher, options);
+  // the one-time work (codec plans, validators) before the first client waits for it
+  options.dispatcher.prepare?.();
   const tls = options.tls;
   const headersTimeout = options.headersTimeoutMs ?? 10_000;
   const requestTimeout = options.requestTimeoutMs ?? 30_000;
@@ -206,6 +257,7 @@ export async function startEiServer(
         listener,
       )
     : createHttpServer(timing, listener);
+  server.on("checkContinue", listener.checkContinue);
   const host = options.host ?? "127.0.0.1";
   server.listen(options.port ?? 0, host);
   await once(server, "listening");
@@ -260,4 +312,48 @@ function sendError(res: ServerResponse, error: HttpErrorBody, format: WireFormat
   // an oversized body is not read on: the connection ends after the answer
   if (error.status === 413) res.setHeader("Connection", "close");
   res.end(body);
+}
+
+/**
+ * Refuses a body that is being sent (413) so that the client gets to read the answer: the answer
+ * is written at once, the rest of the body is read and discarded (up to DRAIN_BYTES or DRAIN_MS),
+ * and only then does the response end and the connection close. Closing on a client still sending
+ * makes its TCP stack reset the connection, and the answer is often lost with it.
+ */
+function refuseBody(
+  req: IncomingMessage,
+  res: ServerResponse,
+  error: HttpErrorBody,
+  format: WireFormat,
+): void {
+  if (res.headersSent || res.destroyed) return;
+  const { contentType, body } = renderError(error, format);
+  res.writeHead(error.status, {
+    "Content-Type": `${contentType}; charset=utf-8`,
+    "Content-Length": Buffer.byteLength(body),
+    Connection: "close",
+  });
+  res.write(body);
+  let drained = 0;
+  const finish = () => {
+    clearTimeout(timer);
+    req.removeListener("data", count);
+    if (!res.writableEnded) res.end();
+  };
+  const count = (chunk: Buffer) => {
+    drained += chunk.length;
+    if (drained > DRAIN_BYTES) {
+      finish();
+      req.destroy();
+    }
+  };
+  const timer = setTimeout(() => {
+    finish();
+    req.destroy();
+  }, DRAIN_MS);
+  timer.unref();
+  req.on("data", count);
+  req.once("end", finish);
+  req.once("close", finish);
+  req.resume();
 }
