@@ -5,7 +5,7 @@
  * strict; `xml/decode-bytes.ts`) and JSON as strict UTF-8 (RFC 8259 §8.1: a UTF-8 byte order mark
  * is skipped; UTF-16/UTF-32 JSON and invalid UTF-8 are refused, never patched with U+FFFD).
  */
-import { CodecError, type Issue } from "./errors.js";
+import { CodecError, type Issue, xmlIssue } from "./errors.js";
 import { decodeXmlBytes } from "./xml/decode-bytes.js";
 import { XmlError } from "./xml/types.js";
 
@@ -68,8 +68,7 @@ export function decodeText(bytes: Uint8Array): DecodedText {
     try {
       return { format, text: decodeXmlBytes(bytes) };
     } catch (e) {
-      if (e instanceof XmlError)
-        throw new CodecError([{ code: "xml", path: e.path, message: e.message }]);
+      if (e instanceof XmlError) throw xmlIssue(e);
       throw e;
     }
   }
