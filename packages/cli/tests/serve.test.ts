@@ -150,7 +150,7 @@ describe("transactive serve --max-body", () => {
       });
       expect(over.status).toBe(413);
       expect((await over.text()).replace(/\s+/g, " ")).toContain(
-        'code="payloadTooLarge" path="/OpenADR2/Simple/2.0b/EiEvent"',
+        'code="payload-too-large" path="/OpenADR2/Simple/2.0b/EiEvent"',
       );
     } finally {
       serve.child.kill("SIGTERM");

@@ -94,6 +94,10 @@ export interface IssueExtras {
   /** ReplayProtect missing, too old, in the future, or its nonce seen before */
   readonly replay: object;
 
+  // --- ei: exchanges with a peer
+  /** a peer answered without an EI response (an HTTP error, a body that is not a message) */
+  readonly transport: { readonly status?: number };
+
   // --- any package
   /** a part of a standard that this implementation does not handle (yet): said, never dropped */
   readonly "not-supported": object;

@@ -19,6 +19,7 @@ export {
   makeIssue,
   type SourcePosition,
   shorten,
+  xmlIssue,
 } from "./errors.js";
 export { PROFILES } from "./gen/profiles.js";
 export {

@@ -129,7 +129,7 @@ describe("startEiServer", { timeout: 60_000 }, () => {
     expect(r.status).toBe(404);
     expect(r.headers.get("content-type")).toBe("application/xml; charset=utf-8");
     const body = await r.text();
-    expect(body).toContain('code="notFound" path="/OpenADR2/Simple/2.0b/EiNothing"');
+    expect(body).toContain('code="not-found" path="/OpenADR2/Simple/2.0b/EiNothing"');
     expect(body).toContain("/cts/EiTender");
   });
 
@@ -154,7 +154,7 @@ describe("startEiServer", { timeout: 60_000 }, () => {
     expect(await latin.json()).toEqual({
       error: {
         status: 415,
-        code: "unsupportedMediaType",
+        code: "unsupported-media-type",
         message: "JSON must be UTF-8, not charset=iso-8859-1",
         path: "/cts/EiTender",
       },
@@ -175,7 +175,7 @@ describe("startEiServer", { timeout: 60_000 }, () => {
     expect(await r.json()).toEqual({
       error: {
         status: 413,
-        code: "payloadTooLarge",
+        code: "payload-too-large",
         message: "request body exceeds the limit of 65536 bytes on /OpenADR2/Simple/2.0b/EiEvent",
         path: "/OpenADR2/Simple/2.0b/EiEvent",
       },
@@ -203,7 +203,7 @@ describe("startEiServer", { timeout: 60_000 }, () => {
       },
     );
     expect(status).toBe(413);
-    expect(body).toContain('code="payloadTooLarge"');
+    expect(body).toContain('code="payload-too-large"');
     expect(dispatcher.calls.length).toBe(before);
   });
 

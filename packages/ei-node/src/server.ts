@@ -129,14 +129,14 @@ export function createEiRequestListener(
       drain(req);
       return fail(
         404,
-        "notFound",
+        "not-found",
         `no Energy Interoperation service at ${path}; services: ${known}`,
       );
     }
     if (req.method !== "POST") {
       drain(req);
       res.setHeader("Allow", "POST");
-      return fail(405, "methodNotAllowed", `${req.method} is not allowed on ${path}; use POST`);
+      return fail(405, "method-not-allowed", `${req.method} is not allowed on ${path}; use POST`);
     }
     const media = parseMediaType(req.headers["content-type"]);
     const format = formatOf(media);
@@ -144,7 +144,7 @@ export function createEiRequestListener(
       drain(req);
       return fail(
         415,
-        "unsupportedMediaType",
+        "unsupported-media-type",
         media
           ? `content type ${media.essence} is not accepted on ${path}; use application/xml, text/xml or application/json`
           : `a Content-Type header is required on ${path}: application/xml, text/xml or application/json`,
@@ -152,13 +152,13 @@ export function createEiRequestListener(
     }
     if (format === "json" && media.charset !== undefined && media.charset !== "utf-8") {
       drain(req);
-      return fail(415, "unsupportedMediaType", `JSON must be UTF-8, not charset=${media.charset}`);
+      return fail(415, "unsupported-media-type", `JSON must be UTF-8, not charset=${media.charset}`);
     }
     const declared = Number(req.headers["content-length"] ?? Number.NaN);
     if (declared > maxBodyBytes) {
       const error = {
         status: 413,
-        code: "payloadTooLarge",
+        code: "payload-too-large",
         message: tooLarge(path, maxBodyBytes),
         path,
       } as const;
@@ -180,7 +180,7 @@ export function createEiRequestListener(
         refuseBody(
           req,
           res,
-          { status: 413, code: "payloadTooLarge", message: tooLarge(path, maxBodyBytes), path },
+          { status: 413, code: "payload-too-large", message: tooLarge(path, maxBodyBytes), path },
           format,
         );
         return;
@@ -210,7 +210,7 @@ export function createEiRequestListener(
             // the dispatcher's contract is never to throw; if it does, the server keeps serving
             fail(
               500,
-              "internalError",
+              "internal-error",
               `the ${service.name} service failed: ${(e as Error)?.message ?? String(e)}`,
               format,
             ),

@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type CodecDocument, toJsonObject } from "@transactive/codec";
+import { type CodecDocument, CodecError, toJsonObject } from "@transactive/codec";
 import {
   type ClientProfile,
   clientOperations,
@@ -175,6 +175,9 @@ describe("typed client", () => {
     }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(EiClientError);
     expect((error as EiClientError).reply.status).toBe(404);
+    // one error class across packages: a CodecError carrying a typed issue
+    expect(error).toBeInstanceOf(CodecError);
+    expect((error as EiClientError).issues[0]).toMatchObject({ code: "transport", status: 404 });
     expect((error as EiClientError).message).toMatch(
       /EiTender\.requestTender: HTTP 404 without an EI response/,
     );

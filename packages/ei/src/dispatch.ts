@@ -42,7 +42,6 @@ import { registry } from "./registry.js";
 import { EiFault, faultResponse } from "./responses.js";
 import { isoNow, type ReferenceOptions, type ServiceContext } from "./services/context.js";
 import type { Reply, ServiceImplementations } from "./services/interfaces.js";
-import type { SignatureIssue } from "./signature/issues.js";
 
 export interface DispatchRequest {
   readonly body: Uint8Array | string;
@@ -113,7 +112,7 @@ export interface DispatcherSignature {
 /** The outcome of a signature check: why it failed, as data. */
 export type SignatureCheck =
   | { readonly ok: true }
-  | { readonly ok: false; readonly issues: readonly SignatureIssue[] };
+  | { readonly ok: false; readonly issues: readonly Issue[] };
 
 /** Wire format of a request, and so of its response. */
 type Format = "xml" | "json" | "cts-json";

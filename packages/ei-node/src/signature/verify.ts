@@ -5,7 +5,7 @@
  * caller trusts; and a fresh ReplayProtect (timestamp + nonce) inside the signed content.
  */
 import { createPublicKey, type KeyObject, X509Certificate } from "node:crypto";
-import { CodecError, XmlError } from "@transactive/codec";
+import { CodecError, type Issue, makeIssue, XmlError, xmlIssue } from "@transactive/codec";
 import type { SignatureIssue, SignatureIssueCode } from "@transactive/ei";
 import { DOMParser } from "@xmldom/xmldom";
 import { SignedXml } from "xml-crypto";
@@ -63,12 +63,13 @@ export type VerifyResult =
       readonly certificate?: X509Certificate;
       readonly replayProtect?: ReplayProtect;
     }
-  | { readonly ok: false; readonly issues: readonly SignatureIssue[] };
+  | { readonly ok: false; readonly issues: readonly Issue[] };
 
-const fail = (code: SignatureIssueCode, path: string, message: string): VerifyResult => ({
-  ok: false,
-  issues: [{ code, path, message }],
-});
+const fail = (
+  code: Exclude<SignatureIssueCode, "xml">,
+  path: string,
+  message: string,
+): VerifyResult => ({ ok: false, issues: [makeIssue(code, path, message)] });
 
 const elements = (node: Node): Element[] =>
   Array.from(node.childNodes).filter((n): n is Element => n.nodeType === 1);
@@ -81,9 +82,18 @@ export function verifyOadrPayload(
   try {
     text = signedText(input);
   } catch (e) {
-    if (e instanceof CodecError || e instanceof XmlError) return fail("xml", "/", e.message);
+    // the codec's secure reader (or its byte decoder) refused the input: keep its issues
+    if (e instanceof CodecError) return { ok: false, issues: e.issues };
+    if (e instanceof XmlError) return { ok: false, issues: xmlIssue(e).issues };
     if (e instanceof TypeError)
-      return fail("xml", "/", `the document is not valid UTF-8: ${e.message}`);
+      return {
+        ok: false,
+        issues: [
+          makeIssue("xml", "/", `the document is not valid UTF-8: ${e.message}`, {
+            reason: "encoding",
+          }),
+        ],
+      };
     throw e;
   }
   const doc = new DOMParser().parseFromString(text, "text/xml");

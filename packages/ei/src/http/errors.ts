@@ -7,12 +7,12 @@
 
 /** Machine-readable reason of an HTTP-level refusal. */
 export type HttpErrorCode =
-  | "notFound"
-  | "methodNotAllowed"
-  | "unsupportedMediaType"
-  | "payloadTooLarge"
-  | "badRequest"
-  | "internalError";
+  | "not-found"
+  | "method-not-allowed"
+  | "unsupported-media-type"
+  | "payload-too-large"
+  | "bad-request"
+  | "internal-error";
 
 export interface HttpErrorBody {
   readonly status: number;

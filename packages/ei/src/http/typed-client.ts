@@ -7,7 +7,7 @@
  * it as XML or JSON, and returns the response payload, unwrapped and typed. Transport-free: it
  * works over any EiClient; @transactive/ei-node's `createTypedEiClient` gives it one on fetch.
  */
-import type { CodecDocument } from "@transactive/codec";
+import { type CodecDocument, CodecError, type Issue, makeIssue } from "@transactive/codec";
 import {
   defaultRole,
   OPERATIONS,
@@ -139,13 +139,14 @@ export type TypedEiClient<
 };
 
 /** An answer the typed client cannot turn into the operation's response payload. */
-export class EiClientError extends Error {
-  override readonly name = "EiClientError";
+/** The answer of a typed call was not the EI response the operation expects (`instanceof CodecError` holds). */
+export class EiClientError extends CodecError {
+  override name = "EiClientError";
   constructor(
-    message: string,
+    issue: Issue,
     readonly reply: EiReply,
   ) {
-    super(message);
+    super([issue]);
   }
 }
 
@@ -231,14 +232,19 @@ async function invoke(
   const answer = reply.document;
   if (!answer)
     throw new EiClientError(
-      `${op.service}.${op.operation}: HTTP ${reply.status} without an EI response: ${reply.issues[0]?.message ?? reply.body.slice(0, 300)}`,
+      makeIssue(
+        "transport",
+        "",
+        `${op.service}.${op.operation}: HTTP ${reply.status} without an EI response: ${reply.issues[0]?.message ?? reply.body.slice(0, 300)}`,
+        { status: reply.status },
+      ),
       reply,
     );
   if (options.requireSignature && !reply.signature?.ok)
     throw new SignatureError(
       reply.signature && !reply.signature.ok
         ? reply.signature.issues
-        : [{ code: "unsigned", path: "/", message: "the answer is not a signed oadrPayload" }],
+        : [makeIssue("unsigned", "/", "the answer is not a signed oadrPayload")],
     );
   let element = answer.element;
   let value = answer.value;
@@ -247,7 +253,14 @@ async function invoke(
       .oadrSignedObject;
     const inner = Object.keys(signed ?? {}).find((k) => !k.startsWith("@"));
     if (!signed || inner === undefined)
-      throw new EiClientError(`${op.service}.${op.operation}: an empty oadrPayload`, reply);
+      throw new EiClientError(
+        makeIssue(
+          "missing-element",
+          "/oadrPayload/oadrSignedObject",
+          `${op.service}.${op.operation}: an empty oadrPayload`,
+        ),
+        reply,
+      );
     element = `oadr:${inner}`;
     value = signed[inner];
   }
@@ -255,7 +268,12 @@ async function invoke(
   // any OpenADR operation may be refused with a bare oadrResponse
   if (!expected.includes(element) && element !== "oadr:oadrResponse")
     throw new EiClientError(
-      `${op.service}.${op.operation}: expected ${expected.join(" or ")}, got ${element}`,
+      makeIssue(
+        "unexpected-element",
+        `/${local(element)}`,
+        `${op.service}.${op.operation}: expected ${expected.join(" or ")}, got ${element}`,
+        { expected },
+      ),
       reply,
     );
   return { status: reply.status, element, value, reply };
