@@ -14,6 +14,7 @@ import {
   type Registry,
   toJson,
   validate,
+  type XmlLimits,
 } from "@transactive/codec";
 import { XMLParser } from "fast-xml-parser";
 import { BASELINE_PARSER_OPTIONS } from "../../../scripts/bench/baseline.js";
@@ -51,10 +52,15 @@ export interface DocumentSet {
 const baselineParser = new XMLParser(BASELINE_PARSER_OPTIONS);
 
 /** Prepares one document; returns a reason instead when our codec cannot take it as valid. */
-function prepare(registry: Registry, name: string, text: string): BenchDocument | string {
+function prepare(
+  registry: Registry,
+  name: string,
+  text: string,
+  limits?: Partial<XmlLimits>,
+): BenchDocument | string {
   let doc: CodecDocument;
   try {
-    doc = decodeXml(registry, text);
+    doc = decodeXml(registry, text, limits === undefined ? {} : { limits });
   } catch (e) {
     return `decodeXml failed: ${e instanceof Error ? e.message.split("\n")[0] : String(e)}`;
   }
@@ -173,6 +179,12 @@ function event(index: number, intervals: number): unknown {
   };
 }
 
+/** Reader limits raised for the largest generated set (default: 16 MiB, 2M elements). */
+export const LARGE_LIMITS: Partial<XmlLimits> = {
+  maxBytes: 64 * 1024 * 1024,
+  maxElements: 8_000_000,
+};
+
 /** (b)/(c) The model of a generated oadrPayload, encoded once with our encoder to get the text. */
 export function generatedSet(registry: Registry, events: number, intervals: number): DocumentSet {
   const doc: CodecDocument = {
@@ -191,7 +203,10 @@ export function generatedSet(registry: Registry, events: number, intervals: numb
     },
   };
   const name = `oadrDistributeEvent-${events}x${intervals}`;
-  const prepared = prepare(registry, name, encodeXml(registry, doc));
+  const text = encodeXml(registry, doc);
+  // a 100k-interval document (about 24 MB) is over the reader's default 16 MiB input limit
+  const limits = text.length > 8 * 1024 * 1024 ? LARGE_LIMITS : undefined;
+  const prepared = prepare(registry, name, text, limits);
   if (typeof prepared === "string") throw new Error(`generated ${name}: ${prepared}`);
   const title = `Generated oadrPayload/oadrSignedObject/oadrDistributeEvent, ${events} event${events > 1 ? "s" : ""} x ${intervals} intervals`;
   return makeSet(`event-${events}x${intervals}`, title, [prepared]);
