@@ -12,8 +12,10 @@ import {
   encodeXml,
   formatIssue,
   type Registry,
+  readXml,
   toJson,
   validate,
+  type XmlElement,
   type XmlLimits,
 } from "@transactive/codec";
 import { XMLParser } from "fast-xml-parser";
@@ -35,6 +37,8 @@ export interface BenchDocument {
   readonly text: string;
   /** UTF-8 size of `text` */
   readonly bytes: number;
+  /** our reader's tree of `text`, input of the decodeTree breakdown row */
+  readonly tree: XmlElement;
   readonly doc: CodecDocument;
   readonly json: string;
   /** raw fast-xml-parser preserveOrder output, input of the XMLBuilder baseline */
@@ -47,6 +51,8 @@ export interface DocumentSet {
   readonly docs: readonly BenchDocument[];
   readonly bytes: number;
   readonly notes: readonly string[];
+  /** corpus only: the sample files as read (the xmllint baseline parses the same bytes) */
+  readonly files?: readonly string[];
 }
 
 const baselineParser = new XMLParser(BASELINE_PARSER_OPTIONS);
@@ -72,6 +78,7 @@ function prepare(
     name,
     text,
     bytes: Buffer.byteLength(text, "utf8"),
+    tree: readXml(text, limits),
     doc,
     json: toJson(doc),
     fxp: baselineParser.parse(text),
@@ -83,8 +90,12 @@ function makeSet(
   title: string,
   docs: BenchDocument[],
   notes: string[] = [],
+  files?: string[],
 ): DocumentSet {
-  return { id, title, docs, bytes: docs.reduce((n, d) => n + d.bytes, 0), notes };
+  const bytes = docs.reduce((n, d) => n + d.bytes, 0);
+  return files === undefined
+    ? { id, title, docs, bytes, notes }
+    : { id, title, docs, bytes, notes, files };
 }
 
 /** Text from bytes by byte order mark (one corpus sample is UTF-16BE), UTF-8 otherwise. */
@@ -109,6 +120,7 @@ export function loadCorpus(registry: Registry): DocumentSet | string {
   }
   const docs: BenchDocument[] = [];
   const notes: string[] = [];
+  const files: string[] = [];
   for (const line of manifest.split("\n").slice(1)) {
     const [sample, , result] = line.split("\t");
     if (sample === undefined || result !== "valid") continue;
@@ -119,7 +131,10 @@ export function loadCorpus(registry: Registry): DocumentSet | string {
       prepared = `unreadable: ${e instanceof Error ? e.message : String(e)}`;
     }
     if (typeof prepared === "string") notes.push(`left out ${sample}: ${prepared}`);
-    else docs.push(prepared);
+    else {
+      docs.push(prepared);
+      files.push(join(dir, sample));
+    }
   }
   if (docs.length === 0) return `skipped: no usable valid sample in ${dir}`;
   return makeSet(
@@ -127,6 +142,7 @@ export function loadCorpus(registry: Registry): DocumentSet | string {
     `OASIS corpus: ${docs.length} valid OpenADR 2.0a/2.0b samples`,
     docs,
     notes,
+    files,
   );
 }
 

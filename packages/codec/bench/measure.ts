@@ -2,12 +2,16 @@
  * Timing with process.hrtime.bigint. The cases of a set are measured interleaved: each round runs
  * one batch (~50 ms) of every case in turn, so a change in machine load hits baseline and ours
  * alike. Throughput is the median over rounds; a ratio is the median of the per-round ratios.
+ * The process's CPU time per batch (process.cpuUsage) is kept too, for comparisons with child
+ * processes (xmllint) whose CPU time is all that can be read.
  */
 
 export interface Measurement {
   /** operations per second, median over rounds */
   readonly opsPerSec: number;
   readonly msPerOp: number;
+  /** CPU time (user+sys of the whole process, GC threads included) per operation, median over rounds */
+  readonly cpuMsPerOp: number;
   /** operations per second of each round */
   readonly rounds: readonly number[];
   readonly iterations: number;
@@ -58,14 +62,18 @@ export function measureAll(
     return Math.max(1, Math.round(BATCH_MS / (ms(now() - w0) / n)));
   });
   const rounds = runs.map((): number[] => []);
+  const cpu = runs.map((): number[] => []);
   let spent = 0;
   while (spent < budgetMs * runs.length || (rounds[0]?.length ?? 0) < MIN_ROUNDS) {
     runs.forEach((run, k) => {
       const size = batch[k] as number;
       gc?.();
+      const c0 = process.cpuUsage();
       const b0 = now();
       for (let i = 0; i < size; i++) sink = run();
       const elapsed = ms(now() - b0);
+      const c = process.cpuUsage(c0);
+      cpu[k]?.push((c.user + c.system) / 1000 / size);
       spent += elapsed;
       rounds[k]?.push(size / (elapsed / 1000));
     });
@@ -75,6 +83,7 @@ export function measureAll(
     return {
       opsPerSec,
       msPerOp: 1000 / opsPerSec,
+      cpuMsPerOp: median(cpu[k] as number[]),
       rounds: rates,
       iterations: rates.length * (batch[k] as number),
     };

@@ -4,21 +4,33 @@
  * marked section of docs/benchmarks.md (unless --no-write).
  *
  * Environment: TRANSACTIVE_OASIS_DIR (default <repo>/../shared/oasis); BENCH_TIME_MS, the time
- * measured time per case (default 1200), after BENCH_WARMUP_MS of warm-up per case (default 250).
+ * measured time per case (default 1200), after BENCH_WARMUP_MS of warm-up per case (default 250);
+ * BENCH_XMLLINT_RUNS, rounds of the xmllint baseline (default 10).
  */
 import { join } from "node:path";
 import { registry } from "@transactive/ei";
-import { casesFor } from "./cases.js";
+import { type CaseId, casesFor } from "./cases.js";
 import { type DocumentSet, generatedSet, loadCorpus, REPO_ROOT } from "./documents.js";
 import { type Measurement, measureAll, ratio } from "./measure.js";
-import { type CaseResult, machine, type SetResult, section, writeSection } from "./report.js";
+import {
+  breakdown,
+  type CaseResult,
+  machine,
+  type SetResult,
+  section,
+  writeSection,
+} from "./report.js";
+import { measureXmllint, type XmllintResult } from "./xmllint.js";
 
 const budgetMs = Number(process.env.BENCH_TIME_MS ?? 1200);
 const warmupMs = Number(process.env.BENCH_WARMUP_MS ?? 250);
 const write = !process.argv.includes("--no-write");
 
-function runSet(set: DocumentSet): SetResult {
-  const cases = casesFor(registry, set);
+/** The 100k-interval set (about 24 MB) times the encoder only: one build takes seconds. */
+const LARGE_CASES: readonly CaseId[] = ["build", "encode"];
+
+function runSet(set: DocumentSet, only?: readonly CaseId[]): SetResult {
+  const cases = casesFor(registry, set).filter((c) => only === undefined || only.includes(c.id));
   const measured = measureAll(
     cases.map((c) => c.run),
     budgetMs,
@@ -53,16 +65,27 @@ if (typeof corpus === "string") {
   skipped.push(`OASIS corpus ${corpus}`);
   console.log(`OASIS corpus ${corpus}`);
 } else sets.push(corpus);
-sets.push(generatedSet(registry, 1, 288), generatedSet(registry, 10, 288));
+sets.push(
+  generatedSet(registry, 1, 288),
+  generatedSet(registry, 10, 288),
+  generatedSet(registry, 1, 100_000),
+);
 
 const results: SetResult[] = [];
+let xmllint: XmllintResult | string | undefined;
 for (const set of sets) {
   console.log(`\n${set.title} (${set.docs.length} docs, ${set.bytes} bytes)`);
   for (const note of set.notes) console.log(`  note: ${note}`);
-  results.push(runSet(set));
+  const result = runSet(set, set.docs.length === 1 && set.bytes > 8e6 ? LARGE_CASES : undefined);
+  results.push(result);
+  if (set.files !== undefined) {
+    xmllint = measureXmllint(set.files, Number(process.env.BENCH_XMLLINT_RUNS ?? 10));
+    const table = breakdown(result, xmllint);
+    console.log(`\n${table}`);
+  }
 }
 
-const generated = section(results, skipped);
+const generated = section(results, skipped, xmllint);
 console.log(`\n${generated}`);
 if (write) {
   const path = join(REPO_ROOT, "docs/benchmarks.md");
