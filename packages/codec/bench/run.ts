@@ -49,7 +49,7 @@ function runSet(set: DocumentSet, only?: readonly CaseId[]): SetResult {
     };
     const r = result.ratio === undefined ? "" : `  ${result.ratio.toFixed(2)}x`;
     console.log(
-      `  ${c.label.padEnd(28)} ${m.msPerOp.toFixed(3).padStart(9)} ms/op ${result.mbPerSec.toFixed(1).padStart(7)} MB/s${r}  (${m.rounds.length} rounds)`,
+      `  ${c.label.padEnd(28)} ${m.msPerOp.toFixed(3).padStart(9)} ms/op ${m.cpuMsPerOp.toFixed(3).padStart(9)} CPU ms/op ${result.mbPerSec.toFixed(1).padStart(7)} MB/s${r}  (${m.rounds.length} rounds)`,
     );
     return result;
   });
