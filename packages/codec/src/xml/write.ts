@@ -194,13 +194,6 @@ function serialize(
  */
 const CHUNK = 16 * 1024;
 
-/** An element name's start-tag opening and end tag, for elements whose tree prefix is `own`. */
-interface Tag {
-  readonly own: string;
-  readonly open: string;
-  readonly close: string;
-}
-
 /** Second pass: the text. Iterative (explicit stack), so depth is not bounded by the call stack. */
 function writeElement(
   root: XmlElement,
@@ -211,11 +204,8 @@ function writeElement(
   const chunks: string[] = [];
   let out = head;
   const openElements: XmlElement[] = [];
-  /** end tags of the open elements */
   const openNames: string[] = [];
   const nextChild: number[] = [];
-  // namespace URI -> local name -> tag strings; a name repeats per interval, its strings need not
-  const tags = new Map<string, Map<string, Tag>>();
   let el: XmlElement | undefined = root;
   let extra = rootExtra;
   while (el !== undefined) {
@@ -226,23 +216,13 @@ function writeElement(
       out = "";
     }
     // Start tag of `el`.
-    let byLocal = tags.get(el.ns);
-    if (byLocal === undefined) tags.set(el.ns, (byLocal = new Map()));
-    let tag = byLocal.get(el.local);
-    if (tag === undefined || tag.own !== el.prefix) {
-      let name = el.local;
-      if (el.ns !== "") {
-        const prefix = bindings.prefixFor(el.ns, el.prefix, true);
-        if (prefix !== "") name = `${prefix}:${el.local}`;
-      }
-      tag = { own: el.prefix, open: `<${name}`, close: `</${name}>` };
-      byLocal.set(el.local, tag);
+    let name = el.local;
+    if (el.ns !== "") {
+      const prefix = bindings.prefixFor(el.ns, el.prefix, true);
+      if (prefix !== "") name = `${prefix}:${el.local}`;
     }
-    out += tag.open;
-    if (extra !== "") {
-      out += extra;
-      extra = "";
-    }
+    out += `<${name}${extra}`;
+    extra = "";
     const attrs = el.attrs;
     for (let k = 0; k < attrs.length; k++) {
       const a = attrs[k];
@@ -256,7 +236,7 @@ function writeElement(
     } else {
       out += ">";
       openElements.push(el);
-      openNames.push(tag.close);
+      openNames.push(name);
       nextChild.push(0);
     }
     // Text up to the next child element to open, closing finished elements on the way.
@@ -275,7 +255,7 @@ function writeElement(
       if (el !== undefined) {
         nextChild[top] = k;
       } else {
-        out += openNames[top] as string;
+        out += `</${openNames[top]}>`;
         openElements.pop();
         openNames.pop();
         nextChild.pop();
