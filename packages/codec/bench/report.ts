@@ -85,7 +85,8 @@ export function xmllintRatio(
   r: SetResult,
   x: XmllintResult | string | undefined,
 ): number | undefined {
-  const ours = cpuUsPerMessage(r, "decode-validate");
+  // only the corpus is parsed by xmllint
+  const ours = r.set.files === undefined ? undefined : cpuUsPerMessage(r, "decode-validate");
   return typeof x === "object" && ours !== undefined ? x.usPerMessage / ours : undefined;
 }
 
