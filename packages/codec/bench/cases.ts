@@ -2,7 +2,16 @@
  * The operations timed on each document set. One operation processes every document of the set
  * once; baselines are raw fast-xml-parser 5.12.1 with the options in documents.ts.
  */
-import { decodeXml, encodeXml, fromJson, type Registry, readXml, toJson } from "@transactive/codec";
+import {
+  decodeTree,
+  decodeXml,
+  encodeXml,
+  fromJson,
+  type Registry,
+  readXml,
+  toJson,
+  validate,
+} from "@transactive/codec";
 import { XMLBuilder, XMLParser } from "fast-xml-parser";
 import {
   BASELINE_BUILDER_OPTIONS,
@@ -15,6 +24,8 @@ export type CaseId =
   | "read"
   | "decode"
   | "decode-validate"
+  | "decode-tree"
+  | "validate"
   | "build"
   | "encode"
   | "to-json"
@@ -52,6 +63,18 @@ export function casesFor(registry: Registry, set: DocumentSet): Case[] {
       label: "decodeXml with validate (content model + JSON Schema facets)",
       baseline: "parse",
       run: each((d) => decodeXml(registry, d.text, { validate: true })),
+    },
+    // the per-message breakdown of decodeXml with validate: reader, tree -> model, validation
+    {
+      id: "decode-tree",
+      label: "breakdown: decodeTree (tree -> model)",
+      run: each((d) => decodeTree(registry, d.tree)),
+    },
+    {
+      id: "validate",
+      label: "breakdown: validate (JSON Schema facets)",
+      // what decodeXml's validate step runs: the content model was enforced while decoding
+      run: each((d) => validate(registry, d.doc, { profile: false })),
     },
     { id: "build", label: "baseline: XMLBuilder.build", run: each((d) => builder.build(d.fxp)) },
     {

@@ -12,8 +12,11 @@ import {
   encodeXml,
   formatIssue,
   type Registry,
+  readXml,
   toJson,
   validate,
+  type XmlElement,
+  type XmlLimits,
 } from "@transactive/codec";
 import { XMLParser } from "fast-xml-parser";
 import { BASELINE_PARSER_OPTIONS } from "../../../scripts/bench/baseline.js";
@@ -34,6 +37,8 @@ export interface BenchDocument {
   readonly text: string;
   /** UTF-8 size of `text` */
   readonly bytes: number;
+  /** our reader's tree of `text`, input of the decodeTree breakdown row */
+  readonly tree: XmlElement;
   readonly doc: CodecDocument;
   readonly json: string;
   /** raw fast-xml-parser preserveOrder output, input of the XMLBuilder baseline */
@@ -46,15 +51,22 @@ export interface DocumentSet {
   readonly docs: readonly BenchDocument[];
   readonly bytes: number;
   readonly notes: readonly string[];
+  /** corpus only: the sample files as read (the xmllint baseline parses the same bytes) */
+  readonly files?: readonly string[];
 }
 
 const baselineParser = new XMLParser(BASELINE_PARSER_OPTIONS);
 
 /** Prepares one document; returns a reason instead when our codec cannot take it as valid. */
-function prepare(registry: Registry, name: string, text: string): BenchDocument | string {
+function prepare(
+  registry: Registry,
+  name: string,
+  text: string,
+  limits?: Partial<XmlLimits>,
+): BenchDocument | string {
   let doc: CodecDocument;
   try {
-    doc = decodeXml(registry, text);
+    doc = decodeXml(registry, text, limits === undefined ? {} : { limits });
   } catch (e) {
     return `decodeXml failed: ${e instanceof Error ? e.message.split("\n")[0] : String(e)}`;
   }
@@ -62,12 +74,20 @@ function prepare(registry: Registry, name: string, text: string): BenchDocument 
   const first = issues[0];
   if (first !== undefined)
     return `validate reported ${issues.length} issue(s): ${formatIssue(first)}`;
+  let tree: XmlElement | undefined;
+  let json: string | undefined;
   return {
     name,
     text,
     bytes: Buffer.byteLength(text, "utf8"),
+    // made on first use (outside the timed loops): the 100k set needs neither
+    get tree() {
+      return (tree ??= readXml(text, limits));
+    },
     doc,
-    json: toJson(doc),
+    get json() {
+      return (json ??= toJson(doc));
+    },
     fxp: baselineParser.parse(text),
   };
 }
@@ -77,8 +97,12 @@ function makeSet(
   title: string,
   docs: BenchDocument[],
   notes: string[] = [],
+  files?: string[],
 ): DocumentSet {
-  return { id, title, docs, bytes: docs.reduce((n, d) => n + d.bytes, 0), notes };
+  const bytes = docs.reduce((n, d) => n + d.bytes, 0);
+  return files === undefined
+    ? { id, title, docs, bytes, notes }
+    : { id, title, docs, bytes, notes, files };
 }
 
 /** Text from bytes by byte order mark (one corpus sample is UTF-16BE), UTF-8 otherwise. */
@@ -103,6 +127,7 @@ export function loadCorpus(registry: Registry): DocumentSet | string {
   }
   const docs: BenchDocument[] = [];
   const notes: string[] = [];
+  const files: string[] = [];
   for (const line of manifest.split("\n").slice(1)) {
     const [sample, , result] = line.split("\t");
     if (sample === undefined || result !== "valid") continue;
@@ -113,7 +138,10 @@ export function loadCorpus(registry: Registry): DocumentSet | string {
       prepared = `unreadable: ${e instanceof Error ? e.message : String(e)}`;
     }
     if (typeof prepared === "string") notes.push(`left out ${sample}: ${prepared}`);
-    else docs.push(prepared);
+    else {
+      docs.push(prepared);
+      files.push(join(dir, sample));
+    }
   }
   if (docs.length === 0) return `skipped: no usable valid sample in ${dir}`;
   return makeSet(
@@ -121,6 +149,7 @@ export function loadCorpus(registry: Registry): DocumentSet | string {
     `OASIS corpus: ${docs.length} valid OpenADR 2.0a/2.0b samples`,
     docs,
     notes,
+    files,
   );
 }
 
@@ -173,6 +202,12 @@ function event(index: number, intervals: number): unknown {
   };
 }
 
+/** Reader limits raised for the largest generated set (default: 16 MiB, 2M elements). */
+export const LARGE_LIMITS: Partial<XmlLimits> = {
+  maxBytes: 64 * 1024 * 1024,
+  maxElements: 8_000_000,
+};
+
 /** (b)/(c) The model of a generated oadrPayload, encoded once with our encoder to get the text. */
 export function generatedSet(registry: Registry, events: number, intervals: number): DocumentSet {
   const doc: CodecDocument = {
@@ -191,7 +226,10 @@ export function generatedSet(registry: Registry, events: number, intervals: numb
     },
   };
   const name = `oadrDistributeEvent-${events}x${intervals}`;
-  const prepared = prepare(registry, name, encodeXml(registry, doc));
+  const text = encodeXml(registry, doc);
+  // a 100k-interval document (about 24 MB) is over the reader's default 16 MiB input limit
+  const limits = text.length > 8 * 1024 * 1024 ? LARGE_LIMITS : undefined;
+  const prepared = prepare(registry, name, text, limits);
   if (typeof prepared === "string") throw new Error(`generated ${name}: ${prepared}`);
   const title = `Generated oadrPayload/oadrSignedObject/oadrDistributeEvent, ${events} event${events > 1 ? "s" : ""} x ${intervals} intervals`;
   return makeSet(`event-${events}x${intervals}`, title, [prepared]);

@@ -128,6 +128,36 @@ describe("writeXml", () => {
     const xml = writeXml(tree, { declaration: false });
     expect(xml).toBe(`${"<e>".repeat(20_001)}x${"</e>".repeat(20_001)}`);
   });
+
+  it("writes a document of many chunks as the concatenation of its parts", () => {
+    // over a megabyte: the writer sets aside many flattened chunks and joins them at the end
+    const A = "urn:a";
+    const B = "urn:b";
+    const item = (i: number): XmlElement =>
+      el(A, "item", [el(B, "v", [{ text: `${i} & <${i}>` }], { prefix: "b" })], {
+        prefix: i % 2 === 0 ? "a" : "",
+        attrs: [{ ns: "", local: "n", prefix: "", value: `"${i}"` }],
+      });
+    const items = Array.from({ length: 20_000 }, (_, i) => item(i));
+    const scope = new Map([["a", A]]);
+    const xml = writeXml(el(A, "root", items, { prefix: "a", scope }));
+    expect(xml.length).toBeGreaterThan(1_000_000);
+    const parts = items.map((i) => writeXml(el(A, "root", [i], { prefix: "a", scope })));
+    const [head, tail] = (parts[0] as string).split(/<a:item.*<\/a:item>/);
+    const inner = parts.map((p) =>
+      p.slice((head as string).length, p.length - (tail as string).length),
+    );
+    expect(xml).toBe(`${head}${inner.join("")}${tail}`);
+    expect(expanded(readXml(xml))).toEqual(expanded(el(A, "root", items)));
+  });
+
+  it("rejects a character XML cannot carry far into a large document", () => {
+    const items: XmlNode[] = Array.from({ length: 20_000 }, (_, i) =>
+      el("", "i", [{ text: `${i}` }]),
+    );
+    items.push(el("", "bad", [{ text: "\u0001" }]));
+    expect(() => writeXml(el("", "r", items))).toThrow(/U\+0001/);
+  });
 });
 
 describe("round trip read -> write -> read", () => {
