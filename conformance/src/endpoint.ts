@@ -38,6 +38,26 @@ export interface EndpointRun {
   readonly unclaimed: readonly { readonly case: Case; readonly why: string }[];
 }
 
+/**
+ * No request reached the endpoint: the connection itself failed (refused, unknown host,
+ * unreachable). An environment problem, said once, instead of one failed case per request.
+ */
+export class EndpointUnreachableError extends Error {
+  override readonly name = "EndpointUnreachableError";
+}
+
+/** The code of a connection failure under fetch's "fetch failed" TypeError, if that is what it is. */
+function connectionFailure(e: unknown): string | undefined {
+  const cause = (e as { cause?: { code?: unknown; errors?: { code?: unknown }[] } } | null)?.cause;
+  const code = cause?.code ?? cause?.errors?.[0]?.code;
+  return typeof code === "string" &&
+    /^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|ECONNRESET|UND_ERR_SOCKET)$/.test(
+      code,
+    )
+    ? code
+    : undefined;
+}
+
 type OperationFor = (profile: string, request: string) => { service: string } | undefined;
 
 /** The request payload's canonical name (inside oadrPayload/oadrSignedObject for OpenADR). */
@@ -78,6 +98,8 @@ export async function runEndpoint(
     (c) => c.standard === "ei" && SERVICE_PATH_PREFIX[c.profile] !== undefined,
   );
   let done = 0;
+  // whether any request got an HTTP answer: until then a connection failure ends the run
+  let reached = false;
   for (const c of eiCases) {
     options.onProgress?.(++done, eiCases.length, c);
     const text = xmlText(readFileSync(c.xmlPath));
@@ -109,7 +131,11 @@ export async function runEndpoint(
       });
       status = res.status;
       body = await res.text();
+      reached = true;
     } catch (e) {
+      const code = connectionFailure(e);
+      if (!reached && code !== undefined)
+        throw new EndpointUnreachableError(`cannot connect to ${base} (${code})`);
       results.push({
         case: c,
         passed: false,

@@ -12,6 +12,7 @@ export {
 export {
   type EndpointOptions,
   type EndpointRun,
+  EndpointUnreachableError,
   runEndpoint,
   SERVICE_PATH_PREFIX,
 } from "./endpoint.js";

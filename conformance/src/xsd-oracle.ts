@@ -22,7 +22,7 @@ export interface XsdOracle {
   /** verdict per document (keys as given) against the official XSD of `profile` */
   validate(
     profile: string,
-    documents: ReadonlyMap<string, string>,
+    documents: ReadonlyMap<string, string | Uint8Array>,
   ): Promise<Map<string, XsdVerdict>>;
 }
 
@@ -85,7 +85,7 @@ function wasmOracle(): XsdOracle {
       const keys = [...documents.keys()];
       const xml = keys.map((k, i) => ({
         fileName: `doc${i}.xml`,
-        contents: documents.get(k) as string,
+        contents: documents.get(k) as string | Uint8Array,
       }));
       const result = await validateXML({
         xml,

@@ -354,6 +354,11 @@ export const openadrSchema: SchemaDocument = {
           "type": "oadr:temperatureType",
           "substitutionGroup": "emix:itemBase"
         }
+      },
+      "oadrdsig:ReplayProtect": {
+        "openadr2b": {
+          "type": "oadrdsig:ReplayProtectType"
+        }
       }
     }
   },
@@ -3911,6 +3916,79 @@ export const openadrSchema: SchemaDocument = {
         "profiles": [
           "openadr2b"
         ]
+      }
+    },
+    "NonceValueType": {
+      "title": "NonceValueType",
+      "type": "object",
+      "properties": {
+        "@EncodingType": {
+          "type": "string"
+        },
+        "$value": {
+          "type": "string"
+        }
+      },
+      "required": [
+        "$value"
+      ],
+      "additionalProperties": false,
+      "x-xml": {
+        "qname": "oadrdsig:NonceValueType",
+        "keys": {},
+        "profiles": {
+          "openadr2b": {
+            "attributes": [
+              {
+                "name": "EncodingType",
+                "type": "xs:anyURI"
+              }
+            ],
+            "simple": "xs:string"
+          }
+        }
+      }
+    },
+    "ReplayProtectType": {
+      "title": "ReplayProtectType",
+      "type": "object",
+      "properties": {
+        "timestamp": {
+          "type": "string",
+          "format": "xsd-dateTime"
+        },
+        "nonce": {
+          "$ref": "#/$defs/NonceValueType"
+        }
+      },
+      "required": [
+        "timestamp",
+        "nonce"
+      ],
+      "additionalProperties": false,
+      "x-xml": {
+        "qname": "oadrdsig:ReplayProtectType",
+        "keys": {
+          "oadrdsig:nonce": "nonce",
+          "oadrdsig:timestamp": "timestamp"
+        },
+        "profiles": {
+          "openadr2b": {
+            "attributes": [],
+            "content": {
+              "sequence": [
+                {
+                  "element": "oadrdsig:timestamp",
+                  "type": "xs:dateTime"
+                },
+                {
+                  "element": "oadrdsig:nonce",
+                  "type": "oadrdsig:NonceValueType"
+                }
+              ]
+            }
+          }
+        }
       }
     }
   }
