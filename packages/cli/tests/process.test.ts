@@ -25,7 +25,7 @@ describe("the installed command", () => {
     expect(manifest.files).toContain("bin");
     const shim = join(REPO, "packages/cli/bin/transactive.js");
     expect(readFileSync(shim, "utf8")).toMatch(
-      /^#!\/usr\/bin\/env node\n[^]*"\.\.\/dist\/bin\.js"/,
+      /^#!\/usr\/bin\/env node\n[\s\S]*"\.\.\/dist\/bin\.js"/,
     );
     const staged = spawnSync("git", ["ls-files", "-s", "packages/cli/bin/transactive.js"], {
       cwd: REPO,
