@@ -46,14 +46,19 @@ export class EndpointUnreachableError extends Error {
   override readonly name = "EndpointUnreachableError";
 }
 
-/** The code of a connection failure under fetch's "fetch failed" TypeError, if that is what it is. */
+/**
+ * Why no connection could be made, when that is what fetch's "fetch failed" TypeError means: the
+ * connection was refused, the host is unknown or unreachable, or fetch refuses the port itself
+ * (the Fetch standard's "bad ports", such as 1). Undefined for failures after connecting.
+ */
 function connectionFailure(e: unknown): string | undefined {
-  const cause = (e as { cause?: { code?: unknown; errors?: { code?: unknown }[] } } | null)?.cause;
+  const cause = (
+    e as { cause?: { code?: unknown; message?: unknown; errors?: { code?: unknown }[] } } | null
+  )?.cause;
+  if (cause?.message === "bad port") return "fetch refuses this port";
   const code = cause?.code ?? cause?.errors?.[0]?.code;
   return typeof code === "string" &&
-    /^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|ECONNRESET|UND_ERR_SOCKET)$/.test(
-      code,
-    )
+    /^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|EADDRNOTAVAIL)$/.test(code)
     ? code
     : undefined;
 }

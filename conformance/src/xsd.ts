@@ -186,7 +186,7 @@ function run(command: string, args: readonly string[]): Promise<{ code: number; 
       reject(
         e.code === "ENOENT"
           ? new XsdUnavailableError(
-              "xmllint is not installed (Debian/Ubuntu: apt-get install libxml2-utils); --xsd needs it",
+              "xmllint is not installed (Debian/Ubuntu: apt-get install libxml2-utils); xsdOracle() falls back to xmllint-wasm",
             )
           : e,
       ),

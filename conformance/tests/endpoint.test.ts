@@ -30,6 +30,14 @@ describe("runEndpoint", () => {
     expect(progress).toBe(1);
   });
 
+  it("says cannot connect for a port fetch refuses outright (port 1)", async () => {
+    await expect(runEndpoint("http://127.0.0.1:1/", cases)).rejects.toThrow(
+      new EndpointUnreachableError(
+        "cannot connect to http://127.0.0.1:1 (fetch refuses this port)",
+      ),
+    );
+  });
+
   it("an endpoint that answers, even badly, is tested: every case is a failure, not unreachable", async () => {
     const server = createHttpServer((req, res) => {
       req.resume();
