@@ -45,10 +45,13 @@ steps.forEach((step, i) => {
     encoding: "utf8",
     maxBuffer: 256 * 1024 * 1024,
   });
-  const text = `${r.stdout ?? ""}${r.stderr ?? ""}`;
+  const stdout = r.stdout ?? "";
+  const stderr = r.stderr ?? "";
   const file = join(out, `step-${n}-${step.args[0]}.txt`);
-  writeFileSync(file, text);
-  const lines = text.replace(/\n$/, "").split("\n");
+  writeFileSync(file, `${stdout}${stderr ? `\n--- stderr\n${stderr}` : ""}`);
+  // progress notes go to stderr: shown only when the step failed or printed nothing else
+  const shown = r.status === 0 && stdout.trim() ? stdout : `${stdout}${stderr}`;
+  const lines = shown.replace(/\n$/, "").split("\n");
   console.log(lines.slice(0, SHOWN).join("\n"));
   if (lines.length > SHOWN)
     console.log(`… ${lines.length - SHOWN} more lines; full output: ${file}`);

@@ -221,9 +221,12 @@ describe.skipIf(SKIP_OASIS_XSDS)("validate --xsd without xmllint", () => {
         "<ei:eventStatus>soonish</ei:eventStatus>",
       ),
     );
-    const r = await withoutXmllint(["validate", "--xsd", file]);
+    // a valid file after it: xmllint-wasm's verdict lines must not be taken for broken schemas
+    const r = await withoutXmllint(["validate", "--xsd", file, DISTRIBUTE_2B]);
     expect(r.code).toBe(1);
+    expect(r.stderr).toBe("");
     expect(r.stdout).toMatch(new RegExp(`^${file}: xsd line 29: .*eventStatus.*soonish`, "m"));
+    expect(r.stdout).toContain(`${DISTRIBUTE_2B}: ok (openadr2b, oadr:oadrPayload, xsd)`);
   });
 
   it("--xsd-engine xmllint-wasm chooses it; a bad engine or one without --xsd is a usage error", async () => {
