@@ -19,6 +19,11 @@ export default defineConfig({
   resolve: { conditions },
   ssr: { resolve: { conditions } },
   test: {
+    // Many tests start processes or servers, load every schema or run an XSD validator: on a busy
+    // 2-core machine they take many times their idle time. Generous limits here (inherited by each
+    // project through `extends: true`); a hung test still fails, and speed is measured in benches.
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
     projects: [
       ...workspaces.map((root) => ({
         extends: true,

@@ -37,6 +37,7 @@ const CLAUSE: Record<string, string> = {
   ei: "Energy Interoperation 1.0 (CS01) classes (EiClasses)",
   pyld: "Energy Interoperation 1.0 (CS01) service payloads (EiPayloads)",
   oadr: "OpenADR 2.0 Profile Specification: oadr payloads",
+  oadrdsig: "OpenADR 2.0b Profile Specification: XML Signature properties (ReplayProtect)",
 };
 
 const PROFILES = ["openadr2b", "openadr2a", "cts", "xcal", "xcal-strict"] as const;

@@ -38,6 +38,31 @@ export interface EndpointRun {
   readonly unclaimed: readonly { readonly case: Case; readonly why: string }[];
 }
 
+/**
+ * No request reached the endpoint: the connection itself failed (refused, unknown host,
+ * unreachable). An environment problem, said once, instead of one failed case per request.
+ */
+export class EndpointUnreachableError extends Error {
+  override readonly name = "EndpointUnreachableError";
+}
+
+/**
+ * Why no connection could be made, when that is what fetch's "fetch failed" TypeError means: the
+ * connection was refused, the host is unknown or unreachable, or fetch refuses the port itself
+ * (the Fetch standard's "bad ports", such as 1). Undefined for failures after connecting.
+ */
+function connectionFailure(e: unknown): string | undefined {
+  const cause = (
+    e as { cause?: { code?: unknown; message?: unknown; errors?: { code?: unknown }[] } } | null
+  )?.cause;
+  if (cause?.message === "bad port") return "fetch refuses this port";
+  const code = cause?.code ?? cause?.errors?.[0]?.code;
+  return typeof code === "string" &&
+    /^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|EADDRNOTAVAIL)$/.test(code)
+    ? code
+    : undefined;
+}
+
 type OperationFor = (profile: string, request: string) => { service: string } | undefined;
 
 /** The request payload's canonical name (inside oadrPayload/oadrSignedObject for OpenADR). */
@@ -78,6 +103,8 @@ export async function runEndpoint(
     (c) => c.standard === "ei" && SERVICE_PATH_PREFIX[c.profile] !== undefined,
   );
   let done = 0;
+  // whether any request got an HTTP answer: until then a connection failure ends the run
+  let reached = false;
   for (const c of eiCases) {
     options.onProgress?.(++done, eiCases.length, c);
     const text = xmlText(readFileSync(c.xmlPath));
@@ -109,7 +136,11 @@ export async function runEndpoint(
       });
       status = res.status;
       body = await res.text();
+      reached = true;
     } catch (e) {
+      const code = connectionFailure(e);
+      if (!reached && code !== undefined)
+        throw new EndpointUnreachableError(`cannot connect to ${base} (${code})`);
       results.push({
         case: c,
         passed: false,

@@ -12,6 +12,7 @@ export {
 export {
   type EndpointOptions,
   type EndpointRun,
+  EndpointUnreachableError,
   runEndpoint,
   SERVICE_PATH_PREFIX,
 } from "./endpoint.js";
@@ -56,6 +57,7 @@ export { type TesteeCommand, TesteeProcess } from "./testee-process.js";
 export {
   CTS_EMIX_BASE_MEMBERS,
   hasXmllint,
+  OPENADR2B_DRIVER,
   oasisDir,
   patchCtsEmix,
   XSD_ROOTS,

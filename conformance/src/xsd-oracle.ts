@@ -22,7 +22,7 @@ export interface XsdOracle {
   /** verdict per document (keys as given) against the official XSD of `profile` */
   validate(
     profile: string,
-    documents: ReadonlyMap<string, string>,
+    documents: ReadonlyMap<string, string | Uint8Array>,
   ): Promise<Map<string, XsdVerdict>>;
 }
 
@@ -85,7 +85,7 @@ function wasmOracle(): XsdOracle {
       const keys = [...documents.keys()];
       const xml = keys.map((k, i) => ({
         fileName: `doc${i}.xml`,
-        contents: documents.get(k) as string,
+        contents: documents.get(k) as string | Uint8Array,
       }));
       const result = await validateXML({
         xml,
@@ -95,6 +95,14 @@ function wasmOracle(): XsdOracle {
       });
       const errors = new Map<string, XsdError[]>(xml.map((f) => [f.fileName, []]));
       for (const e of result.errors) {
+        // with several documents, a verdict line ("docN.xml fails to validate") comes as an
+        // error without a location: the document already has its errors, or gets this one
+        const verdict = /^(\S+) fails to validate$/.exec(e.rawMessage.trim());
+        if (!e.loc && verdict && errors.has(verdict[1] as string)) {
+          const list = errors.get(verdict[1] as string) as XsdError[];
+          if (list.length === 0) list.push({ message: "fails to validate" });
+          continue;
+        }
         const file = e.loc?.fileName;
         const list = file === undefined ? undefined : errors.get(file);
         if (list)

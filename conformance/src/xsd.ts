@@ -7,7 +7,7 @@ import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { cp, mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 /** The XSDs or xmllint are not available: an environment problem, not an invalid document. */
@@ -39,6 +39,21 @@ export function oasisDir(): string {
 }
 
 let ctsCopy: Promise<string> | undefined;
+let openadr2bCopy: Promise<string> | undefined;
+
+/**
+ * OpenADR 2.0b's XML-signature properties schema (ReplayProtect) sits beside oadr_20b.xsd, which
+ * does not import it. The model has its element like every other, so the oracle validates against
+ * a driver that imports both.
+ */
+export const OPENADR2B_DRIVER = `<?xml version="1.0" encoding="UTF-8"?>
+<!-- @transactive/conformance: oadr_20b.xsd plus the XML-signature properties it does not import -->
+<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema">
+  <xs:import namespace="http://openadr.org/oadr-2.0b/2012/07" schemaLocation="oadr_20b.xsd"/>
+  <xs:import namespace="http://openadr.org/oadr-2.0b/2012/07/xmldsig-properties"
+             schemaLocation="oadr_xmldsig-properties-schema.xsd"/>
+</xs:schema>
+`;
 
 /** Path of the root XSD that validates documents of a profile (for cts: the patched copy). */
 export async function xsdFor(profile: string): Promise<string> {
@@ -51,6 +66,10 @@ export async function xsdFor(profile: string): Promise<string> {
     throw new XsdUnavailableError(
       `XSD for profile ${profile} not found at ${path} (set TRANSACTIVE_OASIS_DIR to the OASIS schema folder)`,
     );
+  if (profile === "openadr2b") {
+    openadr2bCopy ??= openadr2bWithProperties(dirname(path));
+    return openadr2bCopy;
+  }
   if (profile !== "cts") return path;
   ctsCopy ??= patchedCtsCopy(join(dir, "EnergyMashupLab-CTS-schemas"));
   return ctsCopy;
@@ -90,6 +109,35 @@ async function patchedCtsCopy(source: string): Promise<string> {
     await cp(join(source, "schemas", "xsd"), join(work, "schemas", "xsd"), { recursive: true });
     await cp(join(source, "_driver"), join(work, "_driver"), { recursive: true });
     await writeFile(join(work, "schemas", "xsd", "emix.xsd"), patched);
+    // a concurrent run may have finished first; either copy is the same
+    await rename(work, target).catch(() => undefined);
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+  return root;
+}
+
+/**
+ * Copies the OpenADR 2.0b XSD folder into a temp folder named after its contents and adds
+ * OPENADR2B_DRIVER there as oadr_20b-all.xsd; an existing complete copy is reused.
+ */
+async function openadr2bWithProperties(source: string): Promise<string> {
+  const names = (await readdir(source)).filter((n) => n.endsWith(".xsd")).sort();
+  if (!names.includes("oadr_xmldsig-properties-schema.xsd"))
+    throw new XsdUnavailableError(
+      `OpenADR 2.0b: oadr_xmldsig-properties-schema.xsd not found beside oadr_20b.xsd in ${source}`,
+    );
+  const hash = createHash("sha256").update(OPENADR2B_DRIVER);
+  for (const name of names) hash.update(name).update(await readFile(join(source, name)));
+  const target = join(tmpdir(), `transactive-oadr20b-xsd-${hash.digest("hex").slice(0, 16)}`);
+  // one folder below the copy's top, as in the original: the wasm oracle preloads two levels up
+  const root = join(target, "schema", "oadr_20b-all.xsd");
+  if (existsSync(root)) return root;
+  const work = await mkdtemp(join(tmpdir(), "transactive-oadr20b-xsd-work-"));
+  try {
+    await mkdir(join(work, "schema"));
+    for (const name of names) await cp(join(source, name), join(work, "schema", name));
+    await writeFile(join(work, "schema", "oadr_20b-all.xsd"), OPENADR2B_DRIVER);
     // a concurrent run may have finished first; either copy is the same
     await rename(work, target).catch(() => undefined);
   } finally {
@@ -186,7 +234,7 @@ function run(command: string, args: readonly string[]): Promise<{ code: number; 
       reject(
         e.code === "ENOENT"
           ? new XsdUnavailableError(
-              "xmllint is not installed (Debian/Ubuntu: apt-get install libxml2-utils); --xsd needs it",
+              "xmllint is not installed (Debian/Ubuntu: apt-get install libxml2-utils); xsdOracle() falls back to xmllint-wasm",
             )
           : e,
       ),

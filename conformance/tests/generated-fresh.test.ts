@@ -50,7 +50,7 @@ describe("generated code matches schemas/", () => {
       cwd: ROOT,
       stdio: "pipe",
     });
-  }, 120_000);
+  }, 300_000);
 
   afterAll(() => {
     if (out) rmSync(out, { recursive: true, force: true });

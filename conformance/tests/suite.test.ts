@@ -52,7 +52,7 @@ describe.skipIf(!present)("the conformance suite", () => {
       expect(r.checks.map((c) => c.rule)).toEqual(
         expect.arrayContaining(["accept", "decode", "json-schema", "encode", "xsd"]),
       );
-  }, 120_000);
+  }, 600_000);
 
   const python = join(import.meta.dirname, "..", "testees", "python", "testee.py");
   it("the Python example testee scores exactly the XML-level rejections", async () => {
@@ -78,5 +78,5 @@ describe.skipIf(!present)("the conformance suite", () => {
     expect(unsupported.length).toBe(
       cases.filter((c) => c.kind === "valid" || c.reject?.rule === "semantic").length,
     );
-  }, 120_000);
+  }, 600_000);
 });

@@ -1,61 +1,71 @@
 /**
  * Argument parsing and dispatch. `main` returns the exit code instead of exiting, so tests can
- * call it with an injected Io.
+ * call it with an injected Io. Each command's module is imported only when that command runs:
+ * the help, the version and a usage error load neither the commands nor the schemas.
  */
 import { readFileSync } from "node:fs";
-import { parseArgs } from "node:util";
-import { XsdUnavailableError } from "@transactive/conformance";
-import { AMOUNTS_HELP, amountsCommand } from "./amounts.js";
-import { conformanceCommand } from "./conformance.js";
-import { convertCommand, parseOutputFormat } from "./convert.js";
-import { EXIT, type ExitCode, type Io, UsageError } from "./io.js";
-import { RESOLVE_HELP, resolveCommand } from "./resolve.js";
-import { SERVE_HELP, serveCommand } from "./serve.js";
-import { validateCommand } from "./validate.js";
+import { EXIT, type ExitCode, type Io, type LazyIo, UsageError } from "./io.js";
+
+/** A command over its own arguments (everything after the command name). */
+export type CommandRunner = (args: readonly string[], io: Io) => Promise<ExitCode>;
+
+export interface Command {
+  /** the command's lines in the top-level help: usage first, then what it does */
+  readonly summary: string;
+  /** imports the command's module; called only when the command runs */
+  readonly load: () => Promise<CommandRunner>;
+}
+
+/** Every command, in help order: one entry each, its module imported only when it runs. */
+const COMMANDS: Record<string, Command> = {
+  validate: {
+    summary: `validate <file...> [--xsd] [--profile P]
+      Check XML or JSON documents against the schemas (and with --xsd the official XSD).`,
+    load: async () => (await import("./validate.js")).validateArgs,
+  },
+  convert: {
+    summary: `convert <file|-> --to json|xml [--profile P]
+      Print a document converted to JSON or XML, or to another wire profile.`,
+    load: async () => (await import("./convert.js")).convertArgs,
+  },
+  resolve: {
+    summary: `resolve <file|-> [--profile P]
+      Print the WS-Calendar schedule a document means: each interval's absolute times.`,
+    load: async () => (await import("./resolve.js")).resolveCommand,
+  },
+  amounts: {
+    summary: `amounts <file|-> [--json] [--profile P]
+      Print the exact EMIX amounts of a document: per interval energy and amount, totals per currency.`,
+    load: async () => (await import("./amounts.js")).amountsCommand,
+  },
+  serve: {
+    summary: `serve [--port N] [--profile openadr2b|cts] [--role vtn|ven|market] [...]
+      Run the in-memory reference EI services over HTTP(S) until Ctrl+C.`,
+    load: async () => (await import("./serve.js")).serveCommand,
+  },
+  conformance: {
+    summary: `conformance [--testee "CMD" | --files DIR | --endpoint URL] [--junit F] [--html F]
+      Run the conformance suite against our codecs, a testee, payload files or an endpoint.`,
+    load: async () => (await import("./conformance.js")).conformanceCommand,
+  },
+};
 
 export const HELP = `Usage: transactive <command> [options]
 
 Commands:
-  validate <file...> [--xsd] [--profile P]
-      Decode each XML or JSON file (told apart by its first character, "<" or "{"),
-      detect its standard and wire profile, and validate it. With --xsd, also check
-      the XML (for JSON input: its XML encoding) against the profile's official XSD
-      with xmllint. Prints "file: ok (profile, element)" or one "file: path: reason"
-      line per problem, all on stdout.
-  convert <file|-> --to json|xml [--profile P]
-      Print the document converted to JSON (2-space indent) or XML. --profile
-      chooses the output wire profile. "-" reads standard input.
-${RESOLVE_HELP}${AMOUNTS_HELP}${SERVE_HELP}  conformance [--testee "CMD" | --files DIR | --endpoint URL] [--junit F] [--html F]
-      Run the conformance suite: against our own codecs (no target), a testee
-      speaking the line protocol (docs/conformance.md), a folder of payloads or a
-      live EI HTTP endpoint. "transactive conformance --help" lists its options.
-      Exit 0 only when every required case passes.
-  help                Show this help.
+${Object.values(COMMANDS)
+  .map((c) => `  ${c.summary}\n`)
+  .join("")}  help
+      Show this help. "transactive <command> --help" shows a command's options.
 
 Options:
-  --profile P   openadr2b, openadr2a, cts or xcal
-  --xsd         validate: also validate against the official XSD (needs xmllint)
-  --to F        convert: json or xml
-  -h, --help    Show this help.
-  -V, --version Show the version.
+  -h, --help      Show this help.
+  -V, --version   Show the version.
 
 Exit codes: 0 valid, 1 some input invalid, 2 usage or environment problem.
-Environment: TRANSACTIVE_OASIS_DIR, the folder of the official XSDs (for --xsd).
+Environment: TRANSACTIVE_OASIS_DIR, the folder of the official XSDs (validate --xsd,
+conformance); TRANSACTIVE_DEBUG=1 shows the stack trace of an internal error.
 `;
-
-/**
- * Commands other modules provide: name -> runner over the command's own arguments. Each command
- * lives in its own module (resolve.ts, serve.ts, conformance.ts…) and is registered here with one line.
- */
-export type CommandRunner = (args: readonly string[], io: Io) => Promise<ExitCode>;
-const COMMANDS: Record<string, CommandRunner> = {
-  resolve: resolveCommand,
-  amounts: amountsCommand,
-  conformance: conformanceCommand,
-  serve: serveCommand,
-};
-
-const PLANNED = new Set(["resolve", "serve", "conformance"].filter((c) => !(c in COMMANDS)));
 
 export function version(): string {
   const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
@@ -64,92 +74,63 @@ export function version(): string {
   return pkg.version;
 }
 
-export async function main(argv: readonly string[], io: Io): Promise<ExitCode> {
+/**
+ * Runs one command line and returns its exit code. `io` may leave the registry to be loaded
+ * (LazyIo): it is then loaded only when a command runs. Every error ends as one line on stderr
+ * and exit 2; with TRANSACTIVE_DEBUG set, an unexpected one is rethrown (stack trace).
+ */
+export async function main(argv: readonly string[], io: Io | LazyIo): Promise<ExitCode> {
   try {
     return await dispatch(argv, io);
   } catch (e) {
-    if (e instanceof UsageError || e instanceof XsdUnavailableError || isParseArgsError(e)) {
+    if (isUsageError(e)) {
       io.stderr(`transactive: ${(e as Error).message}\nRun "transactive --help" for usage.\n`);
       return EXIT.usage;
     }
-    throw e;
+    if (e instanceof Error && ENVIRONMENT_ERRORS.has(e.name)) {
+      io.stderr(`transactive: ${e.message}\n`);
+      return EXIT.usage;
+    }
+    if (process.env.TRANSACTIVE_DEBUG) throw e;
+    const message = e instanceof Error ? e.message : String(e);
+    io.stderr(
+      `transactive: internal error: ${message.split("\n")[0]} (TRANSACTIVE_DEBUG=1 shows where)\n`,
+    );
+    return EXIT.usage;
   }
 }
 
-async function dispatch(argv: readonly string[], io: Io): Promise<ExitCode> {
-  const [command, ...rest] = argv;
-  if (command === undefined) {
+async function dispatch(argv: readonly string[], io: Io | LazyIo): Promise<ExitCode> {
+  const [name, ...rest] = argv;
+  if (name === undefined) {
     io.stderr(HELP);
     return EXIT.usage;
   }
-  if (command === "help" || command === "--help" || command === "-h") {
+  if (name === "help" || name === "--help" || name === "-h") {
     io.stdout(HELP);
     return EXIT.ok;
   }
-  if (command === "--version" || command === "-V") {
+  if (name === "--version" || name === "-V") {
     io.stdout(`${version()}\n`);
     return EXIT.ok;
   }
-  const runner = COMMANDS[command];
-  if (runner) return runner(rest, io);
-  if (PLANNED.has(command)) {
-    io.stderr(`not implemented yet: ${command} (see README)\n`);
-    return EXIT.usage;
-  }
-  if (command === "validate") {
-    const { values, positionals } = parseArgs({
-      args: [...rest],
-      options: {
-        xsd: { type: "boolean" },
-        profile: { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-      allowPositionals: true,
-    });
-    if (values.help) return help(io);
-    return validateCommand(io, {
-      files: positionals,
-      xsd: values.xsd === true,
-      profile: checkProfile(io, values.profile),
-    });
-  }
-  if (command === "convert") {
-    const { values, positionals } = parseArgs({
-      args: [...rest],
-      options: {
-        to: { type: "string" },
-        profile: { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-      allowPositionals: true,
-    });
-    if (values.help) return help(io);
-    if (positionals.length !== 1)
-      throw new UsageError(`convert takes one file (or "-" for stdin), got ${positionals.length}`);
-    const to = parseOutputFormat(values.to);
-    return convertCommand(io, {
-      file: positionals[0] as string,
-      to,
-      profile: checkProfile(io, values.profile),
-    });
-  }
-  throw new UsageError(
-    command.startsWith("-") ? `unknown option: ${command}` : `unknown command: ${command}`,
-  );
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (command === undefined)
+    throw new UsageError(
+      name.startsWith("-") ? `unknown option: ${name}` : `unknown command: ${name}`,
+    );
+  const run = await command.load();
+  return run(rest, "registry" in io ? io : { ...io, registry: await io.loadRegistry() });
 }
 
-function help(io: Io): ExitCode {
-  io.stdout(HELP);
-  return EXIT.ok;
-}
+/**
+ * What the machine lacks, not a bug: the XSDs or a validator, an endpoint that does not answer.
+ * Told by name, since their classes live in @transactive/conformance, which only some commands load.
+ */
+const ENVIRONMENT_ERRORS = new Set(["XsdUnavailableError", "EndpointUnreachableError"]);
 
-function checkProfile(io: Io, value: string | undefined): string | undefined {
-  if (value === undefined) return undefined;
-  if (io.registry.profiles.has(value)) return value;
-  throw new UsageError(`unknown profile "${value}"; known: ${io.registry.profileOrder.join(", ")}`);
-}
-
-function isParseArgsError(e: unknown): boolean {
+function isUsageError(e: unknown): boolean {
+  if (e instanceof UsageError) return true;
   const code = (e as { code?: unknown } | null)?.code;
   return typeof code === "string" && code.startsWith("ERR_PARSE_ARGS_");
 }

@@ -2,6 +2,7 @@
  * `transactive convert <file|-> --to json|xml [--profile P]`: the converted document on stdout;
  * problems on stderr as "file: path: reason".
  */
+import { parseArgs } from "node:util";
 import {
   type CodecDocument,
   CodecError,
@@ -11,7 +12,7 @@ import {
   toJson,
   validate,
 } from "@transactive/codec";
-import { EXIT, type ExitCode, type Io, readInput, UsageError } from "./io.js";
+import { checkProfile, EXIT, type ExitCode, type Io, readInput, UsageError } from "./io.js";
 import { loadDocument } from "./load.js";
 
 export type OutputFormat = "json" | "xml";
@@ -21,6 +22,45 @@ export interface ConvertCommandOptions {
   readonly to: OutputFormat;
   /** wire profile of the output (default: the input's) */
   readonly profile?: string | undefined;
+}
+
+export const CONVERT_HELP = `Usage: transactive convert <file|-> --to json|xml [--profile P]
+
+Print the document converted to JSON (2-space indent) or XML on stdout; "-" reads standard
+input. The input is validated first; problems go to stderr as "file: path: reason" (exit 1).
+
+Options:
+  --to F        json or xml
+  --profile P   the output's wire profile (openadr2b, openadr2a, cts or xcal); the codec says
+                why when the model does not fit it
+  -h, --help    Show this help.
+
+Exit codes: 0 converted, 1 input invalid or not convertible, 2 usage or environment problem.
+`;
+
+/** `transactive convert …` over its own arguments. */
+export async function convertArgs(args: readonly string[], io: Io): Promise<ExitCode> {
+  const { values, positionals } = parseArgs({
+    args: [...args],
+    options: {
+      to: { type: "string" },
+      profile: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+    allowPositionals: true,
+  });
+  if (values.help) {
+    io.stdout(CONVERT_HELP);
+    return EXIT.ok;
+  }
+  if (positionals.length !== 1)
+    throw new UsageError(`convert takes one file (or "-" for stdin), got ${positionals.length}`);
+  const to = parseOutputFormat(values.to);
+  return convertCommand(io, {
+    file: positionals[0] as string,
+    to,
+    profile: checkProfile(io, values.profile),
+  });
 }
 
 export async function convertCommand(io: Io, options: ConvertCommandOptions): Promise<ExitCode> {

@@ -14,6 +14,12 @@ export interface Io {
   readonly stdin: () => Promise<Uint8Array>;
 }
 
+/**
+ * An Io whose registry is loaded on demand: main() calls loadRegistry only when a command runs,
+ * so the help and usage errors answer without loading every schema.
+ */
+export type LazyIo = Omit<Io, "registry"> & { readonly loadRegistry: () => Promise<Registry> };
+
 /** Exit codes: 0 everything valid, 1 some input invalid, 2 usage or environment problem. */
 export const EXIT = { ok: 0, invalid: 1, usage: 2 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
@@ -21,6 +27,13 @@ export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 /** A usage or environment problem: reported on stderr, exit 2. */
 export class UsageError extends Error {
   override readonly name = "UsageError";
+}
+
+/** A --profile value: one of the registry's wire profiles, else a UsageError listing them. */
+export function checkProfile(io: Io, value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (io.registry.profiles.has(value)) return value;
+  throw new UsageError(`unknown profile "${value}"; known: ${io.registry.profileOrder.join(", ")}`);
 }
 
 /** Reads a file argument ("-" is standard input); unreadable files are a UsageError. */

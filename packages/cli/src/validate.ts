@@ -3,18 +3,18 @@
  * ("file: path: reason") and one per valid file ("file: ok (profile, element)"). An unexpected
  * exception while checking a file is reported as "file: internal error: message" (exit 1).
  */
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { parseArgs } from "node:util";
 import { encodeXml, formatIssue } from "@transactive/codec";
-import { XsdUnavailableError, xmllintValidate, xsdFor } from "@transactive/conformance";
-import { EXIT, type ExitCode, type Io, readInput, UsageError } from "./io.js";
+import { type XsdEngine, XsdUnavailableError, xsdOracle } from "@transactive/conformance";
+import { checkProfile, EXIT, type ExitCode, type Io, readInput, UsageError } from "./io.js";
 import { claimedProfile, type Loaded, loadDocument } from "./load.js";
 
 export interface ValidateCommandOptions {
   readonly files: readonly string[];
-  /** also validate against the profile's official XSD with xmllint */
+  /** also validate against the profile's official XSD */
   readonly xsd?: boolean;
+  /** the XSD validator: xmllint or xmllint-wasm (default: xmllint when installed, else the wasm one) */
+  readonly xsdEngine?: XsdEngine | undefined;
   /** read every input as this wire profile */
   readonly profile?: string | undefined;
 }
@@ -24,8 +24,54 @@ interface FileReport {
   readonly lines: string[];
   /** "profile, element" when the codec accepted it */
   summary?: string;
-  /** what to hand xmllint: the input itself or, for JSON and stdin, XML written to a temp file */
+  /** what to hand the XSD validator: the input's bytes or, for JSON, its XML encoding */
   xsd?: { profile: string; bytes?: Uint8Array; text?: string; encoded: boolean };
+}
+
+export const VALIDATE_HELP = `Usage: transactive validate <file...> [--xsd [--xsd-engine E]] [--profile P]
+
+Decode each XML or JSON file (told apart by its first character, "<" or "{"; "-" reads
+standard input), detect its standard and wire profile, and validate it. Prints
+"file: ok (profile, element)" or one "file: path: reason" line per problem, all on stdout.
+
+Options:
+  --xsd           also check the XML (for JSON input: its XML encoding) against the
+                  profile's official XSD (found under TRANSACTIVE_OASIS_DIR)
+  --xsd-engine E  xmllint or xmllint-wasm (default: xmllint when installed, else the
+                  bundled xmllint-wasm)
+  --profile P     read every input as this wire profile: openadr2b, openadr2a, cts or xcal
+  -h, --help      Show this help.
+
+Exit codes: 0 every input valid, 1 some input invalid, 2 usage or environment problem.
+`;
+
+/** `transactive validate …` over its own arguments. */
+export async function validateArgs(args: readonly string[], io: Io): Promise<ExitCode> {
+  const { values, positionals } = parseArgs({
+    args: [...args],
+    options: {
+      xsd: { type: "boolean" },
+      "xsd-engine": { type: "string" },
+      profile: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+    allowPositionals: true,
+  });
+  if (values.help) {
+    io.stdout(VALIDATE_HELP);
+    return EXIT.ok;
+  }
+  const engine = values["xsd-engine"];
+  if (engine !== undefined && engine !== "xmllint" && engine !== "xmllint-wasm")
+    throw new UsageError(`--xsd-engine must be xmllint or xmllint-wasm, got "${engine}"`);
+  if (engine !== undefined && values.xsd !== true)
+    throw new UsageError("--xsd-engine goes with --xsd");
+  return validateCommand(io, {
+    files: positionals,
+    xsd: values.xsd === true,
+    xsdEngine: engine,
+    profile: checkProfile(io, values.profile),
+  });
 }
 
 export async function validateCommand(io: Io, options: ValidateCommandOptions): Promise<ExitCode> {
@@ -64,7 +110,7 @@ export async function validateCommand(io: Io, options: ValidateCommandOptions): 
       if (profile !== undefined) report.xsd = { profile, bytes, encoded: false };
     }
   }
-  if (options.xsd) await checkXsd(reports);
+  if (options.xsd) await checkXsd(reports, options.xsdEngine);
   let invalid = false;
   for (const r of reports) {
     if (r.lines.length === 0 && r.summary !== undefined)
@@ -88,38 +134,32 @@ function withXsdHint(e: unknown): never {
   throw e;
 }
 
-/** One xmllint run per profile; adds "file: xsd line N: reason" lines to the reports. */
-async function checkXsd(reports: readonly FileReport[]): Promise<void> {
+/**
+ * One oracle run per profile (the conformance suite's: native xmllint where it runs, else
+ * xmllint-wasm); adds "file: xsd line N: reason" lines to the reports.
+ */
+async function checkXsd(reports: readonly FileReport[], engine?: XsdEngine): Promise<void> {
   const byProfile = new Map<string, FileReport[]>();
   for (const r of reports)
     if (r.xsd) byProfile.set(r.xsd.profile, [...(byProfile.get(r.xsd.profile) ?? []), r]);
-  const temp = await mkdtemp(join(tmpdir(), "transactive-validate-"));
-  try {
-    let n = 0;
-    for (const [profile, group] of byProfile) {
-      const schema = await xsdFor(profile).catch(withXsdHint);
-      const paths = new Map<FileReport, string>();
-      for (const r of group) {
-        const x = r.xsd as NonNullable<FileReport["xsd"]>;
-        if (x.encoded || r.file === "-") {
-          const path = join(temp, `${n++}.xml`);
-          await writeFile(path, x.text ?? (x.bytes as Uint8Array));
-          paths.set(r, path);
-        } else paths.set(r, r.file);
-      }
-      const verdicts = await xmllintValidate(schema, [...new Set(paths.values())]);
-      for (const r of group) {
-        const verdict = verdicts.get(paths.get(r) as string);
-        if (!verdict || verdict.valid) continue;
-        const where = r.xsd?.encoded ? " of the encoded XML" : "";
-        const errors = verdict.errors.length ? verdict.errors : [{ message: "fails to validate" }];
-        for (const e of errors)
-          r.lines.push(
-            `${r.file}: xsd${e.line === undefined ? "" : ` line ${e.line}${where}`}: ${e.message}`,
-          );
-      }
-    }
-  } finally {
-    await rm(temp, { recursive: true, force: true });
+  if (byProfile.size === 0) return;
+  const oracle = await xsdOracle(engine);
+  for (const [profile, group] of byProfile) {
+    const documents = new Map<string, string | Uint8Array>();
+    group.forEach((r, i) => {
+      const x = r.xsd as NonNullable<FileReport["xsd"]>;
+      documents.set(String(i), x.text ?? (x.bytes as Uint8Array));
+    });
+    const verdicts = await oracle.validate(profile, documents).catch(withXsdHint);
+    group.forEach((r, i) => {
+      const verdict = verdicts.get(String(i));
+      if (!verdict || verdict.valid) return;
+      const where = r.xsd?.encoded ? " of the encoded XML" : "";
+      const errors = verdict.errors.length ? verdict.errors : [{ message: "fails to validate" }];
+      for (const e of errors)
+        r.lines.push(
+          `${r.file}: xsd${e.line === undefined ? "" : ` line ${e.line}${where}`}: ${e.message}`,
+        );
+    });
   }
 }

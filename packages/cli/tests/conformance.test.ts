@@ -1,4 +1,5 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { haveOasis } from "@transactive/conformance";
@@ -16,6 +17,22 @@ describe("transactive conformance", () => {
     const r = await run(["conformance", "--help"]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/--testee "COMMAND"/);
+  });
+
+  it("--endpoint where nothing listens: one 'cannot connect' line, exit 2", async () => {
+    // a port that was free a moment ago: bound to a random port, then closed
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+    const { port } = probe.address() as { port: number };
+    await new Promise((resolve) => probe.close(resolve));
+    const r = await run(["conformance", "--endpoint", `http://127.0.0.1:${port}/`, "--no-xsd"]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe("");
+    const lines = r.stderr.split("\n").filter((l) => l.startsWith("transactive:"));
+    expect(lines).toEqual([
+      `transactive: cannot connect to http://127.0.0.1:${port} (ECONNREFUSED)`,
+    ]);
+    expect(r.stderr).not.toMatch(/fetch failed|\n\s+at /);
   });
 
   it("refuses two targets and bad options with exit 2", async () => {
@@ -76,7 +93,7 @@ describe("transactive conformance", () => {
       expect(page).not.toMatch(/<script|<link /);
       expect(page).toMatch(/not implemented: the Python example testee implements only validate/);
     },
-    120_000,
+    600_000,
   );
 
   it.skipIf(!present || SKIP_XSD)(
@@ -87,7 +104,7 @@ describe("transactive conformance", () => {
       expect(r.stdout).not.toMatch(/NOT CONFORMANT/);
       expect(r.code).toBe(0);
     },
-    120_000,
+    600_000,
   );
 
   // The EI vectors were recorded against setupDispatcher (fixed clock, one published event); a plain
@@ -116,6 +133,6 @@ describe("transactive conformance", () => {
         await server.close();
       }
     },
-    120_000,
+    600_000,
   );
 });

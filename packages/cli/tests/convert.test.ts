@@ -134,17 +134,24 @@ describe("usage", () => {
     expect(r.code).toBe(2);
   });
 
-  it.each([["--help"], ["-h"], ["help"], ["validate", "--help"], ["convert", "-h"]])(
-    "%j prints the help on stdout",
-    async (...argv) => {
-      const r = await run(argv);
-      expect(r.code).toBe(0);
-      expect(r.stdout).toContain("Usage: transactive <command> [options]");
-      expect(r.stdout).toContain(
-        "Exit codes: 0 valid, 1 some input invalid, 2 usage or environment problem.",
-      );
-    },
-  );
+  it.each([["--help"], ["-h"], ["help"]])("%j prints the help on stdout", async (...argv) => {
+    const r = await run(argv);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("Usage: transactive <command> [options]");
+    expect(r.stdout).toContain(
+      "Exit codes: 0 valid, 1 some input invalid, 2 usage or environment problem.",
+    );
+  });
+
+  it.each([
+    [["validate", "--help"], "Usage: transactive validate <file...>", "--xsd-engine E"],
+    [["convert", "-h"], "Usage: transactive convert <file|-> --to json|xml", "--profile P"],
+  ])("%j prints the command's own help", async (argv, usage, option) => {
+    const r = await run(argv);
+    expect(r).toMatchObject({ code: 0, stderr: "" });
+    expect(r.stdout.startsWith(usage)).toBe(true);
+    expect(r.stdout).toContain(option);
+  });
 
   it("--version prints the package version", async () => {
     const { version } = JSON.parse(

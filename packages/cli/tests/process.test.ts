@@ -1,6 +1,6 @@
 /** A few real processes: the shebang entry, exit codes and stdin through the OS. */
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { example, REPO, tempFile } from "./helpers.js";
@@ -15,6 +15,31 @@ function cli(args: readonly string[], input?: string) {
   );
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
+
+describe("the installed command", () => {
+  // npm links package.json's bin at install time: in a fresh clone that is before the build, so
+  // the linked file is a committed, executable shim, not dist/bin.js
+  it("is a committed shim with its execute bit that loads dist/bin.js", () => {
+    const manifest = JSON.parse(readFileSync(join(REPO, "packages/cli/package.json"), "utf8"));
+    expect(manifest.bin).toEqual({ transactive: "./bin/transactive.js" });
+    expect(manifest.files).toContain("bin");
+    const shim = join(REPO, "packages/cli/bin/transactive.js");
+    expect(readFileSync(shim, "utf8")).toMatch(
+      /^#!\/usr\/bin\/env node\n[\s\S]*"\.\.\/dist\/bin\.js"/,
+    );
+    const staged = spawnSync("git", ["ls-files", "-s", "packages/cli/bin/transactive.js"], {
+      cwd: REPO,
+      encoding: "utf8",
+    });
+    expect(staged.stdout).toMatch(/^100755 /);
+    expect(statSync(shim).mode & 0o111).toBe(0o111);
+  });
+
+  it("the repository root depends on the CLI, so npm links transactive at the root", () => {
+    const root = JSON.parse(readFileSync(join(REPO, "package.json"), "utf8"));
+    expect(root.dependencies?.["@transactive/cli"]).toBeDefined();
+  });
+});
 
 describe("the transactive process", () => {
   it("starts with a node shebang", () => {

@@ -2,7 +2,15 @@ import { readFileSync } from "node:fs";
 import { registry } from "@transactive/ei";
 import { describe, expect, it } from "vitest";
 import { main } from "../src/index.js";
-import { example, exampleFiles, requireXsd, run, SKIP_XSD, tempFile } from "./helpers.js";
+import {
+  example,
+  exampleFiles,
+  requireXsd,
+  run,
+  SKIP_OASIS_XSDS,
+  SKIP_XSD,
+  tempFile,
+} from "./helpers.js";
 
 const DISTRIBUTE_2B = example("openadr2b-distribute-event.xml");
 const distribute2b = readFileSync(DISTRIBUTE_2B, "utf8");
@@ -186,18 +194,54 @@ describe.skipIf(SKIP_XSD)("validate --xsd", () => {
   });
 });
 
-describe("validate --xsd without xmllint", () => {
-  it("says xmllint is missing and exits 2", async () => {
+describe.skipIf(SKIP_OASIS_XSDS)("validate --xsd without xmllint", () => {
+  // a PATH without xmllint: validate falls back to xmllint-wasm, as the conformance suite does
+  async function withoutXmllint(argv: string[], stdin?: string) {
     const saved = process.env.PATH;
     process.env.PATH = "/nonexistent";
     try {
-      const r = await run(["validate", "--xsd", DISTRIBUTE_2B]);
-      // without the OASIS folder the XSD lookup fails first; both are environment problems
-      expect(r.code).toBe(2);
-      expect(r.stderr).toMatch(/xmllint is not installed|not found at/);
-      expect(r.stdout).toBe("");
+      return await run(argv, stdin);
     } finally {
       process.env.PATH = saved;
     }
+  }
+
+  it("falls back to xmllint-wasm: a valid file is ok, XML and JSON", async () => {
+    const json = example("openadr2b-distribute-event.json");
+    const r = await withoutXmllint(["validate", "--xsd", DISTRIBUTE_2B, json]);
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toBe(
+      `${DISTRIBUTE_2B}: ok (openadr2b, oadr:oadrPayload, xsd)\n${json}: ok (openadr2b, oadr:oadrPayload, xsd)\n`,
+    );
+    expect(r.code).toBe(0);
+  });
+
+  it("falls back to xmllint-wasm: an XSD-invalid file fails with the line", async () => {
+    const file = tempFile(
+      distribute2b.replace(
+        "<ei:eventStatus>far</ei:eventStatus>",
+        "<ei:eventStatus>soonish</ei:eventStatus>",
+      ),
+    );
+    // a valid file after it: xmllint-wasm's verdict lines must not be taken for broken schemas
+    const r = await withoutXmllint(["validate", "--xsd", file, DISTRIBUTE_2B]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toMatch(new RegExp(`^${file}: xsd line 29: .*eventStatus.*soonish`, "m"));
+    expect(r.stdout).toContain(`${DISTRIBUTE_2B}: ok (openadr2b, oadr:oadrPayload, xsd)`);
+  });
+
+  it("--xsd-engine xmllint-wasm chooses it; a bad engine or one without --xsd is a usage error", async () => {
+    const ok = await run(["validate", "--xsd", "--xsd-engine", "xmllint-wasm", DISTRIBUTE_2B]);
+    expect(ok).toMatchObject({
+      code: 0,
+      stdout: `${DISTRIBUTE_2B}: ok (openadr2b, oadr:oadrPayload, xsd)\n`,
+    });
+    const bad = await run(["validate", "--xsd", "--xsd-engine", "saxon", DISTRIBUTE_2B]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--xsd-engine must be xmllint or xmllint-wasm, got "saxon"');
+    const alone = await run(["validate", "--xsd-engine", "xmllint-wasm", DISTRIBUTE_2B]);
+    expect(alone.code).toBe(2);
+    expect(alone.stderr).toContain("--xsd-engine goes with --xsd");
   });
 });

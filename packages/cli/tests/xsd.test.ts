@@ -2,15 +2,17 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import {
   CTS_EMIX_BASE_MEMBERS,
+  OPENADR2B_DRIVER,
   oasisDir,
   patchCtsEmix,
   XSD_ROOTS,
   XsdUnavailableError,
   xmllintValidate,
   xsdFor,
+  xsdOracle,
 } from "@transactive/conformance";
 import { describe, expect, it } from "vitest";
-import { example, REPO, requireXsd, SKIP_XSD, tempFile } from "./helpers.js";
+import { example, REPO, requireXsd, SKIP_OASIS_XSDS, SKIP_XSD, tempFile } from "./helpers.js";
 
 describe("CTS erratum", () => {
   it("patches exactly the elements that schemas/profiles.json lists in cts.errata", () => {
@@ -48,8 +50,47 @@ describe("CTS erratum", () => {
   });
 });
 
+describe.skipIf(SKIP_OASIS_XSDS)(
+  "the OpenADR 2.0b XSD includes the XML-signature properties",
+  () => {
+    const DSP = "http://openadr.org/oadr-2.0b/2012/07/xmldsig-properties";
+    const documents = new Map([
+      [
+        "ok",
+        `<dsp:ReplayProtect xmlns:dsp="${DSP}"><dsp:timestamp>2026-12-02T04:30:00Z</dsp:timestamp><dsp:nonce>4f1c</dsp:nonce></dsp:ReplayProtect>`,
+      ],
+      [
+        "no nonce",
+        `<dsp:ReplayProtect xmlns:dsp="${DSP}"><dsp:timestamp>2026-12-02T04:30:00Z</dsp:timestamp></dsp:ReplayProtect>`,
+      ],
+      ["payload", readFileSync(example("openadr2b-distribute-event.xml"), "utf8")],
+    ]);
+
+    it.each(["xmllint", "xmllint-wasm"] as const)(
+      "%s: ReplayProtect validates, one without its nonce does not, payloads still do",
+      async (engine) => {
+        if (engine === "xmllint" && SKIP_XSD) return;
+        const oracle = await xsdOracle(engine);
+        const verdicts = await oracle.validate("openadr2b", documents);
+        expect(verdicts.get("ok")).toEqual({ valid: true, errors: [] });
+        expect(verdicts.get("no nonce")?.valid).toBe(false);
+        expect(JSON.stringify(verdicts.get("no nonce")?.errors)).toMatch(/nonce/);
+        expect(verdicts.get("payload")).toEqual({ valid: true, errors: [] });
+      },
+    );
+
+    it("is a driver in a copy of the OpenADR 2.0b folder that imports both", async () => {
+      const root = await xsdFor("openadr2b");
+      expect(root.startsWith(oasisDir())).toBe(false);
+      expect(readFileSync(root, "utf8")).toBe(OPENADR2B_DRIVER);
+      expect(existsSync(join(root, "../oadr_20b.xsd"))).toBe(true);
+      expect(existsSync(join(root, "../oadr_xmldsig-properties-schema.xsd"))).toBe(true);
+    });
+  },
+);
+
 describe.skipIf(SKIP_XSD)("xsdFor and xmllintValidate", () => {
-  it("finds the root XSD of every profile; cts is a patched copy", async () => {
+  it("finds the root XSD of every profile; cts and openadr2b are copies", async () => {
     requireXsd();
     for (const profile of Object.keys(XSD_ROOTS)) {
       const path = await xsdFor(profile);
@@ -59,7 +100,9 @@ describe.skipIf(SKIP_XSD)("xsdFor and xmllintValidate", () => {
         const emix = readFileSync(join(path, "../../schemas/xsd/emix.xsd"), "utf8");
         for (const name of CTS_EMIX_BASE_MEMBERS)
           expect(emix).toContain(`<xs:element name="${name}" substitutionGroup="emix:emixBase"`);
-      } else expect(path).toBe(join(oasisDir(), XSD_ROOTS[profile] as string));
+      } else if (profile === "openadr2b")
+        expect(readFileSync(path, "utf8")).toBe(OPENADR2B_DRIVER); // tested above
+      else expect(path).toBe(join(oasisDir(), XSD_ROOTS[profile] as string));
     }
   });
 

@@ -108,7 +108,7 @@ describe.skipIf(SKIP_OPENSSL)("signed VTN push to a signing, verifying VEN", () 
     pki = makePki();
     vtnSigner = pki.issue("vtn-signer", "signer", "rsa");
     venSigner = pki.issue("ven-signer", "signer", "ec");
-  }, 30_000);
+  }, 120_000);
   afterAll(() => pki?.dispose());
 
   beforeEach(async () => {

@@ -227,7 +227,7 @@ describe("startEiServer", { timeout: 60_000 }, () => {
     expect(answer).toMatch(/^HTTP\/1\.1 408/);
     const ok = await post("/OpenADR2/Simple/2.0b/EiEvent", EVENT_XML, "application/xml");
     expect(ok.status).toBe(200);
-  });
+  }, 60_000);
 
   it("keeps serving after every kind of bad request", async () => {
     await post("/nope", "x", "application/xml");

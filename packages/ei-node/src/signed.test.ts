@@ -51,7 +51,7 @@ describe.skipIf(SKIP_OPENSSL)("signed OpenADR 2.0b endpoint", () => {
         }),
       }),
     });
-  }, 30_000);
+  }, 120_000);
   afterAll(async () => {
     await server?.close();
     pki?.dispose();

@@ -49,7 +49,7 @@ describe.skipIf(SKIP_OPENSSL)("HTTPS with client certificates", () => {
       dispatcher: echo,
       tls: { key: cert.key, cert: cert.cert, ca: pki.ca.cert },
     });
-  }, 30_000);
+  }, 120_000);
   afterAll(async () => {
     await server?.close();
     pki?.dispose();

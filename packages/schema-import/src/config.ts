@@ -23,7 +23,11 @@ export const PROFILES: readonly ProfileSource[] = [
   {
     name: "openadr2b",
     title: "OpenADR 2.0b",
-    roots: ["OpenLEADR-openleadr-python/openleadr/schema/oadr_20b.xsd"],
+    // oadr_20b.xsd does not import the XML-signature properties schema (ReplayProtect): add it
+    roots: [
+      "OpenLEADR-openleadr-python/openleadr/schema/oadr_20b.xsd",
+      "OpenLEADR-openleadr-python/openleadr/schema/oadr_xmldsig-properties-schema.xsd",
+    ],
     namespaces: {
       "http://openadr.org/oadr-2.0b/2012/07": "oadr",
       "http://openadr.org/oadr-2.0b/2012/07/xmldsig-properties": "oadrdsig",

@@ -167,16 +167,13 @@ describe("oversized input", () => {
   it("refuses 20 MB of bytes before decoding", () => {
     const bytes = new Uint8Array(twenty).fill(0x20);
     bytes.set(utf8("<r>"), 0);
-    const started = performance.now();
+    // "too-large", not a parse error: the size limit fired before the bytes were decoded
     rejects(bytes, "too-large");
-    expect(performance.now() - started).toBeLessThan(50);
   });
 
   it("refuses a 20 MB string before parsing", () => {
     const text = `<r>${"x".repeat(twenty)}</r>`;
-    const started = performance.now();
     rejects(text, "too-large");
-    expect(performance.now() - started).toBeLessThan(50);
   });
 
   it("refuses too many elements", () => {

@@ -28,7 +28,7 @@ describe.skipIf(SKIP_OPENSSL)("signOadrPayload / verifyOadrPayload", () => {
     pki = makePki();
     rsa = pki.issue("vtn-signer-rsa", "signer", "rsa");
     ec = pki.issue("ven-signer-ec", "signer", "ec");
-  }, 30_000);
+  }, 120_000);
   afterAll(() => pki?.dispose());
 
   const trust = () => ({ trustedCertificates: [pki.ca.cert], now: NOW });

@@ -2840,6 +2840,20 @@ export interface OadrResponse {
   "@xsi:noNamespaceSchemaLocation"?: string;
 }
 /**
+ * XSD type `oadrdsig:NonceValueType` (openadr.schema.json#/$defs/NonceValueType).
+ */
+export interface NonceValueType {
+  "@EncodingType"?: string;
+  $value: string;
+}
+/**
+ * XSD type `oadrdsig:ReplayProtectType` (openadr.schema.json#/$defs/ReplayProtectType).
+ */
+export interface ReplayProtectType {
+  timestamp: string;
+  nonce: NonceValueType;
+}
+/**
  * XSD type `ds:ManifestType` (xmldsig.schema.json#/$defs/ManifestType).
  */
 export interface ManifestType {
