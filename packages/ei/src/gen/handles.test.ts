@@ -2277,6 +2277,11 @@ describeHandles(registry, [
     const value: Ei.TemperatureType = doc.value;
     return { doc, value };
   }),
+  entry(Ei.ReplayProtectSchema, "ei", (xml, profile) => {
+    const doc = decodeXml(Ei.ReplayProtectSchema, xml, { registry, profile: profileOf(Ei.ReplayProtectSchema, profile) });
+    const value: Ei.ReplayProtectType = doc.value;
+    return { doc, value };
+  }),
   entry(Ei.CanonicalizationMethodSchema, null, (xml, profile) => {
     const doc = decodeXml(Ei.CanonicalizationMethodSchema, xml, { registry, profile: profileOf(Ei.CanonicalizationMethodSchema, profile) });
     const value: Ei.CanonicalizationMethodType = doc.value;

@@ -1305,6 +1305,13 @@ export const TemperatureSchema = /*@__PURE__*/ elementHandle<{ "openadr2b": T.Te
   ["openadr2b"],
 );
 
+/** Global element `oadrdsig:ReplayProtect` (schemas/openadr.schema.json). */
+export const ReplayProtectSchema = /*@__PURE__*/ elementHandle<{ "openadr2b": T.ReplayProtectType }>(
+  registry,
+  "oadrdsig:ReplayProtect",
+  ["openadr2b"],
+);
+
 /** Global element `ds:CanonicalizationMethod` (schemas/xmldsig.schema.json). */
 export const CanonicalizationMethodSchema = /*@__PURE__*/ elementHandle<{ "openadr2b": T.CanonicalizationMethodType }>(
   registry,
