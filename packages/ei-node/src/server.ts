@@ -152,7 +152,11 @@ export function createEiRequestListener(
     }
     if (format === "json" && media.charset !== undefined && media.charset !== "utf-8") {
       drain(req);
-      return fail(415, "unsupported-media-type", `JSON must be UTF-8, not charset=${media.charset}`);
+      return fail(
+        415,
+        "unsupported-media-type",
+        `JSON must be UTF-8, not charset=${media.charset}`,
+      );
     }
     const declared = Number(req.headers["content-length"] ?? Number.NaN);
     if (declared > maxBodyBytes) {
