@@ -31,7 +31,7 @@ process.stdout.on("error", (e: NodeJS.ErrnoException) => {
 });
 
 process.exitCode = await main(process.argv.slice(2), {
-  loadRegistry: async () => (await import("@transactive/ei")).registry,
+  loadRegistry: async () => (await import("@transactive/ei/registry")).registry,
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
   stdin: readStdin,

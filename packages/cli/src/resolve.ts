@@ -7,16 +7,9 @@
  */
 
 import { parseArgs } from "node:util";
-import { type CodecDocument, formatIssue } from "@transactive/codec";
-import {
-  Decimal,
-  type DecimalInput,
-  EmixError,
-  type ResolvedInterval as EmixInterval,
-  findEmixObjects,
-  resolveIntervals,
-  resolvePrice,
-} from "@transactive/emix";
+import { type CodecDocument, formatIssue, type Issue } from "@transactive/codec";
+// EMIX (exact decimals, prices) loads only for a document that can carry EMIX products (CTS)
+import type { ResolvedInterval as EmixInterval } from "@transactive/emix";
 import { ResolutionError, resolveDocument, resolvedToJson } from "@transactive/ws-calendar";
 import { EXIT, type ExitCode, type Io, readInput, UsageError } from "./io.js";
 import { loadDocument } from "./load.js";
@@ -55,7 +48,8 @@ export async function resolveCommand(args: readonly string[], io: Io): Promise<E
   }
   try {
     const resolved = resolvedToJson(resolveDocument(loaded.doc)) as ResolvedJson;
-    for (const note of addEmixView(loaded.doc, resolved))
+    const notes = loaded.doc.profile === "cts" ? await addEmixView(loaded.doc, resolved) : [];
+    for (const note of notes)
       io.stderr(`${file}: ${note.path || "/"}: ${note.message} [${note.code}]\n`);
     io.stdout(`${JSON.stringify(resolved, null, 2)}\n`);
     return EXIT.ok;
@@ -79,9 +73,11 @@ const asPointer = (p: string): string => p.replace(/\[(\d+)\]/g, "/$1");
  * and quantity, with their paths. The schedule itself is already resolved: an EMIX problem does
  * not stop it, it comes back as a note (printed on stderr).
  */
-function addEmixView(doc: CodecDocument, resolved: ResolvedJson): EmixError["issues"] {
+async function addEmixView(doc: CodecDocument, resolved: ResolvedJson): Promise<readonly Issue[]> {
+  const emix = await import("@transactive/emix");
+  const { EmixError, findEmixObjects, resolveIntervals } = emix;
   const bySchedule = new Map(resolved.schedules.map((s) => [s.path, s]));
-  const notes: EmixError["issues"][number][] = [];
+  const notes: Issue[] = [];
   for (const p of findEmixObjects(doc.value, `/${doc.element}`)) {
     if (p.kind !== "product") continue;
     const schedule = bySchedule.get(asPointer(p.path));
@@ -97,13 +93,16 @@ function addEmixView(doc: CodecDocument, resolved: ResolvedJson): EmixError["iss
     const byUid = new Map(intervals.map((iv) => [iv.uid, iv]));
     for (const row of schedule.intervals) {
       const iv = byUid.get(row.uid as string);
-      if (iv !== undefined) row.emix = emixOf(iv);
+      if (iv !== undefined) row.emix = emixOf(emix, iv);
     }
   }
   return notes;
 }
 
-function emixOf(iv: EmixInterval): Record<string, unknown> {
+function emixOf(
+  { Decimal, EmixError, resolvePrice }: typeof import("@transactive/emix"),
+  iv: EmixInterval,
+): Record<string, unknown> {
   const base = iv.sources.price ?? iv.sources.priceRelative ?? iv.sources.priceMultiplier;
   const out: Record<string, unknown> = { payload: iv.payloadKey };
   if (base === undefined)
@@ -121,7 +120,7 @@ function emixOf(iv: EmixInterval): Record<string, unknown> {
   if (q !== undefined) {
     const from = asPointer(`${iv.sources.quantity ?? ""}/quantity`);
     try {
-      out.quantity = { value: Decimal.of(q as DecimalInput).toJSON(), from };
+      out.quantity = { value: Decimal.of(q as Parameters<typeof Decimal.of>[0]).toJSON(), from };
     } catch (e) {
       if (!(e instanceof EmixError)) throw e;
       out.quantity = { from, issue: e.issues[0]?.message };

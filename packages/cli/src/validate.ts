@@ -5,7 +5,8 @@
  */
 import { parseArgs } from "node:util";
 import { encodeXml, formatIssue } from "@transactive/codec";
-import { type XsdEngine, XsdUnavailableError, xsdOracle } from "@transactive/conformance";
+// type-only: the conformance package (and its XSD oracle) loads only when --xsd asks for it
+import type { XsdEngine } from "@transactive/conformance";
 import { checkProfile, EXIT, type ExitCode, type Io, readInput, UsageError } from "./io.js";
 import { claimedProfile, type Loaded, loadDocument } from "./load.js";
 
@@ -128,7 +129,8 @@ export const XSD_HINT =
   "Bedework-bw-xml), and set TRANSACTIVE_OASIS_DIR to it; without --xsd, validate runs every other check. " +
   "See https://github.com/transactive/transactive#use-it-from-your-project";
 
-function withXsdHint(e: unknown): never {
+async function withXsdHint(e: unknown): Promise<never> {
+  const { XsdUnavailableError } = await import("@transactive/conformance");
   if (e instanceof XsdUnavailableError && e.message.includes(" not found at "))
     throw new XsdUnavailableError(`${e.message}\n${XSD_HINT}`);
   throw e;
@@ -143,6 +145,7 @@ async function checkXsd(reports: readonly FileReport[], engine?: XsdEngine): Pro
   for (const r of reports)
     if (r.xsd) byProfile.set(r.xsd.profile, [...(byProfile.get(r.xsd.profile) ?? []), r]);
   if (byProfile.size === 0) return;
+  const { xsdOracle } = await import("@transactive/conformance");
   const oracle = await xsdOracle(engine);
   for (const [profile, group] of byProfile) {
     const documents = new Map<string, string | Uint8Array>();

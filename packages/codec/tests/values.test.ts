@@ -9,6 +9,8 @@ import {
   decodeXml,
   encodeXml,
   fromJson,
+  isXsdDate,
+  isXsdDateTime,
   toJson,
   validate,
 } from "../src/index.js";
@@ -168,5 +170,21 @@ describe("validate() after decodeXml (the README's path)", () => {
     expect(validate(registry, doc)).toEqual([]); // the decoded value itself is trusted
     expect(validate(registry, doc, { profile: true })).toEqual(structural);
     expect(validate(registry, copy, { profile: false })).toEqual([]);
+  });
+});
+
+describe("calendar dates of any year (no date library on the import path)", () => {
+  it("accepts 29 February only in leap years, however long the year", () => {
+    expect(isXsdDate("2024-02-29")).toBe(true);
+    expect(isXsdDate("2023-02-29")).toBe(false);
+    expect(isXsdDate("1900-02-29")).toBe(false);
+    expect(isXsdDate("2000-02-29")).toBe(true);
+    // years past 9999: the leap-year rule reads the last four digits (4, 100, 400 divide 10000)
+    expect(isXsdDate("12000-02-29")).toBe(true);
+    expect(isXsdDate("11900-02-29")).toBe(false);
+    expect(isXsdDateTime("123456789012345678-02-29T00:00:00Z")).toBe(false);
+    expect(isXsdDateTime("123456789012345600-02-29T00:00:00Z")).toBe(true);
+    expect(isXsdDate("10000-04-31")).toBe(false);
+    expect(isXsdDate("10000-13-01")).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
 import { createRegistry, PROFILES, type Registry } from "@transactive/codec";
-import { wsCalendarSchema } from "@transactive/ws-calendar";
+import { wsCalendarSchema } from "@transactive/ws-calendar/schema";
 import { emixSchema } from "./gen/emix.schema.js";
 
 /** Registry over the WS-Calendar and EMIX schema documents, with every wire profile. */
