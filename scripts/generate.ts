@@ -354,6 +354,7 @@ function schemaModule(stem: string): string {
     header([`schemas/${stem}.schema.json ($id ${JSON.stringify(doc.$id)})`]),
     'import type { SchemaDocument } from "@transactive/codec";',
     "",
+    `/** The JSON Schema of schemas/${stem}.schema.json as a SchemaDocument, for building a codec registry. */`,
     `export const ${camel(stem)}Schema: SchemaDocument = /*@__PURE__*/ JSON.parse(${singleQuoted(JSON.stringify(doc))});`,
     "",
   ].join("\n");

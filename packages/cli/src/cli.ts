@@ -9,6 +9,7 @@ import { EXIT, type ExitCode, type Io, type LazyIo, UsageError } from "./io.js";
 /** A command over its own arguments (everything after the command name). */
 export type CommandRunner = (args: readonly string[], io: Io) => Promise<ExitCode>;
 
+/** One CLI command: its help summary and a loader for its runner. */
 export interface Command {
   /** the command's lines in the top-level help: usage first, then what it does */
   readonly summary: string;

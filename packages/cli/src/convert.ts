@@ -24,6 +24,7 @@ export interface ConvertCommandOptions {
   readonly profile?: string | undefined;
 }
 
+/** The help text of `transactive convert`, printed for --help. */
 export const CONVERT_HELP = `Usage: transactive convert <file|-> --to json|xml [--profile P]
 
 Print the document converted to JSON (2-space indent) or XML on stdout; "-" reads standard

@@ -18,7 +18,10 @@ export interface Io {
  * An Io whose registry is loaded on demand: main() calls loadRegistry only when a command runs,
  * so the help and usage errors answer without loading every schema.
  */
-export type LazyIo = Omit<Io, "registry"> & { readonly loadRegistry: () => Promise<Registry> };
+export type LazyIo = Omit<Io, "registry"> & {
+  /** Loads the registry of schemas; called once a command is about to run. */
+  readonly loadRegistry: () => Promise<Registry>;
+};
 
 /** Exit codes: 0 everything valid, 1 some input invalid, 2 usage or environment problem. */
 export const EXIT = { ok: 0, invalid: 1, usage: 2 } as const;

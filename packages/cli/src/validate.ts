@@ -29,6 +29,7 @@ interface FileReport {
   xsd?: { profile: string; bytes?: Uint8Array; text?: string; encoded: boolean };
 }
 
+/** The help text of `transactive validate`, printed for --help. */
 export const VALIDATE_HELP = `Usage: transactive validate <file...> [--xsd [--xsd-engine E]] [--profile P]
 
 Decode each XML or JSON file (told apart by its first character, "<" or "{"; "-" reads

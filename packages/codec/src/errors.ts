@@ -103,6 +103,7 @@ export interface IssueExtras {
   readonly "not-supported": object;
 }
 
+/** Every issue code of the project (the keys of IssueExtras), e.g. "xml" or "replay". */
 export type IssueCode = keyof IssueExtras;
 
 /** Where in the source text a problem is (when the input was text). */

@@ -76,6 +76,7 @@ export function elementHandle<M extends ProfileTypes>(
   });
 }
 
+/** Whether a value is an element handle (rather than a registry), by its `kind`. */
 export function isElementHandle(x: unknown): x is AnyElementHandle {
   return typeof x === "object" && x !== null && (x as { kind?: unknown }).kind === "element";
 }

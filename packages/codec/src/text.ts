@@ -9,8 +9,10 @@ import { CodecError, type Issue, xmlIssue } from "./errors.js";
 import { decodeXmlBytes } from "./xml/decode-bytes.js";
 import { XmlError } from "./xml/types.js";
 
+/** The text format of an input: XML or JSON. */
 export type TextFormat = "xml" | "json";
 
+/** An input decoded to text, with the format it was sniffed as. */
 export interface DecodedText {
   readonly format: TextFormat;
   readonly text: string;

@@ -21,6 +21,7 @@ import type { ReferenceVtn } from "@transactive/ei/reference";
 import type { EiClientOptions } from "./client.js";
 import { createTypedEiClient } from "./typed-client.js";
 
+/** The client options used to push to every VEN (TLS, signing, verify, timeout…); the base URL is each VEN's own and the profile openadr2b. */
 export type VtnPushOptions = Omit<EiClientOptions, "baseUrl" | "profile" | "services">;
 
 /** What became of one pushed message. */
@@ -41,18 +42,27 @@ export interface PushOutcome {
   readonly error?: string;
 }
 
+/**
+ * The reference VTN in push mode: each VTN action queues its message as usual and then delivers the
+ * queues of the attached VENs, applying their answers to the VTN's state.
+ */
 export interface VtnPush {
   /** Pushes to this VEN from now on (its base URL, e.g. "http://127.0.0.1:8081"). */
   attach(venID: string, baseUrl: string | URL): void;
+  /** Stops pushing to this VEN and closes its client; its messages wait for oadrPoll again. */
   detach(venID: string): Promise<void>;
   /** Delivers every queued message of the attached VENs (or of one), in order. */
   flush(venID?: string): Promise<PushOutcome[]>;
+  /** Publishes or modifies an event (for the given VENs, else all) and pushes it to the attached VENs. */
   publishEvent(
     oadrEvent: OadrDistributeEventTypeOadrEvent,
     venIDs?: readonly string[],
   ): Promise<PushOutcome[]>;
+  /** Cancels an event (its next modification, status "cancelled") and pushes it to the attached VENs. */
   cancelEvent(eventID: string): Promise<PushOutcome[]>;
+  /** Queues oadrRequestReregistration for a VEN and pushes that VEN's queue. */
   requestReregistration(venID: string): Promise<PushOutcome[]>;
+  /** Queues oadrCancelPartyRegistration for a VEN and pushes that VEN's queue; the registration ends when the VEN confirms. */
   cancelRegistration(venID: string): Promise<PushOutcome[]>;
   /** Requests a report; resolves to its reportRequestID and the push outcomes. */
   requestReport(
@@ -60,7 +70,9 @@ export interface VtnPush {
     reportSpecifierID: string,
     options?: { granularity?: string; reportBackDuration?: string },
   ): Promise<{ reportRequestID: string; outcomes: PushOutcome[] }>;
+  /** Cancels a report request the VTN made and pushes the oadrCancelReport to its VEN. */
   cancelReportRequest(reportRequestID: string): Promise<PushOutcome[]>;
+  /** Closes the client of every attached VEN and detaches them all. */
   close(): Promise<void>;
 }
 
@@ -70,6 +82,7 @@ function refusalOf(value: Record<string, unknown>): EiResponseType | undefined {
   return r && !/^2\d\d$/.test(String(r.responseCode)) ? r : undefined;
 }
 
+/** Puts a reference VTN in push mode: attach a VEN with its URL, then the VTN's actions deliver to it at once. */
 export function createVtnPush(vtn: ReferenceVtn, options: VtnPushOptions = {}): VtnPush {
   const clients = new Map<string, TypedEiClient<"openadr2b", "ven">>();
   const ctxOf = (requestID: string) => ({

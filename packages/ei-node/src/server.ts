@@ -29,6 +29,7 @@ import {
 /** 1 MiB: the default request body limit. */
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
+/** The server's request body limit and timeouts, each with a safe default. */
 export interface EiServerLimits {
   /**
    * largest accepted request body in bytes, enforced from Content-Length and while streaming (413
@@ -58,11 +59,13 @@ export interface EiServerTls {
   readonly rejectUnauthorized?: boolean;
 }
 
+/** What startEiServer serves: the dispatcher's services, its limits and, for HTTPS, its TLS settings. */
 export interface EiServerOptions extends EiServerLimits {
   readonly dispatcher: Dispatcher;
   readonly tls?: EiServerTls;
 }
 
+/** One service the running server answers, with the full URL a client posts its messages to. */
 export interface ServiceEndpoint {
   readonly name: string;
   readonly profile: string;
@@ -71,6 +74,7 @@ export interface ServiceEndpoint {
   readonly operations: readonly string[];
 }
 
+/** A started server: where it listens, the services it answers, and how to stop it. */
 export interface RunningEiServer {
   /** e.g. "http://127.0.0.1:41234" */
   readonly url: string;

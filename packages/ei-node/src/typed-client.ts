@@ -11,6 +11,10 @@ import {
 } from "@transactive/ei";
 import { createEiClient, type EiClientOptions } from "./client.js";
 
+/**
+ * A typed client (one method per catalog operation of the profile, for the role's side) over this
+ * package's HTTP client; with `verify`, answers whose signature does not check are refused.
+ */
 export function createTypedEiClient<
   P extends ClientProfile,
   R extends ReferenceRole = DefaultRole<P>,

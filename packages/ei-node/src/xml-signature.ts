@@ -9,6 +9,7 @@ import { createNonceStore } from "./signature/nonces.js";
 import { type SignOptions, signOadrPayload } from "./signature/sign.js";
 import { type VerifyOptions, verifyOadrPayload } from "./signature/verify.js";
 
+/** What xmlSignature signs answers with and which incoming signatures it trusts. */
 export interface XmlSignatureOptions {
   /** the endpoint's key and certificate to sign its answers with */
   readonly sign?: SignOptions;

@@ -28,6 +28,7 @@ export type Check = (value: unknown, out?: Issue[], path?: string) => boolean;
 
 type Schema = Readonly<Record<string, unknown>>;
 
+/** A schema the checker cannot compile: an unsupported keyword, a malformed value or a `$ref` it cannot resolve. */
 export class SchemaCompileError extends Error {
   override readonly name = "SchemaCompileError";
 }

@@ -11,9 +11,13 @@ export const OADR_NS = "http://openadr.org/oadr-2.0b/2012/07";
 /** namespace of the ReplayProtect signature property */
 export const DSP_NS = "http://openadr.org/oadr-2.0b/2012/07/xmldsig-properties";
 
+/** The RSA with SHA-256 signature method URI (XML Signature). */
 export const RSA_SHA256 = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256";
+/** The ECDSA with SHA-256 signature method URI (XML Signature 1.1). */
 export const ECDSA_SHA256 = "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256";
+/** The SHA-256 digest method URI. */
 export const SHA256 = "http://www.w3.org/2001/04/xmlenc#sha256";
+/** The exclusive XML canonicalization URI, used for SignedInfo and each Reference. */
 export const EXC_C14N = "http://www.w3.org/2001/10/xml-exc-c14n#";
 
 /** Signature methods accepted when verifying (SHA-1 based ones are refused). */

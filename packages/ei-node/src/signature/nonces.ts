@@ -5,6 +5,7 @@
  */
 import type { NonceStore } from "./verify.js";
 
+/** An in-memory NonceStore that forgets each nonce `ttlMs` after it was added; `now` is the clock in ms. */
 export function createNonceStore(ttlMs: number, now: () => number = Date.now): NonceStore {
   if (!(ttlMs > 0)) throw new RangeError(`a nonce lifetime must be positive, got ${ttlMs}`);
   const seen = new Map<string, number>(); // nonce -> expiry, in insertion (= expiry) order

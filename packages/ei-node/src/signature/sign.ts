@@ -21,6 +21,7 @@ import {
 } from "./algorithms.js";
 import { signedText } from "./text.js";
 
+/** The signer's key and certificate, and the ReplayProtect values and oadrSignedObject Id to sign with. */
 export interface SignOptions {
   /** the signer's private key (PEM, or a KeyObject): RSA or EC P-256 */
   readonly privateKey: string | Buffer | KeyObject;

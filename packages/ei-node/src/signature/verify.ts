@@ -21,10 +21,13 @@ import { signedText } from "./text.js";
 
 /** Remembers nonces already seen (e.g. a Set, or a store with expiry). */
 export interface NonceStore {
+  /** Whether this nonce was seen before (a message carrying it is refused as a replay). */
   has(nonce: string): boolean;
+  /** Records a new nonce, so a later message carrying it is refused. */
   add(nonce: string): unknown;
 }
 
+/** Which signers to trust (trust anchors or one key), which algorithms to accept, and how ReplayProtect is checked. */
 export interface VerifyOptions {
   /**
    * Trust anchors (PEM or X509Certificate): the certificate in KeyInfo must be one of them or be
@@ -47,11 +50,13 @@ export interface VerifyOptions {
   readonly nonces?: NonceStore;
 }
 
+/** The signed ReplayProtect property of a verified message: its timestamp and nonce. */
 export interface ReplayProtect {
   readonly timestamp: string;
   readonly nonce: string;
 }
 
+/** The outcome of verifyOadrPayload: what the signature covers and who signed it, or the issues that refuse it. */
 export type VerifyResult =
   | {
       readonly ok: true;
@@ -74,6 +79,10 @@ const fail = (
 const elements = (node: Node): Element[] =>
   Array.from(node.childNodes).filter((n): n is Element => n.nodeType === 1);
 
+/**
+ * Verifies the XML Signature of an oadrPayload (text or bytes, checked on its original text);
+ * returns the issues instead of throwing when it does not verify.
+ */
 export function verifyOadrPayload(
   input: string | Uint8Array,
   options: VerifyOptions,

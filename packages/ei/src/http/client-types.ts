@@ -10,8 +10,10 @@ import type { WireFormat } from "./errors.js";
 /** Wire format of CodecDocument messages: XML, our canonical JSON, or CTS REST JSON (CTS only). */
 export type ClientFormat = WireFormat | "cts-json";
 
+/** A message to send: a CodecDocument (encoded in the chosen format), or XML or JSON already written, as text or bytes. */
 export type EiMessage = CodecDocument | string | Uint8Array;
 
+/** The HTTP answer to a sent message: its status, media type and body, decoded when it is an EI document. */
 export interface EiReply {
   readonly status: number;
   /** the media type of the answer, without parameters */
@@ -25,6 +27,7 @@ export interface EiReply {
   readonly signature?: SignatureCheck;
 }
 
+/** A raw HTTP binding client: sends messages to services by name; the typed client is built over it. */
 export interface EiClient {
   /** POSTs a message to a service (by name, e.g. "EiEvent") and returns the decoded answer. */
   send(

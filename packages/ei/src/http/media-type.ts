@@ -8,6 +8,7 @@ export const ACCEPTED_MEDIA_TYPES: Readonly<Record<string, WireFormat>> = {
   "application/json": "json",
 };
 
+/** A parsed Content-Type header: the media type and its charset parameter, if any. */
 export interface MediaType {
   /** type/subtype, lower case, without parameters */
   readonly essence: string;

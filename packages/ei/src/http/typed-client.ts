@@ -170,6 +170,7 @@ export function clientOperations(
   );
 }
 
+/** Which profile and party a typed client talks to, and whether it requires signed answers. */
 export interface TypedClientOptions<P extends ClientProfile, R extends ReferenceRole> {
   readonly profile: P;
   /** the party talked to (default: vtn for openadr2b, market for cts) */

@@ -18,6 +18,7 @@ import { transactionService } from "./transaction.js";
 
 export type { MarketOptions, TenderState } from "./state.js";
 
+/** The reference CTS market: one object per CTS service, sharing the market's in-memory state. */
 export interface ReferenceMarket {
   readonly state: MarketState;
   readonly EiTender: EiTenderService;
@@ -30,6 +31,7 @@ export interface ReferenceMarket {
   distributeTender(marketContext?: string): EiDistributeTenderType;
 }
 
+/** Creates a reference CTS market with a fresh in-memory state. */
 export function createReferenceMarket(options: MarketOptions = {}): ReferenceMarket {
   const state = createMarketState(options);
   return {

@@ -20,6 +20,7 @@ import { createVenState, recordRegistration, type VenOptions, type VenState } fr
 
 export { type OptChoice, optInToAll, type VenOptions } from "./state.js";
 
+/** The reference OpenADR 2.0b VEN: the services its VTN pushes to, sharing the VEN's in-memory state, plus its registration and opt helpers. */
 export interface ReferenceVen {
   readonly state: VenState;
   readonly EiRegisterParty: OadrVenRegisterPartyService;
@@ -36,6 +37,7 @@ export interface ReferenceVen {
   optFor(eventID: string): OptTypeType | undefined;
 }
 
+/** Creates a reference VEN with a fresh in-memory state. */
 export function createReferenceVen(options: VenOptions = {}): ReferenceVen {
   const state = createVenState(options);
   return {

@@ -17,6 +17,7 @@ import { createVtnState, registeredVen, type VtnOptions, type VtnState } from ".
 
 export type { VtnOptions } from "./state.js";
 
+/** The reference OpenADR 2.0b VTN: every service a VEN calls, sharing the VTN's in-memory state, plus the VTN's own actions (which queue messages for its VENs). */
 export interface ReferenceVtn {
   readonly state: VtnState;
   readonly EiRegisterParty: OadrRegisterPartyService;
@@ -26,6 +27,7 @@ export interface ReferenceVtn {
   readonly OadrPoll: OadrPollService;
   /** Publishes or modifies (higher modificationNumber) an event for some or all VENs. Throws EiFault. */
   publishEvent(oadrEvent: OadrDistributeEventTypeOadrEvent, venIDs?: readonly string[]): void;
+  /** Cancels an event (its next modification number, status "cancelled"). Throws EiFault for an unknown event. */
   cancelEvent(eventID: string): void;
   /** Asks a VEN for a report it registered; returns the reportRequestID. */
   requestReport(
@@ -33,6 +35,7 @@ export interface ReferenceVtn {
     reportSpecifierID: string,
     options?: { granularity?: string; reportBackDuration?: string },
   ): string;
+  /** Queues oadrCancelReport for a report request the VTN made; the VEN confirms with oadrCanceledReport. Throws EiFault. */
   cancelReportRequest(reportRequestID: string): void;
   /** Queues oadrRequestReregistration for a VEN. */
   requestReregistration(venID: string): void;
@@ -40,6 +43,7 @@ export interface ReferenceVtn {
   cancelRegistration(venID: string): void;
 }
 
+/** Creates a reference VTN with a fresh in-memory state. */
 export function createReferenceVtn(options: VtnOptions = {}): ReferenceVtn {
   const state = createVtnState(options);
   return {
