@@ -6,7 +6,6 @@
  */
 
 import { parseArgs } from "node:util";
-import { formatIssue } from "@transactive/codec";
 import {
   type Decimal,
   type DocumentProductAmount,
@@ -15,8 +14,8 @@ import {
   type IntervalAmount,
   sum,
 } from "@transactive/emix";
-import { EXIT, type ExitCode, type Io, readInput, UsageError } from "./io.js";
-import { loadDocument } from "./load.js";
+import { EXIT, type ExitCode, type Io } from "./io.js";
+import { loadOneDocument } from "./load.js";
 
 export const AMOUNTS_HELP = `  amounts <file|-> [--json] [--profile P]
       Exact amounts of the EMIX products of a CTS tender or transaction: per
@@ -40,20 +39,10 @@ export async function amountsCommand(args: readonly string[], io: Io): Promise<E
     io.stdout(AMOUNTS_HELP);
     return EXIT.ok;
   }
-  if (positionals.length !== 1)
-    throw new UsageError(`amounts takes one file (or "-" for stdin), got ${positionals.length}`);
-  if (values.profile !== undefined && !io.registry.profiles.has(values.profile))
-    throw new UsageError(
-      `unknown profile "${values.profile}"; known: ${io.registry.profileOrder.join(", ")}`,
-    );
-  const file = positionals[0] as string;
-  const bytes = await readInput(io, file);
-  const loaded = loadDocument(io.registry, bytes, { profile: values.profile });
-  if (!loaded.ok) {
-    for (const issue of loaded.issues) io.stderr(`${file}: ${formatIssue(issue)}\n`);
-    return EXIT.invalid;
-  }
-  const { doc } = loaded;
+  const one = await loadOneDocument(io, "amounts", positionals, values.profile);
+  if (typeof one !== "object") return one;
+  const { file } = one;
+  const { doc } = one;
   let products: DocumentProductAmount[];
   try {
     products = documentProductAmounts(doc);

@@ -9,13 +9,23 @@ import {
   CodecError,
   decodeText,
   decodeXml,
+  formatIssue,
   fromJson,
   type Issue,
   profilesFor,
   readXml,
   validate,
 } from "@transactive/codec";
-import { detectFormat, type InputFormat } from "./io.js";
+import {
+  checkProfile,
+  detectFormat,
+  EXIT,
+  type ExitCode,
+  type InputFormat,
+  type Io,
+  readInput,
+  UsageError,
+} from "./io.js";
 
 export type Loaded =
   | { readonly ok: true; readonly format: InputFormat; readonly doc: CodecDocument }
@@ -98,4 +108,26 @@ export function claimedProfile(
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The one document a single-file command (resolve, amounts) works on: checks the arguments, reads
+ * the file ("-" is standard input) and decodes it. Returns the document, or the exit code after
+ * printing one "file: path: reason" line per problem.
+ */
+export async function loadOneDocument(
+  io: Io,
+  command: string,
+  positionals: readonly string[],
+  profile: string | undefined,
+): Promise<{ readonly file: string; readonly doc: CodecDocument } | ExitCode> {
+  if (positionals.length !== 1)
+    throw new UsageError(`${command} takes one file (or "-" for stdin), got ${positionals.length}`);
+  const file = positionals[0] as string;
+  const loaded = loadDocument(io.registry, await readInput(io, file), {
+    profile: checkProfile(io, profile),
+  });
+  if (loaded.ok) return { file, doc: loaded.doc };
+  for (const issue of loaded.issues) io.stderr(`${file}: ${formatIssue(issue)}\n`);
+  return EXIT.invalid;
 }

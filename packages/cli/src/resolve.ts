@@ -7,12 +7,12 @@
  */
 
 import { parseArgs } from "node:util";
-import { type CodecDocument, formatIssue, type Issue } from "@transactive/codec";
+import type { CodecDocument, Issue } from "@transactive/codec";
 // EMIX (exact decimals, prices) loads only for a document that can carry EMIX products (CTS)
 import type { ResolvedInterval as EmixInterval } from "@transactive/emix";
 import { ResolutionError, resolveDocument, resolvedToJson } from "@transactive/ws-calendar";
-import { EXIT, type ExitCode, type Io, readInput, UsageError } from "./io.js";
-import { loadDocument } from "./load.js";
+import { EXIT, type ExitCode, type Io } from "./io.js";
+import { loadOneDocument } from "./load.js";
 
 export const RESOLVE_HELP = `  resolve <file|-> [--profile P]
       Resolve the WS-Calendar schedule of an xCal vcalendar, an OpenADR event or
@@ -33,22 +33,12 @@ export async function resolveCommand(args: readonly string[], io: Io): Promise<E
     io.stdout(RESOLVE_HELP);
     return EXIT.ok;
   }
-  if (positionals.length !== 1)
-    throw new UsageError(`resolve takes one file (or "-" for stdin), got ${positionals.length}`);
-  if (values.profile !== undefined && !io.registry.profiles.has(values.profile))
-    throw new UsageError(
-      `unknown profile "${values.profile}"; known: ${io.registry.profileOrder.join(", ")}`,
-    );
-  const file = positionals[0] as string;
-  const bytes = await readInput(io, file);
-  const loaded = loadDocument(io.registry, bytes, { profile: values.profile });
-  if (!loaded.ok) {
-    for (const issue of loaded.issues) io.stderr(`${file}: ${formatIssue(issue)}\n`);
-    return EXIT.invalid;
-  }
+  const one = await loadOneDocument(io, "resolve", positionals, values.profile);
+  if (typeof one !== "object") return one;
+  const { file } = one;
   try {
-    const resolved = resolvedToJson(resolveDocument(loaded.doc)) as ResolvedJson;
-    const notes = loaded.doc.profile === "cts" ? await addEmixView(loaded.doc, resolved) : [];
+    const resolved = resolvedToJson(resolveDocument(one.doc)) as ResolvedJson;
+    const notes = one.doc.profile === "cts" ? await addEmixView(one.doc, resolved) : [];
     for (const note of notes)
       io.stderr(`${file}: ${note.path || "/"}: ${note.message} [${note.code}]\n`);
     io.stdout(`${JSON.stringify(resolved, null, 2)}\n`);
