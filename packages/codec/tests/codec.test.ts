@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import {
-  CodecError,
   decodeXml,
   encodeXml,
   fromJson,
@@ -9,6 +8,7 @@ import {
   toJson,
   validate,
 } from "../src/index.js";
+import { codecError } from "./codec-error.js";
 import { registry } from "./registry.js";
 
 const OADR = "http://openadr.org/oadr-2.0b/2012/07";
@@ -20,16 +20,6 @@ const response = (
   inner = "<ei:responseCode>200</ei:responseCode><ei:responseDescription>OK</ei:responseDescription><pyld:requestID>r-1</pyld:requestID>",
 ) =>
   `<oadr:oadrResponse ${NS} ei:schemaVersion="2.0b"><ei:eiResponse>${inner}</ei:eiResponse><ei:venID>ven-1</ei:venID></oadr:oadrResponse>`;
-
-function codecError(f: () => unknown): CodecError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof CodecError) return e;
-    throw e;
-  }
-  throw new Error("expected a CodecError");
-}
 
 describe("decodeXml", () => {
   it("decodes by namespace, whatever the prefixes", () => {

@@ -3,11 +3,11 @@ import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { decodeXml } from "../src/decode.js";
 import { encodeXml } from "../src/encode.js";
-import { CodecError } from "../src/errors.js";
 import { create, elementHandle, type HandleDocument, isElementHandle } from "../src/handle.js";
 import { fromJson, toJson } from "../src/json.js";
 import type { Registry } from "../src/registry.js";
 import { validate } from "../src/validate.js";
+import { codecError } from "./codec-error.js";
 import { registry } from "./registry.js";
 
 const examples = resolve(import.meta.dirname, "../../../examples");
@@ -44,16 +44,6 @@ const EnergyRealSchema = elementHandle<{ openadr2b: EnergyReal; cts: EnergyReal 
   "power:energyReal",
   ["openadr2b", "cts"],
 );
-
-function codecError(f: () => unknown): CodecError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof CodecError) return e;
-    throw e;
-  }
-  throw new Error("expected a CodecError");
-}
 
 describe("element handles", () => {
   it("resolve their registry on first use, once", () => {

@@ -8,7 +8,6 @@ import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
   type CodecDocument,
-  CodecError,
   decodeXml,
   encodeXml,
   fromJson,
@@ -17,6 +16,7 @@ import {
   toJson,
   validate,
 } from "../src/index.js";
+import { codecError } from "./codec-error.js";
 import { registry } from "./registry.js";
 
 const OADR = "http://openadr.org/oadr-2.0b/2012/07";
@@ -29,16 +29,6 @@ const oasis = resolve(
 );
 const SAMPLE = "avob-OpenADR/OpenADRModel20b/src/test/resources/eievent/oadrDistributeEvent.xml";
 const OUTER = `${OADR} oadr_20b.xsd`;
-
-function codecError(f: () => unknown): CodecError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof CodecError) return e;
-    throw e;
-  }
-  throw new Error("expected a CodecError");
-}
 
 /** The sample's document element (with its own xsi:schemaLocation) inside oadrPayload. */
 function wrapped(): { xml: string; inner: string } {

@@ -5,7 +5,6 @@
 import { describe, expect, it } from "vitest";
 import {
   type CodecDocument,
-  CodecError,
   decodeXml,
   encodeXml,
   fromJson,
@@ -14,6 +13,7 @@ import {
   toJson,
   validate,
 } from "../src/index.js";
+import { codecError } from "./codec-error.js";
 import { registry } from "./registry.js";
 
 const NS = `xmlns:oadr="http://openadr.org/oadr-2.0b/2012/07" xmlns:ei="http://docs.oasis-open.org/ns/energyinterop/201110" xmlns:pyld="http://docs.oasis-open.org/ns/energyinterop/201110/payloads" xmlns:xcal="urn:ietf:params:xml:ns:icalendar-2.0" xmlns:strm="urn:ietf:params:xml:ns:icalendar-2.0:stream" xmlns:emix="http://docs.oasis-open.org/ns/emix/2011/06"`;
@@ -44,16 +44,6 @@ const payloadValue = (doc: CodecDocument): unknown =>
   // biome-ignore lint/suspicious/noExplicitAny: a deep path into a test document
   (doc.value as any).oadrEvent[0].eiEvent.eiEventSignals.eiEventSignal[0].intervals.interval[0]
     .signalPayload[0].payloadFloat.value;
-
-function codecError(f: () => unknown): CodecError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof CodecError) return e;
-    throw e;
-  }
-  throw new Error("expected a CodecError");
-}
 
 describe("xs:float / xs:double", () => {
   it.each([
