@@ -32,6 +32,11 @@ export interface Trade {
   readonly quantity: Decimal;
   /** price, currency per kWh (may be negative or zero) */
   readonly price: Decimal;
+  /**
+   * the settled amount in currency, when the market rounds it to its money resolution; without
+   * it the amount is quantity × price, exactly
+   */
+  readonly amount?: Decimal;
 }
 
 /**

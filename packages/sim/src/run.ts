@@ -183,8 +183,10 @@ function record(o: IntervalOutcome, path: string, capacityWh: number): EngineRec
     if (q.isZero())
       throw new SimulationError("bad-outcome", `${path}/trades/${k}/quantity`, "a trade of 0 kWh");
     const p = exact(t.price, `${path}/trades/${k}/price`, false);
+    const amount =
+      t.amount === undefined ? q.mul(p) : exact(t.amount, `${path}/trades/${k}/amount`, false);
     energy = energy.add(q);
-    amounts.push(q.mul(p).toString());
+    amounts.push(amount.toString());
   });
   return {
     clearingPrice: price === null ? null : price.toString(),

@@ -442,7 +442,7 @@ const DRAW: { [K in DeviceKind]: (rng: Random, id: string, ctx: DrawContext) => 
       resistance: rng.uniform(2, 4),
       capacitance: rng.uniform(1.5, 3),
       cop: cooling ? rng.uniform(2.8, 3.6) : rng.uniform(2.5, 3.5),
-      gainsW: rng.uniform(300, 700),
+      gainsW: Math.round(rng.uniform(300, 700)),
       ratedW: rng.pick([2000, 2500, 3500], [0.3, 0.4, 0.3]),
       setpoint,
       deadband: rng.uniform(1, 2),
