@@ -71,9 +71,11 @@ const DRAW = `(function () {
   var data = JSON.parse(document.getElementById("simulation-data").textContent);
   var C = ${JSON.stringify(COLORS)};
   function nums(a) { return a.map(function (s) { return s === null ? null : Number(s); }); }
+  // dashed (no-market) lines are drawn over solid (market) ones (Chart.js draws lower order on
+  // top), so where the two coincide both stay visible
   function set(label, values, color, dashed, extra) {
     var d = { label: label, data: values, borderColor: color, backgroundColor: color,
-      borderWidth: 1.5, pointRadius: 0, borderDash: dashed ? [6, 4] : [] };
+      borderWidth: 1.5, pointRadius: 0, borderDash: dashed ? [6, 4] : [], order: dashed ? 0 : 1 };
     for (var k in extra || {}) d[k] = extra[k];
     return d;
   }
