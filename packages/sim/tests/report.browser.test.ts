@@ -104,29 +104,16 @@ describe.skipIf(!HAVE_CHROMIUM && !ON_CI)(
       id: string,
       colours: string[],
     ) {
-      const area = await page.evaluate((canvasId) => {
-        const canvas = document.getElementById(canvasId) as HTMLCanvasElement;
-        const box = canvas.getBoundingClientRect();
-        const chart = (
-          globalThis as unknown as {
-            Chart: {
-              getChart(
-                c: HTMLCanvasElement,
-              ):
-                | { chartArea: { left: number; top: number; right: number; bottom: number } }
-                | undefined;
-            };
-          }
-        ).Chart.getChart(canvas);
+      // runs in the page (a string: this package's tests are typed without the DOM library)
+      const area = (await page.evaluate(`(() => {
+        const canvas = document.getElementById(${JSON.stringify(id)});
+        const chart = canvas && Chart.getChart(canvas);
         if (!chart) return null;
+        const box = canvas.getBoundingClientRect();
         const a = chart.chartArea;
-        return {
-          x: box.left + window.scrollX + a.left,
-          y: box.top + window.scrollY + a.top,
-          width: a.right - a.left,
-          height: a.bottom - a.top,
-        };
-      }, id);
+        return { x: box.left + window.scrollX + a.left, y: box.top + window.scrollY + a.top,
+                 width: a.right - a.left, height: a.bottom - a.top };
+      })()`)) as { x: number; y: number; width: number; height: number } | null;
       expect(area, `${id}: no Chart.js chart on the canvas`).not.toBeNull();
       if (!area) throw new Error("unreachable");
       expect(area.width).toBeGreaterThan(250);
