@@ -276,7 +276,22 @@ export function createScenario(options: ScenarioOptions = {}): Scenario {
   const { irradiance, outdoorTemperature } = weather(startMs, dt, count, site, min, max);
   const hvacMode = max >= 24 ? "cooling" : "heating";
 
-  const ctx: DrawContext = { seed, startMs, dt, count, site, irradiance, hvacMode, times };
+  // 5-minute load samples: fine enough for the peaks' shape, cheap for 10^5 agents
+  const step = Math.min(dt, 300);
+  const loadSampleHours = Float64Array.from({ length: count * (dt / step) }, (_, j) =>
+    localHour(site, startMs + (j + 0.5) * step * 1000),
+  );
+  const ctx: DrawContext = {
+    seed,
+    startMs,
+    dt,
+    count,
+    site,
+    irradiance,
+    hvacMode,
+    times,
+    loadSampleHours,
+  };
   const kinds: DeviceKind[] = [];
   for (const [kind, n] of Object.entries(apportion(agents)))
     for (let i = 0; i < n; i++) kinds.push(kind as DeviceKind);
@@ -319,6 +334,8 @@ interface DrawContext {
   readonly irradiance: Float64Array;
   readonly hvacMode: "cooling" | "heating";
   readonly times: readonly string[];
+  /** local clock hour of each load sample: 5-minute sub-steps (or one per shorter interval) */
+  readonly loadSampleHours: Float64Array;
 }
 
 /** Per-interval averages of 1-minute samples (at their midpoints) of irradiance and temperature. */
@@ -343,8 +360,8 @@ function weather(startMs: number, dt: number, count: number, site: Site, min: nu
 }
 
 /** Local clock hour (0 … 24) at an instant. */
-function localHour(ctx: DrawContext, ms: number): number {
-  return ((((ms + ctx.site.utcOffsetMinutes * 60_000) / 3_600_000) % 24) + 24) % 24;
+function localHour(site: Site, ms: number): number {
+  return ((((ms + site.utcOffsetMinutes * 60_000) / 3_600_000) % 24) + 24) % 24;
 }
 
 /** A Gaussian bump on the 24-hour circle (so an evening peak wraps past midnight). */
@@ -363,13 +380,13 @@ const DRAW: { [K in DeviceKind]: (rng: Random, id: string, ctx: DrawContext) => 
     const evening = rng.uniform(900, 2000);
     const eveningAt = rng.normal(19, 0.75, 17, 21.5);
     const eveningWidth = rng.uniform(1.25, 2);
-    const step = Math.min(ctx.dt, 300); // 5-minute sub-steps: fine enough, cheap for 10^5 agents
-    const subs = ctx.dt / step;
+    const hours = ctx.loadSampleHours;
+    const subs = hours.length / ctx.count;
     const profileW = new Int32Array(ctx.count);
     for (let i = 0; i < ctx.count; i++) {
       let w = 0;
       for (let k = 0; k < subs; k++) {
-        const h = localHour(ctx, ctx.startMs + (i * ctx.dt + (k + 0.5) * step) * 1000);
+        const h = hours[i * subs + k] as number;
         w +=
           base +
           morning * bump(h, morningAt, morningWidth) +
