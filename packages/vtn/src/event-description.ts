@@ -311,7 +311,11 @@ export function eventFromDescription(
   } catch (e) {
     // a schema issue of the built event, told at the description field it came from
     if (!(e instanceof VtnError)) throw e;
-    throw new VtnError("invalid-event", e.message.slice(e.path.length + 2), descriptionPath(e.path));
+    throw new VtnError(
+      "invalid-event",
+      e.message.slice(e.path.length + 2),
+      descriptionPath(e.path),
+    );
   }
 }
 

@@ -71,21 +71,23 @@ const poll = async (client: TypedEiClient<"openadr2b">, venID: string) =>
 
 /** A raw admin request, to see status codes and headers as an operator's curl would. */
 function raw(url: string, method: string, headers: Record<string, string>, body?: string) {
-  return new Promise<{ status: number; headers: Record<string, unknown>; json: any }>((resolve, reject) => {
-    const req = request(url, { method, headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c) => chunks.push(c));
-      res.on("end", () =>
-        resolve({
-          status: res.statusCode ?? 0,
-          headers: res.headers,
-          json: JSON.parse(Buffer.concat(chunks).toString("utf8") || "null"),
-        }),
-      );
-    });
-    req.on("error", reject);
-    req.end(body);
-  });
+  return new Promise<{ status: number; headers: Record<string, unknown>; json: any }>(
+    (resolve, reject) => {
+      const req = request(url, { method, headers }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c) => chunks.push(c));
+        res.on("end", () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            json: JSON.parse(Buffer.concat(chunks).toString("utf8") || "null"),
+          }),
+        );
+      });
+      req.on("error", reject);
+      req.end(body);
+    },
+  );
 }
 
 const DESCRIPTION = {
@@ -103,15 +105,26 @@ describe("admin API authentication", () => {
     expect(missing.status).toBe(401);
     expect(missing.headers["www-authenticate"]).toMatch(/^Bearer/);
     expect(missing.json.error.code).toBe("unauthenticated");
-    const wrong = await raw(`${vtn.url}/admin/events`, "POST", { ...json, Authorization: "Bearer nope" }, body);
+    const wrong = await raw(
+      `${vtn.url}/admin/events`,
+      "POST",
+      { ...json, Authorization: "Bearer nope" },
+      body,
+    );
     expect(wrong.status).toBe(403);
-    const malformed = await raw(`${vtn.url}/admin/events`, "POST", { ...json, Authorization: TOKEN }, body);
+    const malformed = await raw(
+      `${vtn.url}/admin/events`,
+      "POST",
+      { ...json, Authorization: TOKEN },
+      body,
+    );
     expect(malformed.status).toBe(403);
     expect(await admin.events()).toEqual([]);
     // the right token works, and the same client without it is refused with the server's reason
-    await expect(
-      createVtnAdminClient({ url: vtn.url }).vens(),
-    ).rejects.toMatchObject({ status: 401, code: "unauthenticated" });
+    await expect(createVtnAdminClient({ url: vtn.url }).vens()).rejects.toMatchObject({
+      status: 401,
+      code: "unauthenticated",
+    });
     expect(await admin.publishEvent(DESCRIPTION)).toMatchObject({ eventID: "evt-1" });
   });
 
@@ -128,7 +141,9 @@ describe("admin API authentication", () => {
 
   it("runs unauthenticated on loopback only when asked to", async () => {
     vtn = await startVtn({ admin: { unauthenticated: true } });
-    expect(await createVtnAdminClient({ url: vtn.url }).vtn()).toMatchObject({ vtnID: "TransactiveVTN" });
+    expect(await createVtnAdminClient({ url: vtn.url }).vtn()).toMatchObject({
+      vtnID: "TransactiveVTN",
+    });
   });
 });
 
@@ -141,7 +156,11 @@ describe("events as a polling VEN sees them", () => {
     const venID = reg.venID as string;
 
     const published: any = await admin.publishEvent(DESCRIPTION);
-    expect(published).toMatchObject({ eventID: "evt-1", modificationNumber: 0, eventStatus: "far" });
+    expect(published).toMatchObject({
+      eventID: "evt-1",
+      modificationNumber: 0,
+      eventStatus: "far",
+    });
     let msg = await poll(client, venID);
     expect(msg.element).toBe("oadr:oadrDistributeEvent");
     expect(msg.value.vtnID).toBe("Utility-VTN");
@@ -181,7 +200,9 @@ describe("events as a polling VEN sees them", () => {
     const e1 = msg.value.oadrEvent[0].eiEvent;
     expect(e1.eventDescriptor.modificationNumber).toBe(1);
     expect(e1.eventDescriptor.modificationDateTime).toBeDefined();
-    expect(e1.eiEventSignals.eiEventSignal[0].intervals.interval[0].signalPayload[0].payloadFloat.value).toBe(3);
+    expect(
+      e1.eiEventSignals.eiEventSignal[0].intervals.interval[0].signalPayload[0].payloadFloat.value,
+    ).toBe(3);
     // the same start as before: a modification keeps what it does not change
     expect(e1.eiActivePeriod.properties.dtstart).toEqual(e0.eiActivePeriod.properties.dtstart);
 
@@ -195,32 +216,49 @@ describe("events as a polling VEN sees them", () => {
     expect((await poll(client, venID)).element).toBe("oadr:oadrResponse");
     // a cancelled event can be neither modified nor cancelled again; an unknown one is 404
     await expect(admin.cancelEvent("evt-1")).rejects.toMatchObject({ status: 409 });
-    await expect(admin.modifyEvent("evt-1", { start: "now" })).rejects.toMatchObject({ status: 409 });
+    await expect(admin.modifyEvent("evt-1", { start: "now" })).rejects.toMatchObject({
+      status: 409,
+    });
     await expect(admin.cancelEvent("evt-x")).rejects.toMatchObject({ status: 404 });
   });
 
   it("queues events published before a VEN registers, and only for the VENs they target", async () => {
     const { admin, client } = await start();
     await admin.publishEvent({ ...DESCRIPTION, eventID: "for-all" });
-    await admin.publishEvent({ ...DESCRIPTION, eventID: "for-other", targets: { venID: ["someone-else"] } });
+    await admin.publishEvent({
+      ...DESCRIPTION,
+      eventID: "for-other",
+      targets: { venID: ["someone-else"] },
+    });
     const { venID } = await register(client);
     const msg = await poll(client, venID);
     expect(msg.element).toBe("oadr:oadrDistributeEvent");
-    expect(msg.value.oadrEvent.map((e: any) => e.eiEvent.eventDescriptor.eventID)).toEqual(["for-all"]);
+    expect(msg.value.oadrEvent.map((e: any) => e.eiEvent.eventDescriptor.eventID)).toEqual([
+      "for-all",
+    ]);
   });
 
   it("refuses a bad event with the path of the problem, and stores nothing", async () => {
     const { admin } = await start();
-    const bad = { ...DESCRIPTION, signals: [{ name: "SIMPLE", type: "level", intervals: [{ duration: "PT30X", value: 1 }] }] };
+    const bad = {
+      ...DESCRIPTION,
+      signals: [{ name: "SIMPLE", type: "level", intervals: [{ duration: "PT30X", value: 1 }] }],
+    };
     await expect(admin.publishEvent(bad)).rejects.toMatchObject({
       status: 400,
       code: "invalid-event",
       path: "/signals/0/intervals/0/duration",
     });
-    await expect(admin.publishEvent("<oadrPoll/>")).rejects.toMatchObject({ status: 400, code: "invalid-event" });
+    await expect(admin.publishEvent("<oadrPoll/>")).rejects.toMatchObject({
+      status: 400,
+      code: "invalid-event",
+    });
     // all or nothing: the second event of a payload conflicts with the first, so neither is published
     await admin.publishEvent(DESCRIPTION);
-    await expect(admin.publishEvent(DESCRIPTION)).rejects.toMatchObject({ status: 409, path: "/eventID" });
+    await expect(admin.publishEvent(DESCRIPTION)).rejects.toMatchObject({
+      status: 409,
+      path: "/eventID",
+    });
     expect(((await admin.events()) as any[]).map((e) => e.eventID)).toEqual(["evt-1"]);
   });
 });
@@ -246,19 +284,29 @@ describe("report requests", () => {
     expect(refusal).toMatchObject({ status: 409, code: "no-sampling-rate", path: "/granularity" });
     expect((refusal as VtnAdminError).reasons).toEqual(["rid-power: offers only PT10S"]);
     expect(((await admin.ven(venID)) as any).reportRequests).toEqual([]);
-    await expect(
-      admin.requestReport(venID, { reportSpecifierID: "nope" }),
-    ).rejects.toMatchObject({ status: 404, path: "/reportSpecifierID" });
+    await expect(admin.requestReport(venID, { reportSpecifierID: "nope" })).rejects.toMatchObject({
+      status: 404,
+      path: "/reportSpecifierID",
+    });
 
     // no rate asked for: the VTN takes the one the VEN offered
     const made: any = await admin.requestReport(venID, { reportSpecifierID: "telemetry-1" });
-    expect(made).toMatchObject({ granularity: "PT10S", reportBackDuration: "PT10S", state: "requested", rIDs: ["rid-power"] });
+    expect(made).toMatchObject({
+      granularity: "PT10S",
+      reportBackDuration: "PT10S",
+      state: "requested",
+      rIDs: ["rid-power"],
+    });
 
     // the VTN registers its own reports (none) first, then asks for the VEN's
     let msg = await poll(client, venID);
     expect(msg.element).toBe("oadr:oadrRegisterReport");
     const ack = await client.EiReport.registeredReport({
-      eiResponse: { responseCode: "200", responseDescription: "OK", requestID: msg.value.requestID },
+      eiResponse: {
+        responseCode: "200",
+        responseDescription: "OK",
+        requestID: msg.value.requestID,
+      },
       venID,
     } as any);
     expect((ack.value as any).eiResponse.responseCode).toBe("200");
@@ -269,7 +317,11 @@ describe("report requests", () => {
     expect(spec.specifierPayload).toEqual([{ rID: "rid-power", readingType: "Direct Read" }]);
 
     await client.EiReport.createdReport({
-      eiResponse: { responseCode: "200", responseDescription: "OK", requestID: msg.value.requestID },
+      eiResponse: {
+        responseCode: "200",
+        responseDescription: "OK",
+        requestID: msg.value.requestID,
+      },
       oadrPendingReports: { reportRequestID: [made.reportRequestID] },
       venID,
     } as any);
@@ -283,7 +335,13 @@ describe("report requests", () => {
             interval: [0, 1].map((i) => ({
               dtstart: { "date-time": `2026-07-01T12:00:${i ? "10" : "00"}Z` },
               duration: { duration: "PT10S" },
-              oadrReportPayload: [{ rID: "rid-power", payloadFloat: { value: 1.5 + i }, oadrDataQuality: "Quality Good - Non Specific" }],
+              oadrReportPayload: [
+                {
+                  rID: "rid-power",
+                  payloadFloat: { value: 1.5 + i },
+                  oadrDataQuality: "Quality Good - Non Specific",
+                },
+              ],
             })),
           },
           reportRequestID: made.reportRequestID,
@@ -303,19 +361,30 @@ describe("report requests", () => {
     ]);
     const ven: any = await admin.ven(venID);
     expect(ven).toMatchObject({ vtnReportRegistration: "acknowledged", transport: "pull" });
-    expect(ven.reports[0].dataPoints[0].samplingRate).toEqual({ minPeriod: "PT10S", maxPeriod: "PT10S", onChange: false });
+    expect(ven.reports[0].dataPoints[0].samplingRate).toEqual({
+      minPeriod: "PT10S",
+      maxPeriod: "PT10S",
+      onChange: false,
+    });
   });
 
   it("keeps the VEN's refusal of a request as its reason", async () => {
     const { admin, client, venID } = await withReports([report("rid-power", "PT1M", "PT1H")], {
       registerVtnReports: false,
     });
-    const made: any = await admin.requestReport(venID, { reportSpecifierID: "telemetry-1", granularity: "PT5M" });
+    const made: any = await admin.requestReport(venID, {
+      reportSpecifierID: "telemetry-1",
+      granularity: "PT5M",
+    });
     expect(made.granularity).toBe("PT5M");
     const msg = await poll(client, venID);
     expect(msg.element).toBe("oadr:oadrCreateReport");
     await client.EiReport.createdReport({
-      eiResponse: { responseCode: "452", responseDescription: "sampling rate not supported", requestID: msg.value.requestID },
+      eiResponse: {
+        responseCode: "452",
+        responseDescription: "sampling rate not supported",
+        requestID: msg.value.requestID,
+      },
       oadrPendingReports: { reportRequestID: [made.reportRequestID] },
       venID,
     } as any);
@@ -336,7 +405,9 @@ describe("report requests", () => {
       granularity: { duration: "PT1M" },
     });
     const ven: any = await admin.ven(venID);
-    expect(ven.reportRequests).toMatchObject([{ reportSpecifierID: "slow", delivery: "registeredReport" }]);
+    expect(ven.reportRequests).toMatchObject([
+      { reportSpecifierID: "slow", delivery: "registeredReport" },
+    ]);
     expect(ven.notRequested).toHaveLength(1);
     expect(ven.notRequested[0]).toMatch(/^fast: .*rid-power: offers only PT10S/);
   });
@@ -351,7 +422,11 @@ describe("push mode", () => {
 
   it("pushes an event to a VEN that registered for push, and records its opt", async () => {
     const { admin, client } = await start();
-    const venD = createReferenceDispatcher({ profile: "openadr2b", role: "ven", venID: "push-ven" });
+    const venD = createReferenceDispatcher({
+      profile: "openadr2b",
+      role: "ven",
+      venID: "push-ven",
+    });
     const ven = venD.reference as ReferenceVen;
     venServer = await startEiServer({ dispatcher: venD });
     const created = await client.EiRegisterParty.createPartyRegistration({
@@ -360,10 +435,16 @@ describe("push mode", () => {
     ven.recordRegistration(created.value);
     const answer: any = await admin.publishEvent(DESCRIPTION);
     expect(answer.pushed).toContainEqual(
-      expect.objectContaining({ venID: "push-ven", sent: "oadr:oadrDistributeEvent", answer: "oadr:oadrCreatedEvent" }),
+      expect.objectContaining({
+        venID: "push-ven",
+        sent: "oadr:oadrDistributeEvent",
+        answer: "oadr:oadrCreatedEvent",
+      }),
     );
     expect(ven.optFor("evt-1")).toBe("optIn");
-    expect(((await admin.event("evt-1")) as any).responses).toMatchObject([{ venID: "push-ven", optType: "optIn" }]);
+    expect(((await admin.event("evt-1")) as any).responses).toMatchObject([
+      { venID: "push-ven", optType: "optIn" },
+    ]);
     expect(((await admin.ven("push-ven")) as any).transport).toBe("push");
   });
 });
