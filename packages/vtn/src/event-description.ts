@@ -80,6 +80,8 @@ export interface BuildContext {
   readonly createdDateTime?: string;
 }
 
+const EMPTY_COMPONENTS = '<xcal:components xmlns:xcal="urn:ietf:params:xml:ns:icalendar-2.0"/>';
+
 const KEYS = new Set([
   "eventID",
   "start",
@@ -287,7 +289,8 @@ export function eventFromDescription(
       testEvent: d.testEvent ? "true" : "false",
       ...(d.comment !== undefined ? { vtnComment: d.comment } : {}),
     },
-    eiActivePeriod: { properties, components: null },
+    // an empty xcal:components, as OpenADR samples write it
+    eiActivePeriod: { properties, components: { $xml: EMPTY_COMPONENTS } },
     eiEventSignals: {
       eiEventSignal: d.signals.map((s, i) => ({
         intervals: {

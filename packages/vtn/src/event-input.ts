@@ -13,7 +13,11 @@ import {
   registry,
 } from "@transactive/ei";
 import { VtnError } from "./errors.js";
-import { checkEventDescription, type EventDescription } from "./event-description.js";
+import {
+  checkEventDescription,
+  type EventDescription,
+  eventFromDescription,
+} from "./event-description.js";
 
 /** One event read from an input, with the VENs it names and, for a description, the description. */
 export interface EventInput {
@@ -40,7 +44,14 @@ export function readEventInput(input: Uint8Array | string, now: Date): EventInpu
     throw new VtnError("invalid-event", `neither XML nor JSON: ${(e as Error).message}`, "");
   }
   if (isPayloadJson(json)) return eventsOfDocument(decodeChecked(text, true));
-  return [{ description: checkEventDescription(json, now) }];
+  const description = checkEventDescription(json, now);
+  // built once here so a schema problem (an unknown signal type…) is told now, at its field
+  eventFromDescription(description, {
+    now,
+    marketContext: "http://check.invalid",
+    newEventID: () => "check",
+  });
+  return [{ description }];
 }
 
 /** Our JSON of a payload names its profile or its qualified document element. */
