@@ -238,6 +238,24 @@ describe("events as a polling VEN sees them", () => {
     ]);
   });
 
+  it("hands out the event's current status, without a new modification", async () => {
+    let now = Date.parse("2026-07-01T12:00:00Z");
+    const { admin, client } = await start({ clock: () => new Date(now) });
+    const { venID } = await register(client);
+    await admin.publishEvent({ ...DESCRIPTION, start: "2026-07-01T12:10:00Z" });
+    expect((await poll(client, venID)).value.oadrEvent[0].eiEvent.eventDescriptor.eventStatus).toBe("far");
+    now += 15 * 60_000;
+    const asked: any = await client.EiEvent.requestEvent({
+      eiRequestEvent: { requestID: "q", venID },
+    } as any);
+    expect(asked.value.oadrEvent[0].eiEvent.eventDescriptor).toMatchObject({
+      eventStatus: "active",
+      modificationNumber: 0,
+    });
+    now += 60 * 60_000;
+    expect(await admin.event("evt-1")).toMatchObject({ currentStatus: "completed", modificationNumber: 0 });
+  });
+
   it("refuses a bad event with the path of the problem, and stores nothing", async () => {
     const { admin } = await start();
     const bad = {

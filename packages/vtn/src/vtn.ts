@@ -702,12 +702,53 @@ export function createOperableVtn(options: OperableVtnOptions = {}): OperableVtn
     },
   };
 
+  /**
+   * Brings the eventStatus of the events a VEN is handed up to date (far, near, active,
+   * completed): a status change is not a modification, so the modificationNumber stays.
+   */
+  function refreshed<T>(distribution: T): T {
+    const d = distribution as { oadrEvent?: OadrDistributeEventTypeOadrEvent[] };
+    if (!d.oadrEvent?.length) return distribution;
+    return { ...d, oadrEvent: d.oadrEvent.map(refreshStatus) } as T;
+  }
+  function refreshStatus(e: OadrDistributeEventTypeOadrEvent): OadrDistributeEventTypeOadrEvent {
+    const d = e.eiEvent.eventDescriptor;
+    const props = e.eiEvent.eiActivePeriod.properties as {
+      dtstart?: { "date-time"?: string };
+      duration?: { duration?: string };
+      "x-eiRampUp"?: { duration?: string };
+    };
+    const start = props.dtstart?.["date-time"];
+    if (d.eventStatus === "cancelled" || start === undefined) return e;
+    const status = statusAt(start, props.duration?.duration, props["x-eiRampUp"]?.duration, clock());
+    if (status === d.eventStatus) return e;
+    const fresh = { ...e, eiEvent: { ...e.eiEvent, eventDescriptor: { ...d, eventStatus: status } } };
+    const record = state.events.get(d.eventID);
+    // the stored event follows, unless a newer modification replaced it meanwhile
+    if (record?.oadrEvent.eiEvent.eventDescriptor.modificationNumber === d.modificationNumber)
+      record.oadrEvent = fresh;
+    return fresh;
+  }
+  const event = {
+    ...ref.EiEvent,
+    requestEvent: (req: Parameters<typeof ref.EiEvent.requestEvent>[0], ctx: Ctx) =>
+      refreshed(ref.EiEvent.requestEvent(req, ctx) as object) as never,
+  };
+  const pollService = {
+    poll(req: Parameters<typeof ref.OadrPoll.poll>[0], ctx: Ctx) {
+      const reply = ref.OadrPoll.poll(req, ctx) as { element: string; value: unknown };
+      return reply.element === "oadr:oadrDistributeEvent"
+        ? { element: reply.element, value: refreshed(reply.value) }
+        : reply;
+    },
+  };
+
   const implementations = touch({
     EiRegisterParty: registerParty,
-    EiEvent: ref.EiEvent,
+    EiEvent: event,
     EiOpt: ref.EiOpt,
     EiReport: report,
-    OadrPoll: ref.OadrPoll,
+    OadrPoll: pollService,
   });
 
   /** Wraps every service method so each request of a VEN marks it as seen. */
