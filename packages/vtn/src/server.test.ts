@@ -243,7 +243,9 @@ describe("events as a polling VEN sees them", () => {
     const { admin, client } = await start({ clock: () => new Date(now) });
     const { venID } = await register(client);
     await admin.publishEvent({ ...DESCRIPTION, start: "2026-07-01T12:10:00Z" });
-    expect((await poll(client, venID)).value.oadrEvent[0].eiEvent.eventDescriptor.eventStatus).toBe("far");
+    expect((await poll(client, venID)).value.oadrEvent[0].eiEvent.eventDescriptor.eventStatus).toBe(
+      "far",
+    );
     now += 15 * 60_000;
     const asked: any = await client.EiEvent.requestEvent({
       eiRequestEvent: { requestID: "q", venID },
@@ -253,7 +255,10 @@ describe("events as a polling VEN sees them", () => {
       modificationNumber: 0,
     });
     now += 60 * 60_000;
-    expect(await admin.event("evt-1")).toMatchObject({ currentStatus: "completed", modificationNumber: 0 });
+    expect(await admin.event("evt-1")).toMatchObject({
+      currentStatus: "completed",
+      modificationNumber: 0,
+    });
   });
 
   it("refuses a bad event with the path of the problem, and stores nothing", async () => {

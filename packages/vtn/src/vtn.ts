@@ -720,9 +720,17 @@ export function createOperableVtn(options: OperableVtnOptions = {}): OperableVtn
     };
     const start = props.dtstart?.["date-time"];
     if (d.eventStatus === "cancelled" || start === undefined) return e;
-    const status = statusAt(start, props.duration?.duration, props["x-eiRampUp"]?.duration, clock());
+    const status = statusAt(
+      start,
+      props.duration?.duration,
+      props["x-eiRampUp"]?.duration,
+      clock(),
+    );
     if (status === d.eventStatus) return e;
-    const fresh = { ...e, eiEvent: { ...e.eiEvent, eventDescriptor: { ...d, eventStatus: status } } };
+    const fresh = {
+      ...e,
+      eiEvent: { ...e.eiEvent, eventDescriptor: { ...d, eventStatus: status } },
+    };
     const record = state.events.get(d.eventID);
     // the stored event follows, unless a newer modification replaced it meanwhile
     if (record?.oadrEvent.eiEvent.eventDescriptor.modificationNumber === d.modificationNumber)
