@@ -42,16 +42,23 @@ export class VtnAdminError extends Error {
 
 /** The admin API's resources. Every method resolves to the answer's JSON. */
 export interface VtnAdminClient {
+  /** GET /admin/vtn: the vtnID, URL, poll frequency and services. */
   vtn(): Promise<unknown>;
+  /** GET /admin/events: every event with its VENs' answers. */
   events(): Promise<unknown>;
+  /** GET /admin/events/{eventID}. */
   event(eventID: string): Promise<unknown>;
   /** body: an event description (object) or a payload (XML text, or JSON text/object) */
   publishEvent(body: string | object): Promise<unknown>;
   /** body: the description fields that change, or a full event */
   modifyEvent(eventID: string, body: string | object): Promise<unknown>;
+  /** POST /admin/events/{eventID}/cancel. */
   cancelEvent(eventID: string): Promise<unknown>;
+  /** GET /admin/vens: registration, opt and report state of every VEN. */
   vens(): Promise<unknown>;
+  /** GET /admin/vens/{venID}. */
   ven(venID: string): Promise<unknown>;
+  /** POST /admin/vens/{venID}/reports: a report request at a rate the VEN offered. */
   requestReport(
     venID: string,
     request: {
@@ -61,10 +68,15 @@ export interface VtnAdminClient {
       rIDs?: string[];
     },
   ): Promise<unknown>;
+  /** GET /admin/vens/{venID}/reports: the VTN's report requests to the VEN. */
   reportRequests(venID: string): Promise<unknown>;
+  /** GET /admin/reports/{reportRequestID}: the request and the data received. */
   report(reportRequestID: string): Promise<unknown>;
+  /** POST /admin/reports/{reportRequestID}/cancel. */
   cancelReport(reportRequestID: string): Promise<unknown>;
+  /** POST /admin/vens/{venID}/reregister. */
   requestReregistration(venID: string): Promise<unknown>;
+  /** POST /admin/vens/{venID}/cancel-registration. */
   cancelRegistration(venID: string): Promise<unknown>;
 }
 

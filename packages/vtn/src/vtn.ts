@@ -202,18 +202,25 @@ export interface OperableVtn {
   modifyEvent(eventID: string, change: EventInput | Record<string, unknown>): EventView;
   /** Cancels an event (next modificationNumber, status cancelled). */
   cancelEvent(eventID: string): EventView;
+  /** Every event, oldest first, with each VEN's answer. */
   events(): EventView[];
+  /** One event; VtnError "not-found" for an unknown ID. */
   event(eventID: string): EventView;
+  /** Every registered VEN. */
   vens(): VenView[];
+  /** One registered VEN; VtnError "not-found" otherwise. */
   ven(venID: string): VenView;
   /** Requests a report of a VEN, negotiating the sampling rate; queued for its next poll (or push). */
   requestReport(venID: string, reportSpecifierID: string, request?: RateRequest): ReportRequestView;
   /** Cancels a report request (oadrCancelReport to the VEN). */
   cancelReportRequest(reportRequestID: string): ReportRequestView;
+  /** One report request of the VTN. */
   reportRequest(reportRequestID: string): ReportRequestView;
   /** The data points received for a report request, oldest first. */
   reportData(reportRequestID: string): readonly ReportDataPoint[];
+  /** Queues oadrRequestReregistration for a VEN. */
   requestReregistration(venID: string): VenView;
+  /** Queues oadrCancelPartyRegistration; the registration ends when the VEN confirms. */
   cancelRegistration(venID: string): VenView;
   /** Called after every change that queued messages or (un)registered a VEN. */
   subscribe(listener: (change: VtnChange) => void): () => void;
