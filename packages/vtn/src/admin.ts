@@ -249,7 +249,13 @@ export function createAdminHandler(
   };
 }
 
-const id = (s: string | undefined): string => decodeURIComponent(s ?? "");
+const id = (s: string | undefined): string => {
+  try {
+    return decodeURIComponent(s ?? "");
+  } catch {
+    throw new VtnError("invalid-request", `"${s}" is not a valid percent-encoded ID`, "");
+  }
+};
 
 class BodyError extends Error {
   constructor(

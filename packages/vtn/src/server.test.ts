@@ -18,6 +18,12 @@ import { type RunningVtn, startVtn, type VtnServerOptions } from "./server.js";
 const TOKEN = "test-admin-token-0123456789";
 const NOW = () => new Date().toISOString().replace(/\.\d{3}Z$/, "Z");
 
+const POWER = {
+  itemDescription: "RealPower",
+  itemUnits: "W",
+  siScaleCode: "none",
+  powerAttributes: { hertz: "60", voltage: "120", ac: true },
+};
 const report = (rID: string, min: string, max: string, id = "telemetry-1"): OadrReportType =>
   ({
     duration: { duration: "PT1H" },
@@ -25,6 +31,7 @@ const report = (rID: string, min: string, max: string, id = "telemetry-1"): Oadr
       {
         rID,
         reportType: "usage",
+        powerReal: POWER,
         readingType: "Direct Read",
         oadrSamplingRate: { oadrMinPeriod: min, oadrMaxPeriod: max, oadrOnChange: false },
       },
@@ -337,7 +344,9 @@ describe("report requests", () => {
     expect(msg.element).toBe("oadr:oadrCreateReport");
     const spec = msg.value.oadrReportRequest[0].reportSpecifier;
     expect(spec.granularity).toEqual({ duration: "PT10S" });
-    expect(spec.specifierPayload).toEqual([{ rID: "rid-power", readingType: "Direct Read" }]);
+    expect(spec.specifierPayload).toEqual([
+      { rID: "rid-power", powerReal: POWER, readingType: "Direct Read" },
+    ]);
 
     await client.EiReport.createdReport({
       eiResponse: {
