@@ -220,5 +220,8 @@ describe("transactive serve refuses before listening", () => {
     const poll = await run(["serve", "--poll-freq", "10s"]);
     expect(poll.code).toBe(2);
     expect(poll.stderr).toContain("--poll-freq must be a positive duration");
+    const rate = await run(["serve", "--request-reports", "PT0S"]);
+    expect(rate.code).toBe(2);
+    expect(rate.stderr).toContain("--request-reports must be a positive duration");
   });
 });
