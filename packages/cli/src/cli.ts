@@ -40,14 +40,19 @@ const COMMANDS: Record<string, Command> = {
     load: async () => (await import("./amounts.js")).amountsCommand,
   },
   serve: {
-    summary: `serve [--port N] [--profile openadr2b|cts] [--role vtn|ven|market] [...]
-      Run the in-memory reference EI services over HTTP(S) until Ctrl+C.`,
+    summary: `serve [--port N] [--vtn-id ID] [--event FILE] [--admin-token-file F] [--role vtn|ven|market] [...]
+      Run an OpenADR 2.0b VTN with an admin API (or the reference VEN or CTS market) over HTTP(S) until Ctrl+C.`,
     load: async () => (await import("./serve.js")).serveCommand,
   },
   simulate: {
     summary: `simulate [--agents N] [--levels L] [--interval PT5M] [--hours H] [--seed S] [--mechanism cda|call] [--out DIR]
       Simulate a microgrid's day with and without the market; write report.html and summary.json.`,
     load: async () => (await import("./simulate.js")).simulateCommand,
+  },
+  admin: {
+    summary: `admin <action> [arguments] [--url URL] [--token-file F]
+      Operate a running VTN: publish, modify or cancel events, request reports, list VENs, read report data.`,
+    load: async () => (await import("./admin.js")).adminCommand,
   },
   conformance: {
     summary: `conformance [--testee "CMD" | --files DIR | --endpoint URL] [--junit F] [--html F]

@@ -1,7 +1,8 @@
 /**
- * `transactive serve [--port N] [--host H] [--profile openadr2b|cts] [TLS options]`: runs the
- * in-memory reference services (createReferenceDispatcher) on the HTTP binding, prints the URL of
- * each service, and stops on SIGINT or SIGTERM.
+ * `transactive serve [--port N] [--host H] [--profile openadr2b|cts] [TLS options]`: runs an
+ * OpenADR 2.0b VTN people can operate (@transactive/vtn: events, report requests, admin API), or
+ * with --role ven / --profile cts the in-memory reference services (createReferenceDispatcher), on
+ * the HTTP binding; prints the URL of each service, and stops on SIGINT or SIGTERM.
  */
 import { createPrivateKey, type KeyObject, X509Certificate } from "node:crypto";
 import { readFileSync } from "node:fs";
@@ -10,6 +11,7 @@ import { type DispatcherSignature, type ReferenceRole, ROLES } from "@transactiv
 import { createReferenceDispatcher } from "@transactive/ei/reference";
 import { type EiServerTls, startEiServer, xmlSignature } from "@transactive/ei-node";
 import { EXIT, type ExitCode, type Io, UsageError } from "./io.js";
+import { type ServeVtnOptions, serveVtn } from "./serve-vtn.js";
 
 export const SERVE_HELP = `  serve [--port N] [--host H] [--profile openadr2b|cts] [--role vtn|ven|market] [--max-body BYTES]
         [--tls-key F --tls-cert F [--tls-ca F]]
@@ -24,6 +26,23 @@ export const SERVE_HELP = `  serve [--port N] [--host H] [--profile openadr2b|ct
       --trust-ca (repeatable) requires every request to be an oadrPayload whose
       ds:Signature verifies against one of those CAs (else responseCode 463).
       With either, JSON requests are refused (a signature covers XML bytes).
+      VTN (openadr2b, role vtn) options:
+        --vtn-id ID            vtnID (default TransactiveVTN; see docs/vtn-ven.md)
+        --poll-freq DURATION   oadrRequestedOadrPollFreq for VENs (default PT10S)
+        --event FILE           publish the event(s) in FILE at start (repeatable): an
+                               oadrDistributeEvent payload, a bare ei:eiEvent (XML or
+                               JSON) or an event description (JSON, docs/vtn-ven.md)
+        --market-context URI   market context of described events that name none
+        --request-reports DURATION
+                               request every report a VEN registers at this sampling
+                               period, inside oadrRegisteredReport (if its rates admit it)
+        --admin-token TOKEN    turn on the admin API (/admin) with this bearer token
+        --admin-token-file F   ... with the token in F (or TRANSACTIVE_ADMIN_TOKEN)
+        --admin-cert F         ... for the holder of this client certificate (PEM;
+                               repeatable; needs --tls-ca)
+        --admin-insecure-loopback
+                               admin API without credentials: loopback hosts only
+      The admin API is off unless one of the admin options is given.
 `;
 
 const PROFILES = ["openadr2b", "cts"] as const;
@@ -43,6 +62,15 @@ export async function serveCommand(args: readonly string[], io: Io): Promise<Exi
       "sign-key": { type: "string" },
       "sign-cert": { type: "string" },
       "trust-ca": { type: "string", multiple: true },
+      "vtn-id": { type: "string" },
+      "poll-freq": { type: "string" },
+      event: { type: "string", multiple: true },
+      "market-context": { type: "string" },
+      "request-reports": { type: "string" },
+      "admin-token": { type: "string" },
+      "admin-token-file": { type: "string" },
+      "admin-cert": { type: "string", multiple: true },
+      "admin-insecure-loopback": { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
     allowPositionals: true,
@@ -73,6 +101,40 @@ export async function serveCommand(args: readonly string[], io: Io): Promise<Exi
     values["sign-cert"],
     values["trust-ca"],
   );
+  const vtnFlags = [
+    "vtn-id",
+    "poll-freq",
+    "event",
+    "market-context",
+    "request-reports",
+    "admin-token",
+    "admin-token-file",
+    "admin-cert",
+    "admin-insecure-loopback",
+  ] as const;
+  if (profile !== "openadr2b" || role !== "vtn") {
+    const given = vtnFlags.find((f) => values[f] !== undefined);
+    if (given)
+      throw new UsageError(
+        `--${given} is an option of the OpenADR 2.0b VTN, not of ${profile} ${role}`,
+      );
+  } else {
+    const options: ServeVtnOptions = {
+      port,
+      host: values.host ?? "127.0.0.1",
+      maxBodyBytes,
+      values,
+      ...(tls ? { tls } : {}),
+      ...(signature ? { signature } : {}),
+      ...(values["sign-key"] !== undefined && values["sign-cert"] !== undefined
+        ? { signing: keyPair("--sign-key", values["sign-key"], "--sign-cert", values["sign-cert"]) }
+        : {}),
+      ...(values["trust-ca"]?.length
+        ? { trust: values["trust-ca"].map((f) => certificate("--trust-ca", f)) }
+        : {}),
+    };
+    return serveVtn(options, io);
+  }
 
   // one limit for both: the server refuses early, the dispatcher would refuse the same bodies
   const dispatcher = createReferenceDispatcher({
@@ -129,7 +191,7 @@ export async function serveCommand(args: readonly string[], io: Io): Promise<Exi
   return EXIT.ok;
 }
 
-function integer(flag: string, text: string, min: number, max: number): number {
+export function integer(flag: string, text: string, min: number, max: number): number {
   const n = Number(text);
   if (!/^\d+$/.test(text) || n < min || n > max)
     throw new UsageError(`${flag} must be an integer from ${min} to ${max}, not "${text}"`);
@@ -161,7 +223,7 @@ function signatureOptions(
   });
 }
 
-function readFlag(flag: string, file: string): Buffer {
+export function readFlag(flag: string, file: string): Buffer {
   try {
     return readFileSync(file);
   } catch (e) {
@@ -182,7 +244,7 @@ function privateKey(flag: string, file: string): { pem: Buffer; key: KeyObject }
 }
 
 /** A PEM X.509 certificate file (the first one of a bundle is parsed), checked now. */
-function certificate(flag: string, file: string): Buffer {
+export function certificate(flag: string, file: string): Buffer {
   const pem = readFlag(flag, file);
   try {
     new X509Certificate(pem);
