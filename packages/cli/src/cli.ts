@@ -44,6 +44,11 @@ const COMMANDS: Record<string, Command> = {
       Run the in-memory reference EI services over HTTP(S) until Ctrl+C.`,
     load: async () => (await import("./serve.js")).serveCommand,
   },
+  ven: {
+    summary: `ven --vtn URL [--ven-name N] [--opt POLICY] [--report-file F] [--duration S] [...]
+      Run an OpenADR 2.0b VEN against a VTN (pull, or push with --push-listen) until Ctrl+C.`,
+    load: async () => (await import("./ven.js")).venCommand,
+  },
   conformance: {
     summary: `conformance [--testee "CMD" | --files DIR | --endpoint URL] [--junit F] [--html F]
       Run the conformance suite against our codecs, a testee, payload files or an endpoint.`,
