@@ -218,12 +218,7 @@ export async function startVen(options: VenOptions): Promise<RunningVen> {
     try {
       reply = await client.send(service, doc);
     } catch (e) {
-      const err = e as Error & { cause?: { code?: string; message?: string } };
-      const why =
-        err.name === "TimeoutError"
-          ? `no answer within ${options.timeoutMs ?? 10_000} ms`
-          : (err.cause?.code ?? err.cause?.message ?? err.message);
-      throw new PeerError("transport", `${service} ${element}: ${why}`);
+      throw new PeerError("transport", `${service} ${element}: ${transportProblem(e, options.timeoutMs ?? 10_000)}`);
     }
     if (reply.status >= 300)
       throw new PeerError(
@@ -761,6 +756,26 @@ export async function startVen(options: VenOptions): Promise<RunningVen> {
       return stopped;
     },
   };
+}
+
+/** What went wrong on the wire, in words (fetch reports most of it as "fetch failed" with a cause). */
+function transportProblem(e: unknown, timeoutMs: number): string {
+  const err = e as Error & { cause?: { code?: string; message?: string } };
+  if (err.name === "TimeoutError" || err.name === "AbortError") return `no answer within ${timeoutMs} ms`;
+  const code = err.cause?.code;
+  const words: Record<string, string> = {
+    ECONNREFUSED: "connection refused",
+    ECONNRESET: "connection reset by the VTN",
+    UND_ERR_SOCKET: "the VTN closed the connection without an answer",
+    ENOTFOUND: "host not found",
+    EAI_AGAIN: "host name lookup failed",
+    EHOSTUNREACH: "host unreachable",
+    ETIMEDOUT: "connection timed out",
+    UND_ERR_CONNECT_TIMEOUT: "connection timed out",
+  };
+  if (code && words[code]) return `${words[code]} (${code})`;
+  const detail = err.cause?.message ?? err.message;
+  return code ? `${detail} (${code})` : detail;
 }
 
 function firstLine(s: string): string {
