@@ -218,7 +218,10 @@ export async function startVen(options: VenOptions): Promise<RunningVen> {
     try {
       reply = await client.send(service, doc);
     } catch (e) {
-      throw new PeerError("transport", `${service} ${element}: ${transportProblem(e, options.timeoutMs ?? 10_000)}`);
+      throw new PeerError(
+        "transport",
+        `${service} ${element}: ${transportProblem(e, options.timeoutMs ?? 10_000)}`,
+      );
     }
     if (reply.status >= 300)
       throw new PeerError(
@@ -761,7 +764,8 @@ export async function startVen(options: VenOptions): Promise<RunningVen> {
 /** What went wrong on the wire, in words (fetch reports most of it as "fetch failed" with a cause). */
 function transportProblem(e: unknown, timeoutMs: number): string {
   const err = e as Error & { cause?: { code?: string; message?: string } };
-  if (err.name === "TimeoutError" || err.name === "AbortError") return `no answer within ${timeoutMs} ms`;
+  if (err.name === "TimeoutError" || err.name === "AbortError")
+    return `no answer within ${timeoutMs} ms`;
   const code = err.cause?.code;
   const words: Record<string, string> = {
     ECONNREFUSED: "connection refused",

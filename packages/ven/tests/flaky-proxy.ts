@@ -26,7 +26,9 @@ export async function startFlakyProxy(target: string): Promise<FlakyProxy> {
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", async () => {
       const body = Buffer.concat(chunks);
-      const message = /<(?:\w+:)?oadrSignedObject\b[^>]*>\s*<(?:\w+:)?(\w+)/.exec(body.toString())?.[1];
+      const message = /<(?:\w+:)?oadrSignedObject\b[^>]*>\s*<(?:\w+:)?(\w+)/.exec(
+        body.toString(),
+      )?.[1];
       const i = queue.findIndex((q) => q.message === undefined || q.message === message);
       const fault = i >= 0 ? queue.splice(i, 1)[0]?.fault : undefined;
       if (fault === "500") return res.writeHead(500, { "content-type": "text/plain" }).end("boom");
@@ -35,9 +37,11 @@ export async function startFlakyProxy(target: string): Promise<FlakyProxy> {
       if (fault === "close") return req.socket.destroy();
       if (fault === "hang") return void hung.push(res);
       if (fault !== undefined)
-        return res.writeHead(200, { "content-type": "application/xml" }).end(
-          `<oadr:oadrPayload xmlns:oadr="http://openadr.org/oadr-2.0b/2012/07" xmlns:ei="http://docs.oasis-open.org/ns/energyinterop/201110" xmlns:pyld="http://docs.oasis-open.org/ns/energyinterop/201110/payloads"><oadr:oadrSignedObject><oadr:oadrResponse ei:schemaVersion="2.0b"><ei:eiResponse><ei:responseCode>${fault.code}</ei:responseCode><ei:responseDescription>injected</ei:responseDescription><pyld:requestID/></ei:eiResponse></oadr:oadrResponse></oadr:oadrSignedObject></oadr:oadrPayload>`,
-        );
+        return res
+          .writeHead(200, { "content-type": "application/xml" })
+          .end(
+            `<oadr:oadrPayload xmlns:oadr="http://openadr.org/oadr-2.0b/2012/07" xmlns:ei="http://docs.oasis-open.org/ns/energyinterop/201110" xmlns:pyld="http://docs.oasis-open.org/ns/energyinterop/201110/payloads"><oadr:oadrSignedObject><oadr:oadrResponse ei:schemaVersion="2.0b"><ei:eiResponse><ei:responseCode>${fault.code}</ei:responseCode><ei:responseDescription>injected</ei:responseDescription><pyld:requestID/></ei:eiResponse></oadr:oadrResponse></oadr:oadrSignedObject></oadr:oadrPayload>`,
+          );
       try {
         const upstream = await fetch(new URL(req.url ?? "/", target), {
           method: "POST",
@@ -45,7 +49,9 @@ export async function startFlakyProxy(target: string): Promise<FlakyProxy> {
           body,
         });
         res
-          .writeHead(upstream.status, { "content-type": upstream.headers.get("content-type") ?? "" })
+          .writeHead(upstream.status, {
+            "content-type": upstream.headers.get("content-type") ?? "",
+          })
           .end(Buffer.from(await upstream.arrayBuffer()));
       } catch {
         res.writeHead(502).end();

@@ -5,6 +5,7 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
+import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
@@ -17,7 +18,6 @@ import {
   type ReferenceVtn,
 } from "@transactive/ei/reference";
 import { createEiRequestListener, type EiServerTls } from "@transactive/ei-node";
-import { readFileSync } from "node:fs";
 
 export const REPO = resolve(import.meta.dirname, "../../..");
 const BIN = join(REPO, "packages/cli/src/bin.ts");
@@ -61,7 +61,12 @@ export function spawnVen(args: readonly string[]): VenProcess {
     stdout: () => out,
     stderr: () => err,
     async waitForLog(pattern, timeoutMs = 50_000) {
-      await waitUntil(() => pattern.test(err) || child.exitCode !== null, timeoutMs, `log ${pattern}`, () => err);
+      await waitUntil(
+        () => pattern.test(err) || child.exitCode !== null,
+        timeoutMs,
+        `log ${pattern}`,
+        () => err,
+      );
       const m = pattern.exec(err);
       if (!m) throw new Error(`ven exited before logging ${pattern}:\n${err}\n${out}`);
       return m;
@@ -71,7 +76,12 @@ export function spawnVen(args: readonly string[]): VenProcess {
       return result();
     },
     async exited(timeoutMs = 50_000) {
-      await waitUntil(() => child.exitCode !== null, timeoutMs, "the ven to exit", () => err);
+      await waitUntil(
+        () => child.exitCode !== null,
+        timeoutMs,
+        "the ven to exit",
+        () => err,
+      );
       return result();
     },
   };
@@ -110,13 +120,19 @@ export async function startTestVtn(
   const handler = (req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => requests.push({ path: req.url ?? "", body: Buffer.concat(chunks).toString("utf8") }));
+    req.on("end", () =>
+      requests.push({ path: req.url ?? "", body: Buffer.concat(chunks).toString("utf8") }),
+    );
     listener(req, res);
   };
   const tls = options.tls;
   const server: Server = tls
     ? createHttpsServer(
-        { key: tls.key, cert: tls.cert, ...(tls.ca ? { ca: tls.ca as string, requestCert: true, rejectUnauthorized: true } : {}) },
+        {
+          key: tls.key,
+          cert: tls.cert,
+          ...(tls.ca ? { ca: tls.ca as string, requestCert: true, rejectUnauthorized: true } : {}),
+        },
         handler,
       )
     : createServer(handler);
@@ -138,13 +154,21 @@ export async function startTestVtn(
 /** The example event (examples/openadr2b-distribute-event.json), as a new event with this ID. */
 export function testEvent(
   eventID: string,
-  patch: { modificationNumber?: number; signalName?: string; responseRequired?: "always" | "never" } = {},
+  patch: {
+    modificationNumber?: number;
+    signalName?: string;
+    responseRequired?: "always" | "never";
+  } = {},
 ): OadrDistributeEventTypeOadrEvent {
   const doc = fromJson(
     registry,
     JSON.parse(readFileSync(join(REPO, "examples/openadr2b-distribute-event.json"), "utf8")),
-  ).value as { oadrSignedObject: { oadrDistributeEvent: { oadrEvent: OadrDistributeEventTypeOadrEvent[] } } };
-  const e = structuredClone(doc.oadrSignedObject.oadrDistributeEvent.oadrEvent[0] as OadrDistributeEventTypeOadrEvent);
+  ).value as {
+    oadrSignedObject: { oadrDistributeEvent: { oadrEvent: OadrDistributeEventTypeOadrEvent[] } };
+  };
+  const e = structuredClone(
+    doc.oadrSignedObject.oadrDistributeEvent.oadrEvent[0] as OadrDistributeEventTypeOadrEvent,
+  );
   e.eiEvent.eventDescriptor.eventID = eventID;
   e.eiEvent.eventDescriptor.modificationNumber = patch.modificationNumber ?? 0;
   if (patch.signalName)
@@ -161,10 +185,18 @@ const xsds = existsSync(join(oasisDir(), XSD_ROOTS.openadr2b as string));
 export const SKIP_XSD = !xsds && process.env.CI !== "true";
 
 /** Validates XML documents against the OpenADR 2.0b XSD; returns "name: error" lines for the invalid ones. */
-export async function xsdProblems(docs: readonly { name: string; xml: string }[]): Promise<string[]> {
-  if (!xsds) throw new Error(`OASIS XSDs not found under ${oasisDir()}, and CI=true requires the XSD checks to run`);
+export async function xsdProblems(
+  docs: readonly { name: string; xml: string }[],
+): Promise<string[]> {
+  if (!xsds)
+    throw new Error(
+      `OASIS XSDs not found under ${oasisDir()}, and CI=true requires the XSD checks to run`,
+    );
   const oracle = await xsdOracle();
-  const verdicts = await oracle.validate("openadr2b", new Map(docs.map((d, i) => [`${i} ${d.name}`, d.xml])));
+  const verdicts = await oracle.validate(
+    "openadr2b",
+    new Map(docs.map((d, i) => [`${i} ${d.name}`, d.xml])),
+  );
   const problems: string[] = [];
   for (const [key, v] of verdicts)
     if (!v.valid) problems.push(`${key}: ${v.errors.map((e) => e.message).join("; ")}`);

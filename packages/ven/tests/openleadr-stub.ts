@@ -215,7 +215,9 @@ export async function startOpenleadrStub(
       const contentType = req.headers["content-type"] ?? "";
       requests.push({ path: req.url ?? "", contentType, body });
       if (!contentType.toLowerCase().startsWith("application/xml")) {
-        res.writeHead(400).end(`The Content-Type header must be application/xml; you provided ${contentType}`);
+        res
+          .writeHead(400)
+          .end(`The Content-Type header must be application/xml; you provided ${contentType}`);
         return;
       }
       const type = /<(?:\w+:)?oadrSignedObject\b[^>]*>\s*<(?:\w+:)?(\w+)/.exec(body)?.[1] ?? "";
@@ -225,7 +227,9 @@ export async function startOpenleadrStub(
         return;
       }
       const inner = answer(type, body);
-      res.writeHead(200, { "content-type": "application/xml; charset=utf-8" }).end(payload(inner ?? ""));
+      res
+        .writeHead(200, { "content-type": "application/xml; charset=utf-8" })
+        .end(payload(inner ?? ""));
     });
   });
   server.listen(0, "127.0.0.1");

@@ -7,8 +7,15 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseSummary } from "../src/summary.js";
+import {
+  messageOf,
+  SKIP_XSD,
+  spawnVen,
+  type VenProcess,
+  waitUntil,
+  xsdProblems,
+} from "./helpers.js";
 import { type OpenleadrStub, startOpenleadrStub } from "./openleadr-stub.js";
-import { messageOf, SKIP_XSD, spawnVen, type VenProcess, waitUntil, xsdProblems } from "./helpers.js";
 
 describe("transactive ven against an openleadr-style VTN", () => {
   let stub: OpenleadrStub;
@@ -17,7 +24,9 @@ describe("transactive ven against an openleadr-style VTN", () => {
   beforeAll(async () => {
     stub = await startOpenleadrStub();
     ven = spawnVen(["--vtn", stub.url, "--ven-name", "ven123", "--opt", "by-signal:SIMPLE"]);
-    await ven.waitForLog(/registered with VTN openleadr-vtn as VEN ven-openleadr-1 \(registration reg-1\)/);
+    await ven.waitForLog(
+      /registered with VTN openleadr-vtn as VEN ven-openleadr-1 \(registration reg-1\)/,
+    );
   });
   afterAll(async () => {
     await ven?.stop();
@@ -25,7 +34,12 @@ describe("transactive ven against an openleadr-style VTN", () => {
   });
 
   it("takes the report request inside oadrRegisteredReport and sends oadrCreatedReport, then oadrUpdateReport", async () => {
-    await waitUntil(() => sent("oadrUpdateReport").length >= 2, 40_000, "two oadrUpdateReport", ven.stderr);
+    await waitUntil(
+      () => sent("oadrUpdateReport").length >= 2,
+      40_000,
+      "two oadrUpdateReport",
+      ven.stderr,
+    );
     const createdReport = sent("oadrCreatedReport")[0]?.body ?? "";
     const requestID = /<ei:reportRequestID>(rr-\w+)</.exec(createdReport)?.[1];
     expect(requestID).toBeDefined();
@@ -46,10 +60,14 @@ describe("transactive ven against an openleadr-style VTN", () => {
 
   it("answers oadrRequestReregistration in a poll with oadrResponse (empty 200 back) and registers again", async () => {
     stub.requestReregistration();
-    await ven.waitForLog(/re-registered with VTN openleadr-vtn as VEN ven-openleadr-1 \(registration reg-2\)/);
+    await ven.waitForLog(
+      /re-registered with VTN openleadr-vtn as VEN ven-openleadr-1 \(registration reg-2\)/,
+    );
     expect(sent("oadrResponse").length).toBe(1);
     // registered again: the registration ID is sent back (2.0b re-registration)
-    expect(sent("oadrCreatePartyRegistration")[1]?.body).toContain("<ei:registrationID>reg-1</ei:registrationID>");
+    expect(sent("oadrCreatePartyRegistration")[1]?.body).toContain(
+      "<ei:registrationID>reg-1</ei:registrationID>",
+    );
     expect(ven.stderr()).not.toMatch(/ error /);
   });
 

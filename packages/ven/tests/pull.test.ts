@@ -29,7 +29,16 @@ describe("transactive ven, pull mode, against the reference VTN", () => {
   let venID: string;
   beforeAll(async () => {
     t = await startTestVtn({ pollFrequency: "PT1S", vtnID: "TEST_VTN" });
-    ven = spawnVen(["--vtn", t.url, "--ven-name", "lab-ven", "--opt", OPT_COMMAND, "--log-level", "debug"]);
+    ven = spawnVen([
+      "--vtn",
+      t.url,
+      "--ven-name",
+      "lab-ven",
+      "--opt",
+      OPT_COMMAND,
+      "--log-level",
+      "debug",
+    ]);
     const m = await ven.waitForLog(/registered with VTN TEST_VTN as VEN (\S+) /);
     venID = m[1] as string;
   });
@@ -42,7 +51,11 @@ describe("transactive ven, pull mode, against the reference VTN", () => {
     const record = t.vtn.state.vens.get(venID);
     expect(record?.registrationID).toBeDefined();
     expect(record?.venName).toBe("lab-ven");
-    await waitUntil(() => (t.vtn.state.vens.get(venID)?.reports.size ?? 0) > 0, 30_000, "oadrRegisterReport");
+    await waitUntil(
+      () => (t.vtn.state.vens.get(venID)?.reports.size ?? 0) > 0,
+      30_000,
+      "oadrRegisterReport",
+    );
     const offered = t.vtn.state.vens.get(venID)?.reports.get("telemetry-usage");
     expect(offered?.reportName).toBe("METADATA_TELEMETRY_USAGE");
     expect(offered?.oadrReportDescription?.map((d) => d.rID)).toEqual(["power", "energy"]);
@@ -61,11 +74,24 @@ describe("transactive ven, pull mode, against the reference VTN", () => {
 
   it("receives an event, asks the command and opts in; answers its modification; acknowledges its cancellation", async () => {
     t.vtn.publishEvent(testEvent("evt-1"));
-    await waitUntil(() => t.vtn.state.eventResponses.has(`${venID} evt-1`), 30_000, "the opt on evt-1", ven.stderr);
-    expect(t.vtn.state.eventResponses.get(`${venID} evt-1`)).toEqual({ optType: "optIn", modificationNumber: 0 });
+    await waitUntil(
+      () => t.vtn.state.eventResponses.has(`${venID} evt-1`),
+      30_000,
+      "the opt on evt-1",
+      ven.stderr,
+    );
+    expect(t.vtn.state.eventResponses.get(`${venID} evt-1`)).toEqual({
+      optType: "optIn",
+      modificationNumber: 0,
+    });
 
     t.vtn.publishEvent(testEvent("evt-2", { signalName: "ELECTRICITY_PRICE" }));
-    await waitUntil(() => t.vtn.state.eventResponses.has(`${venID} evt-2`), 30_000, "the opt on evt-2", ven.stderr);
+    await waitUntil(
+      () => t.vtn.state.eventResponses.has(`${venID} evt-2`),
+      30_000,
+      "the opt on evt-2",
+      ven.stderr,
+    );
     expect(t.vtn.state.eventResponses.get(`${venID} evt-2`)?.optType).toBe("optOut");
 
     t.vtn.publishEvent(testEvent("evt-1", { modificationNumber: 1 }));
@@ -93,7 +119,12 @@ describe("transactive ven, pull mode, against the reference VTN", () => {
       granularity: "PT1S",
       reportBackDuration: "PT2S",
     });
-    await waitUntil(() => (t.vtn.state.reportRequests.get(id)?.updates ?? 0) >= 2, 40_000, "two updates", ven.stderr);
+    await waitUntil(
+      () => (t.vtn.state.reportRequests.get(id)?.updates ?? 0) >= 2,
+      40_000,
+      "two updates",
+      ven.stderr,
+    );
     expect(t.vtn.state.reportRequests.get(id)?.state).toBe("active");
     const update = t.requests.find((r) => messageOf(r.body) === "oadrUpdateReport")?.body ?? "";
     expect(update).toContain(`<ei:reportRequestID>${id}</ei:reportRequestID>`);
@@ -102,7 +133,12 @@ describe("transactive ven, pull mode, against the reference VTN", () => {
     expect(update).toMatch(/<xcal:duration>PT1S<\/xcal:duration>/);
 
     t.vtn.cancelReportRequest(id);
-    await waitUntil(() => t.vtn.state.reportRequests.get(id)?.state === "cancelled", 30_000, "oadrCanceledReport", ven.stderr);
+    await waitUntil(
+      () => t.vtn.state.reportRequests.get(id)?.state === "cancelled",
+      30_000,
+      "oadrCanceledReport",
+      ven.stderr,
+    );
     const updates = t.vtn.state.reportRequests.get(id)?.updates ?? 0;
     await new Promise((r) => setTimeout(r, 3_000));
     expect(t.vtn.state.reportRequests.get(id)?.updates).toBe(updates);
