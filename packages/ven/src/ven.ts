@@ -112,6 +112,11 @@ export interface RunningVen {
   /** push mode: the URL the VEN listens on */
   readonly pushUrl?: string;
   stats(): VenStats;
+  /**
+   * Resolves when the VEN holds a registration with its VTN and has offered its reports and asked
+   * for the current events (at once when it does).
+   */
+  whenRegistered(): Promise<VenStats>;
   /** Stops polling, sampling and listening; resolves to the final figures. */
   stop(): Promise<VenStats>;
   /** Resolves when the VEN stops by itself (its VTN cancelled the registration). */
@@ -174,6 +179,7 @@ export async function startVen(options: VenOptions): Promise<RunningVen> {
     endedBySelf = resolve;
   });
   let wake: () => void = () => {};
+  let registeredWaiters: (() => void)[] = [];
 
   /** Waits ms, or less when woken (a stop, a re-registration to do). */
   const sleep = (ms: number) =>
@@ -343,6 +349,8 @@ export async function startVen(options: VenOptions): Promise<RunningVen> {
     );
     await registerReports();
     await requestEvents();
+    for (const w of registeredWaiters) w();
+    registeredWaiters = [];
   }
 
   async function registerReports(): Promise<void> {
@@ -745,6 +753,10 @@ export async function startVen(options: VenOptions): Promise<RunningVen> {
     ...(server ? { pushUrl: server.url } : {}),
     stats,
     ended,
+    whenRegistered() {
+      if (registration) return Promise.resolve(stats());
+      return new Promise((resolve) => registeredWaiters.push(() => resolve(stats())));
+    },
     stop() {
       stopped ??= (async () => {
         stopping = true;
