@@ -47,6 +47,7 @@ export interface EventBook {
   ): Promise<{ created: OadrCreatedEventType | undefined; answers: readonly string[] }>;
   /** The answers to these events did not reach the VTN: give them again with the next distribution. */
   unanswered(eventIDs: readonly string[]): void;
+  /** Forgets every held event (the registration ended); the counts stay. */
   clear(): void;
 }
 

@@ -22,6 +22,7 @@ export interface Reading {
 export interface ValueSource {
   /** a short description for the log, e.g. "file meter.csv" */
   readonly describe: string;
+  /** The value of each rID at `at`; what could not be read is in `problems`, never thrown. */
   read(rIDs: readonly string[], at: Date): Promise<Reading>;
 }
 

@@ -85,10 +85,13 @@ export interface VenOptions {
   readonly offer?: ReportOffer;
   /** push mode: listen for the VTN's messages instead of polling */
   readonly push?: VenPushOptions;
+  /** where the VEN says what it does, one line per step (default: nowhere) */
   readonly log?: Logger;
+  /** the retry waits after peer errors (default: 1 s doubling to 60 s, full jitter) */
   readonly backoff?: BackoffOptions;
   /** shortest poll interval honoured, ms (default 1 000), whatever oadrRequestedOadrPollFreq says */
   readonly minPollMs?: number;
+  /** the current time (default: the system clock), for report timestamps */
   readonly clock?: () => Date;
 }
 
@@ -111,6 +114,7 @@ export interface VenStats {
 export interface RunningVen {
   /** push mode: the URL the VEN listens on */
   readonly pushUrl?: string;
+  /** The figures so far. */
   stats(): VenStats;
   /**
    * Resolves when the VEN holds a registration with its VTN and has offered its reports and asked
