@@ -409,6 +409,8 @@ export async function startVen(options: VenOptions): Promise<RunningVen> {
       });
       if (reply?.element === "oadr:oadrDistributeEvent")
         await distribute(reply.value as unknown as OadrDistributeEventType);
+      else if (reply?.element === "oadr:oadrRequestReregistration")
+        reregisterNow("the VTN answered oadrRequestEvent with oadrRequestReregistration");
       else if (reply && !ok2xx(codeOf(reply)))
         log(
           "warn",
