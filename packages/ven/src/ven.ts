@@ -377,9 +377,11 @@ export async function startVen(options: VenOptions): Promise<RunningVen> {
     if (reply && !ok2xx(codeOf(reply))) {
       log(
         "warn",
-        `the VTN refused our oadrRegisterReport: ${describe(reply.value.eiResponse as EiResponseType)}`,
+        `the VTN refused our oadrRegisterReport: ${describe(reply.value.eiResponse as EiResponseType)}; not offered again until the next registration`,
       );
       if (codeOf(reply) === "463") lostRegistration("oadrRegisterReport refused with 463");
+      // a refusal is an answer: asking again at every poll would only repeat it
+      else reportsRegistered = true;
       return;
     }
     reportsRegistered = true;
