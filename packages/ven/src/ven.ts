@@ -228,6 +228,10 @@ export async function startVen(options: VenOptions): Promise<RunningVen> {
     try {
       reply = await client.send(service, doc);
     } catch (e) {
+      // fetch fails with a TypeError carrying a cause, or a TimeoutError; anything else
+      // (a message the codec cannot encode) is ours, not the peer's
+      const name = (e as Error)?.name;
+      if (name !== "TypeError" && name !== "TimeoutError" && name !== "AbortError") throw e;
       throw new PeerError(
         "transport",
         `${service} ${element}: ${transportProblem(e, options.timeoutMs ?? 10_000)}`,

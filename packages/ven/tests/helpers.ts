@@ -60,7 +60,7 @@ export function spawnVen(args: readonly string[]): VenProcess {
     child,
     stdout: () => out,
     stderr: () => err,
-    async waitForLog(pattern, timeoutMs = 50_000) {
+    async waitForLog(pattern, timeoutMs = 150_000) {
       await waitUntil(
         () => pattern.test(err) || child.exitCode !== null,
         timeoutMs,
@@ -75,7 +75,7 @@ export function spawnVen(args: readonly string[]): VenProcess {
       if (child.exitCode === null) child.kill("SIGTERM");
       return result();
     },
-    async exited(timeoutMs = 50_000) {
+    async exited(timeoutMs = 150_000) {
       await waitUntil(
         () => child.exitCode !== null,
         timeoutMs,

@@ -17,7 +17,7 @@ import {
 } from "./helpers.js";
 import { type OpenleadrStub, startOpenleadrStub } from "./openleadr-stub.js";
 
-describe("transactive ven against an openleadr-style VTN", () => {
+describe("transactive ven against an openleadr-style VTN", { timeout: 240_000 }, () => {
   let stub: OpenleadrStub;
   let ven: VenProcess;
   const sent = (type: string) => stub.requests.filter((r) => messageOf(r.body) === type);
@@ -36,7 +36,7 @@ describe("transactive ven against an openleadr-style VTN", () => {
   it("takes the report request inside oadrRegisteredReport and sends oadrCreatedReport, then oadrUpdateReport", async () => {
     await waitUntil(
       () => sent("oadrUpdateReport").length >= 2,
-      40_000,
+      120_000,
       "two oadrUpdateReport",
       ven.stderr,
     );

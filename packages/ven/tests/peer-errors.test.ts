@@ -18,7 +18,7 @@ import {
   waitUntil,
 } from "./helpers.js";
 
-describe("transactive ven through peer errors", () => {
+describe("transactive ven through peer errors", { timeout: 240_000 }, () => {
   let t: TestVtn;
   let proxy: FlakyProxy;
   let ven: VenProcess;
@@ -27,7 +27,7 @@ describe("transactive ven through peer errors", () => {
     t = await startTestVtn({ pollFrequency: "PT1S" });
     proxy = await startFlakyProxy(t.url);
     proxy.inject(["500", "garbage", "close", "hang"], "oadrQueryRegistration");
-    ven = spawnVen(["--vtn", proxy.url, "--timeout", "1"]);
+    ven = spawnVen(["--vtn", proxy.url, "--timeout", "3"]);
   });
   afterAll(async () => {
     await ven?.stop();
@@ -36,7 +36,7 @@ describe("transactive ven through peer errors", () => {
   });
 
   it("registers after a 500, bytes that are not XML, a closed connection and a timeout, one log line each", async () => {
-    const m = await ven.waitForLog(/registered with VTN vtn as VEN (\S+) /, 55_000);
+    const m = await ven.waitForLog(/registered with VTN vtn as VEN (\S+) /);
     venID = m[1] as string;
     const log = ven.stderr();
     expect(log).toMatch(
@@ -49,10 +49,10 @@ describe("transactive ven through peer errors", () => {
       /warn {2}EiRegisterParty oadrQueryRegistration: the VTN closed the connection without an answer .*; retrying/,
     );
     expect(log).toMatch(
-      /warn {2}EiRegisterParty oadrQueryRegistration: no answer within 1000 ms; retrying/,
+      /warn {2}EiRegisterParty oadrQueryRegistration: no answer within 3000 ms; retrying/,
     );
     expect(log).not.toMatch(/\n\s+at /); // no stack traces
-  }, 60_000);
+  });
 
   it("logs a refused poll (469) and a failed one (500), polls on, re-registers when the VTN forgets it (463)", async () => {
     proxy.inject([{ code: "469" }, "500"], "oadrPoll");
@@ -65,14 +65,14 @@ describe("transactive ven through peer errors", () => {
     );
     await waitUntil(
       () => t.vtn.state.vens.get(venID)?.registrationID !== undefined,
-      30_000,
+      120_000,
       "the new registration",
       ven.stderr,
     );
     t.vtn.publishEvent(testEvent("evt-after-errors"));
     await waitUntil(
       () => t.vtn.state.eventResponses.has(`${venID} evt-after-errors`),
-      30_000,
+      120_000,
       "the opt",
       ven.stderr,
     );
@@ -86,14 +86,14 @@ describe("transactive ven through peer errors", () => {
   });
 });
 
-describe("transactive ven without a VTN", () => {
+describe("transactive ven without a VTN", { timeout: 240_000 }, () => {
   it("retries a refused connection until --duration, then says it never registered", async () => {
     // a port that was free a moment ago: nothing listens there
     const probe = createServer().listen(0, "127.0.0.1");
     await new Promise((r) => probe.once("listening", r));
     const port = (probe.address() as { port: number }).port;
     await new Promise((r) => probe.close(r));
-    const ven = spawnVen(["--vtn", `http://127.0.0.1:${port}`, "--duration", "4"]);
+    const ven = spawnVen(["--vtn", `http://127.0.0.1:${port}`, "--duration", "6"]);
     const { code, stdout, stderr } = await ven.exited();
     expect(code).toBe(0);
     expect(stderr).toMatch(

@@ -23,7 +23,7 @@ import {
 // opts in when the event's first signal is SIMPLE, else out (the event arrives as JSON on stdin)
 const OPT_COMMAND = `command:node -e "let s='';process.stdin.on('data',c=>s+=c).on('end',()=>{const e=JSON.parse(s);console.log(e.signalNames[0]==='SIMPLE'?'optIn':'optOut')})"`;
 
-describe("transactive ven, pull mode, against the reference VTN", () => {
+describe("transactive ven, pull mode, against the reference VTN", { timeout: 240_000 }, () => {
   let t: TestVtn;
   let ven: VenProcess;
   let venID: string;
@@ -53,7 +53,7 @@ describe("transactive ven, pull mode, against the reference VTN", () => {
     expect(record?.venName).toBe("lab-ven");
     await waitUntil(
       () => (t.vtn.state.vens.get(venID)?.reports.size ?? 0) > 0,
-      30_000,
+      120_000,
       "oadrRegisterReport",
     );
     const offered = t.vtn.state.vens.get(venID)?.reports.get("telemetry-usage");
@@ -67,7 +67,7 @@ describe("transactive ven, pull mode, against the reference VTN", () => {
     expect(ven.stderr()).toMatch(/polling every PT1S/);
     await waitUntil(
       () => t.requests.filter((r) => r.path.endsWith("/OadrPoll")).length >= 2,
-      30_000,
+      120_000,
       "two polls",
     );
   });
@@ -76,7 +76,7 @@ describe("transactive ven, pull mode, against the reference VTN", () => {
     t.vtn.publishEvent(testEvent("evt-1"));
     await waitUntil(
       () => t.vtn.state.eventResponses.has(`${venID} evt-1`),
-      30_000,
+      120_000,
       "the opt on evt-1",
       ven.stderr,
     );
@@ -88,7 +88,7 @@ describe("transactive ven, pull mode, against the reference VTN", () => {
     t.vtn.publishEvent(testEvent("evt-2", { signalName: "ELECTRICITY_PRICE" }));
     await waitUntil(
       () => t.vtn.state.eventResponses.has(`${venID} evt-2`),
-      30_000,
+      120_000,
       "the opt on evt-2",
       ven.stderr,
     );
@@ -97,21 +97,25 @@ describe("transactive ven, pull mode, against the reference VTN", () => {
     t.vtn.publishEvent(testEvent("evt-1", { modificationNumber: 1 }));
     await waitUntil(
       () => t.vtn.state.eventResponses.get(`${venID} evt-1`)?.modificationNumber === 1,
-      30_000,
+      120_000,
       "the answer to modification 1",
       ven.stderr,
     );
     t.vtn.cancelEvent("evt-1");
     await waitUntil(
       () => t.vtn.state.eventResponses.get(`${venID} evt-1`)?.modificationNumber === 2,
-      30_000,
+      120_000,
       "the answer to the cancellation",
       ven.stderr,
     );
     expect(ven.stderr()).toMatch(/event evt-1 cancelled \(modification 2\)/);
-    // the same modification distributed again is not answered twice
-    const created = t.requests.filter((r) => messageOf(r.body) === "oadrCreatedEvent").length;
-    expect(created).toBe(4);
+    // each modification went to the policy once, though every distribution lists every event
+    const log = ven.stderr();
+    expect(log.match(/event evt-1 modification 0 /g)).toHaveLength(1);
+    expect(log.match(/event evt-1 modification 1 /g)).toHaveLength(1);
+    expect(
+      log.match(/event evt-2 modification 0 \(far, signals ELECTRICITY_PRICE\): optOut/g),
+    ).toHaveLength(1);
   });
 
   it("serves a report request from oadrCreateReport with oadrUpdateReport, then its cancellation", async () => {
@@ -121,7 +125,7 @@ describe("transactive ven, pull mode, against the reference VTN", () => {
     });
     await waitUntil(
       () => (t.vtn.state.reportRequests.get(id)?.updates ?? 0) >= 2,
-      40_000,
+      120_000,
       "two updates",
       ven.stderr,
     );
@@ -135,7 +139,7 @@ describe("transactive ven, pull mode, against the reference VTN", () => {
     t.vtn.cancelReportRequest(id);
     await waitUntil(
       () => t.vtn.state.reportRequests.get(id)?.state === "cancelled",
-      30_000,
+      120_000,
       "oadrCanceledReport",
       ven.stderr,
     );

@@ -18,7 +18,7 @@ import {
   waitUntil,
 } from "./helpers.js";
 
-describe("transactive ven in push mode", () => {
+describe("transactive ven in push mode", { timeout: 240_000 }, () => {
   let t: TestVtn;
   let push: VtnPush;
   let ven: VenProcess;
@@ -69,7 +69,7 @@ describe("transactive ven in push mode", () => {
     expect(outcomes[0]).toMatchObject({ answer: "oadr:oadrCreatedReport", responseCode: "200" });
     await waitUntil(
       () => (t.vtn.state.reportRequests.get(reportRequestID)?.updates ?? 0) >= 1,
-      30_000,
+      120_000,
       "an update",
       ven.stderr,
     );
