@@ -54,6 +54,11 @@ const COMMANDS: Record<string, Command> = {
       Operate a running VTN: publish, modify or cancel events, request reports, list VENs, read report data.`,
     load: async () => (await import("./admin.js")).adminCommand,
   },
+  ven: {
+    summary: `ven --vtn URL [--ven-name N] [--opt POLICY] [--report-file F] [--duration S] [...]
+      Run an OpenADR 2.0b VEN against a VTN (pull, or push with --push-listen) until Ctrl+C.`,
+    load: async () => (await import("./ven.js")).venCommand,
+  },
   conformance: {
     summary: `conformance [--testee "CMD" | --files DIR | --endpoint URL] [--junit F] [--html F]
       Run the conformance suite against our codecs, a testee, payload files or an endpoint.`,
