@@ -1,0 +1,39 @@
+export { MarketError, type MarketIssue, type MarketIssueCode } from "./errors.js";
+export {
+  type ClearingType,
+  clearGridlabd,
+  type GridlabdAuction,
+  type GridlabdBid,
+  type GridlabdResult,
+  type GridlabdSpecialMode,
+} from "./gridlabd.js";
+export {
+  aggregatePowerMatcherBids,
+  type MarketBasis,
+  type PowerMatcherAggregate,
+  powerMatcherEquilibrium,
+  priceOfStep,
+  type RejectedBid,
+} from "./powermatcher.js";
+export type * from "./types.js";
+export {
+  addQuantity,
+  MONEY_DECIMALS,
+  type Money,
+  moneyToDecimal,
+  moneyToString,
+  PRICE_DECIMALS,
+  type Price,
+  priceFromUnits,
+  priceToDecimal,
+  priceToString,
+  QUANTITY_DECIMALS,
+  type Quantity,
+  quantityFromUnits,
+  quantityToDecimal,
+  quantityToString,
+  toMoney,
+  toPrice,
+  toQuantity,
+  tradeValue,
+} from "./units.js";
