@@ -1,3 +1,14 @@
+export {
+  type ClearingCase,
+  type ClearingCaseResult,
+  clearCase,
+  clearingCaseToJson,
+  type GridlabdCase,
+  type GridlabdCaseResult,
+  type PowerMatcherCase,
+  type PowerMatcherCaseResult,
+  readClearingCase,
+} from "./clearing-case.js";
 export { MarketError, type MarketIssue, type MarketIssueCode } from "./errors.js";
 export {
   type ClearingType,
