@@ -71,9 +71,8 @@ describe.skipIf(!HAVE_ORACLES && !CI)("market oracles", () => {
     expect(r.rejected_bids).toEqual(expected.rejected_bids);
     if (expected.aggregate !== undefined) {
       expect(r.aggregate.length).toBe(expected.aggregate.length);
-      r.aggregate.forEach((d, i) =>
-        expect(d.eq(Decimal.of(expected.aggregate[i])), `aggregate[${i}] ${d.toJSON()}`).toBe(true),
-      );
+      for (const [i, d] of r.aggregate.entries())
+        expect(d.eq(Decimal.of(expected.aggregate[i])), `aggregate[${i}] ${d.toJSON()}`).toBe(true);
     }
     if (expected.price !== undefined) {
       const got = checkedPrice(r.price, expected.price_check ?? "exact", json.market_basis);
