@@ -1,3 +1,4 @@
+export { clearCallAuction } from "./call-auction.js";
 export {
   type ClearingCase,
   type ClearingCaseResult,
@@ -9,6 +10,13 @@ export {
   type PowerMatcherCaseResult,
   readClearingCase,
 } from "./clearing-case.js";
+export {
+  aggregateCurves,
+  curveFromPoints,
+  equilibriumPrice,
+  netCurveSteps,
+  netDemandAt,
+} from "./curve.js";
 export { MarketError, type MarketIssue, type MarketIssueCode } from "./errors.js";
 export {
   type ClearingType,
@@ -18,6 +26,7 @@ export {
   type GridlabdResult,
   type GridlabdSpecialMode,
 } from "./gridlabd.js";
+export { OrderBook } from "./order-book.js";
 export {
   aggregatePowerMatcherBids,
   type MarketBasis,
