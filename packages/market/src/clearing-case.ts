@@ -132,7 +132,16 @@ function readGridlabd(json: Json): { auction: GridlabdAuction; bids: GridlabdBid
   const fixedPrice = optionalNumber(a, "fixed_price", "/auction");
   if (fixedPrice !== undefined) auction.fixedPrice = fixedPrice;
   const fixedQuantity = optionalNumber(a, "fixed_quantity", "/auction");
-  if (fixedQuantity !== undefined) auction.fixedQuantity = fixedQuantity;
+  if (fixedQuantity !== undefined) {
+    if (fixedQuantity < 0 && mode !== "NONE")
+      throw marketError(
+        "bad-value",
+        "/auction/fixed_quantity",
+        "fixed_quantity is negative",
+        fixedQuantity,
+      );
+    auction.fixedQuantity = fixedQuantity;
+  }
   const off = optionalNumber(a, "bid_offset", "/auction");
   if (off !== undefined) auction.bidOffset = off;
   const k = optionalNumber(a, "clearing_scalar", "/auction");
