@@ -68,16 +68,18 @@ describe("OrderBook", () => {
     expect(book.top().bestBid).toBe(p("0.20"));
   });
 
-  it("cancels, and refuses unknown and reused ids without changing the book", () => {
+  it("cancels, and refuses unknown ids and ids still resting without changing the book", () => {
     const book = new OrderBook();
     book.submit(order("b1", "a", "buy", "0.10", "1"));
     expect(book.cancel("b1").quantity).toBe(q("1"));
     expect(book.top().bestBid).toBeUndefined();
     expect(codeOf(() => book.cancel("b1"))).toBe("unknown-order /id");
-    expect(codeOf(() => book.submit(order("b1", "a", "buy", "0.10", "1")))).toBe(
+    // an id that is gone may come back; one that is resting may not
+    book.submit(order("b1", "a", "buy", "0.10", "1"));
+    expect(codeOf(() => book.submit(order("b1", "a", "buy", "0.11", "1")))).toBe(
       "duplicate-order /id",
     );
-    expect(book.orders("buy")).toEqual([]);
+    expect(book.orders("buy").map((o) => [o.id, o.price])).toEqual([["b1", p("0.10")]]);
   });
 
   it("keeps priority on a quantity decrease only", () => {

@@ -96,7 +96,8 @@ function snapshot(o: Order): RestingOrder {
   };
 }
 
-const NO_IDS: readonly string[] = [];
+const NO_IDS: readonly string[] = Object.freeze([]);
+const NO_FILLS: readonly Fill[] = Object.freeze([]);
 
 /** One interval's limit order book (continuous double auction). Deterministic: no clock, no randomness. */
 export class OrderBook {
@@ -109,7 +110,6 @@ export class OrderBook {
   private readonly bids = new BookSide(true);
   private readonly asks = new BookSide(false);
   private readonly resting = new Map<string, Order>();
-  private readonly seen = new Set<string>();
   private readonly log: Fill[] = [];
   private events = 0;
 
@@ -152,18 +152,18 @@ export class OrderBook {
   /**
    * Submits a limit order: it trades against the other side while prices cross, then its rest
    * rests. Refused (nothing changes) with "bad-order", "bad-price", "bad-quantity" or
-   * "duplicate-order" (an id is used once in a book's lifetime, so fills map to one tender).
+   * "duplicate-order" (the id of an order still resting). The book does not remember the ids of
+   * orders that are gone: keep ids unique per interval (EI tender IDs are) so fills map to one tender.
    */
   submit(order: OrderInput): SubmitResult {
     this.check(order, "");
-    if (this.seen.has(order.id))
+    if (this.resting.has(order.id))
       throw marketError(
         "duplicate-order",
         "/id",
-        `order id ${JSON.stringify(order.id)} was already used in this book`,
+        `order id ${JSON.stringify(order.id)} is resting in this book`,
         order.id,
       );
-    this.seen.add(order.id);
     return this.execute(order.id, order.owner, order.side === "buy", order.price, order.quantity);
   }
 
@@ -195,7 +195,7 @@ export class OrderBook {
       o.level.quantity -= delta;
       return {
         id,
-        fills: [],
+        fills: NO_FILLS,
         remaining: quantity,
         selfTradeCancelled: NO_IDS,
         cancelledBySelfTrade: false,
@@ -204,6 +204,11 @@ export class OrderBook {
     }
     this.remove(o);
     return { ...this.execute(id, o.owner, o.buy, price, quantity), keptPriority: false };
+  }
+
+  /** Whether an order with this id is resting. */
+  has(id: string): boolean {
+    return this.resting.has(id);
   }
 
   /** The resting order with this id, if any. */
@@ -362,7 +367,7 @@ export class OrderBook {
     }
     return {
       id,
-      fills: fills ?? [],
+      fills: fills ?? NO_FILLS,
       remaining: (stopped ? 0 : remaining) as Quantity,
       selfTradeCancelled: cancelled ?? NO_IDS,
       cancelledBySelfTrade: stopped,
