@@ -16,13 +16,6 @@ import { marketError } from "./errors.js";
 import type { Award, BidCurve, CallAuctionOptions, CallAuctionResult, Side } from "./types.js";
 import { type Price, type Quantity, tradeValue } from "./units.js";
 
-interface Step {
-  readonly bidder: number;
-  readonly order: number;
-  readonly price: number;
-  readonly quantity: number;
-}
-
 /** Clears one interval's call auction over `curves` (one curve per bidder). */
 export function clearCallAuction(
   curves: readonly BidCurve[],
@@ -36,70 +29,97 @@ export function clearCallAuction(
       "/minPrice",
       "minPrice and maxPrice must be price units with minPrice ≤ maxPrice",
     );
-  const buys: Step[] = [];
-  const sells: Step[] = [];
+  // steps in parallel typed arrays: the input order of a step is its index
+  let count = 0;
+  curves.forEach((curve, c) => {
+    if (typeof curve !== "object" || curve === null || !Array.isArray(curve.steps))
+      throw marketError(
+        "bad-order",
+        `/curves[${c}]`,
+        "a curve needs a bidder and an array of steps",
+      );
+    count += curve.steps.length;
+  });
+  const price = new Float64Array(count);
+  const quantity = new Float64Array(count);
+  const owner = new Int32Array(count);
+  const isBuy = new Uint8Array(count);
   const bidders: string[] = [];
-  const index = new Map<string, number>();
+  const seen = new Set<string>();
+  let nBuy = 0;
   let totalBuy = 0;
   let totalSell = 0;
-  let order = 0;
+  let k = 0;
   curves.forEach((curve, c) => {
-    const at = `/curves[${c}]`;
-    if (typeof curve !== "object" || curve === null || !Array.isArray(curve.steps))
-      throw marketError("bad-order", at, "a curve needs a bidder and an array of steps");
+    const at = (rest = "") => `/curves[${c}]${rest}`; // built only for an error
     if (typeof curve.bidder !== "string" || curve.bidder === "")
       throw marketError(
         "bad-order",
-        `${at}/bidder`,
+        at("/bidder"),
         "a curve needs a non-empty bidder name",
         curve.bidder,
       );
-    if (index.has(curve.bidder))
+    if (seen.has(curve.bidder))
       throw marketError(
         "bad-order",
-        `${at}/bidder`,
+        at("/bidder"),
         `bidder ${JSON.stringify(curve.bidder)} has two curves`,
         curve.bidder,
       );
+    seen.add(curve.bidder);
     const b = bidders.length;
-    index.set(curve.bidder, b);
     bidders.push(curve.bidder);
-    curve.steps.forEach((step, s) => {
-      const sat = `${at}/steps[${s}]`;
+    const steps = curve.steps;
+    for (let s = 0; s < steps.length; s++) {
+      const step = steps[s] as (typeof steps)[number];
+      const p = step.price;
+      const q = step.quantity;
       if (step.side !== "buy" && step.side !== "sell")
-        throw marketError("bad-order", `${sat}/side`, `side must be "buy" or "sell"`, step.side);
-      if (!Number.isSafeInteger(step.price))
+        throw marketError(
+          "bad-order",
+          at(`/steps[${s}]/side`),
+          `side must be "buy" or "sell"`,
+          step.side,
+        );
+      if (!Number.isSafeInteger(p))
         throw marketError(
           "bad-price",
-          `${sat}/price`,
+          at(`/steps[${s}]/price`),
           "price must be an integer count of price units",
-          step.price,
+          p,
         );
-      if (!Number.isSafeInteger(step.quantity) || step.quantity <= 0)
+      if (!Number.isSafeInteger(q) || q <= 0)
         throw marketError(
           "bad-quantity",
-          `${sat}/quantity`,
+          at(`/steps[${s}]/quantity`),
           "quantity must be a positive integer count of units",
-          step.quantity,
+          q,
         );
-      const price = step.price < min ? min : step.price > max ? max : step.price;
-      const entry = { bidder: b, order: order++, price, quantity: step.quantity };
+      price[k] = p < min ? min : p > max ? max : p;
+      quantity[k] = q;
+      owner[k] = b;
       if (step.side === "buy") {
-        buys.push(entry);
-        totalBuy += step.quantity;
-      } else {
-        sells.push(entry);
-        totalSell += step.quantity;
-      }
-    });
+        isBuy[k] = 1;
+        nBuy++;
+        totalBuy += q;
+      } else totalSell += q;
+      k++;
+    }
   });
   if (!Number.isSafeInteger(totalBuy) || !Number.isSafeInteger(totalSell))
     throw marketError("overflow", "/curves", "total quantity exceeds the fixed-point range");
 
-  buys.sort((x, y) => y.price - x.price || x.order - y.order);
-  sells.sort((x, y) => x.price - y.price || x.order - y.order);
-  const bestBid = buys[0]?.price;
-  const bestAsk = sells[0]?.price;
+  // buys by price descending, sells ascending (typed-array sorts of indices)
+  const buys = new Uint32Array(nBuy);
+  const sells = new Uint32Array(count - nBuy);
+  for (let i = 0, b = 0, s = 0; i < count; i++) {
+    if (isBuy[i] === 1) buys[b++] = i;
+    else sells[s++] = i;
+  }
+  buys.sort((x, y) => (price[y] as number) - (price[x] as number));
+  sells.sort((x, y) => (price[x] as number) - (price[y] as number));
+  const bestBid = nBuy > 0 ? (price[buys[0] as number] as number) : undefined;
+  const bestAsk = sells.length > 0 ? (price[sells[0] as number] as number) : undefined;
   const base = {
     ...(bestBid !== undefined ? { bestBid: bestBid as Price } : {}),
     ...(bestAsk !== undefined ? { bestAsk: bestAsk as Price } : {}),
@@ -113,60 +133,53 @@ export function clearCallAuction(
     ...base,
     awards: [],
   });
-  if (buys.length === 0 && sells.length === 0) return none("empty");
-  if (buys.length === 0 || sells.length === 0) return none("one-sided");
-  if ((bestBid as number) < (bestAsk as number)) return none("no-crossing");
+  if (bestBid === undefined && bestAsk === undefined) return none("empty");
+  if (bestBid === undefined || bestAsk === undefined) return none("one-sided");
+  if (bestBid < bestAsk) return none("no-crossing");
 
-  // V(p) at every limit price, ascending: S by a forward pointer, D by a backward one
-  const prices = Array.from(
-    new Set([...buys.map((s) => s.price), ...sells.map((s) => s.price)]),
-  ).sort((a, b) => a - b);
-  const supplyAt = new Float64Array(prices.length);
-  const demandAt = new Float64Array(prices.length);
-  let s = 0;
-  let j = 0;
-  for (let k = 0; k < prices.length; k++) {
-    const p = prices[k] as number;
-    while (j < sells.length && (sells[j] as Step).price <= p) s += (sells[j++] as Step).quantity;
-    supplyAt[k] = s;
-  }
-  let d = 0;
-  let i = 0;
-  for (let k = prices.length - 1; k >= 0; k--) {
-    const p = prices[k] as number;
-    while (i < buys.length && (buys[i] as Step).price >= p) d += (buys[i++] as Step).quantity;
-    demandAt[k] = d;
-  }
+  // V(p) = min(D(p), S(p)) at every limit price, ascending: buys are walked from their lowest
+  // (D(p) = totalBuy − buys priced below p), sells from their lowest (S(p) = sells priced ≤ p)
+  let bi = nBuy - 1;
+  let si = 0;
+  let below = 0;
+  let supply = 0;
   let best = 0;
-  let low = -1;
-  let high = -1;
-  for (let k = 0; k < prices.length; k++) {
-    const v = Math.min(demandAt[k] as number, supplyAt[k] as number);
+  let low = 0;
+  let high = 0;
+  for (;;) {
+    const pb = bi >= 0 ? (price[buys[bi] as number] as number) : Number.POSITIVE_INFINITY;
+    const ps =
+      si < sells.length ? (price[sells[si] as number] as number) : Number.POSITIVE_INFINITY;
+    const p = pb < ps ? pb : ps;
+    if (p === Number.POSITIVE_INFINITY) break;
+    while (si < sells.length && price[sells[si] as number] === p)
+      supply += quantity[sells[si++] as number] as number;
+    const v = Math.min(totalBuy - below, supply);
     if (v > best) {
       best = v;
-      low = k;
-      high = k;
-    } else if (v === best && best > 0) high = k;
+      low = p;
+      high = p;
+    } else if (v === best && best > 0) high = p;
+    while (bi >= 0 && price[buys[bi] as number] === p)
+      below += quantity[buys[bi--] as number] as number;
   }
   if (best === 0) return none("no-crossing");
-  const lowPrice = prices[low] as number;
-  const highPrice = prices[high] as number;
-  const price = lowPrice + Math.floor((highPrice - lowPrice) / 2);
+  const clearing = low + Math.floor((high - low) / 2);
 
+  let nb = 0; // eligible buys: the first nb of `buys`
+  let demand = 0;
+  while (nb < nBuy && (price[buys[nb] as number] as number) >= clearing)
+    demand += quantity[buys[nb++] as number] as number;
+  let ns = 0;
+  let offered = 0;
+  while (ns < sells.length && (price[sells[ns] as number] as number) <= clearing)
+    offered += quantity[sells[ns++] as number] as number;
+  const q = Math.min(demand, offered);
   const bought = new Float64Array(bidders.length);
   const sold = new Float64Array(bidders.length);
-  const eligibleBuys: Step[] = [];
-  for (const st of buys) if (st.price >= price) eligibleBuys.push(st);
-  const eligibleSells: Step[] = [];
-  for (const st of sells) if (st.price <= price) eligibleSells.push(st);
-  let demand = 0;
-  for (const st of eligibleBuys) demand += st.quantity;
-  let supply = 0;
-  for (const st of eligibleSells) supply += st.quantity;
-  const q = Math.min(demand, supply);
-  allocate(eligibleBuys, q, bought);
-  allocate(eligibleSells, q, sold);
-  const rationed: Side | "none" = demand > q ? "buy" : supply > q ? "sell" : "none";
+  allocate(buys, nb, q, price, quantity, owner, bought);
+  allocate(sells, ns, q, price, quantity, owner, sold);
+  const rationed: Side | "none" = demand > q ? "buy" : offered > q ? "sell" : "none";
 
   const awards: Award[] = [];
   for (let b = 0; b < bidders.length; b++) {
@@ -179,16 +192,16 @@ export function clearCallAuction(
       bought: by as Quantity,
       sold: sd as Quantity,
       net,
-      value: tradeValue(price as Price, net),
+      value: tradeValue(clearing as Price, net),
     });
   }
   return {
     outcome: "cleared",
-    price: price as Price,
-    priceRange: { low: lowPrice as Price, high: highPrice as Price },
+    price: clearing as Price,
+    priceRange: { low: low as Price, high: high as Price },
     quantity: q as Quantity,
     demand: demand as Quantity,
-    supply: supply as Quantity,
+    supply: offered as Quantity,
     rationed,
     ...base,
     awards,
@@ -196,50 +209,67 @@ export function clearCallAuction(
 }
 
 /**
- * Fills `total` from steps in priority order (already sorted): whole price levels while they fit,
- * then the first level that does not fit shares the rest pro rata (largest remainder).
+ * Fills `total` from the first `n` steps of `order` (priority order): whole price levels while
+ * they fit, then the first level that does not fit shares the rest pro rata (largest remainder,
+ * ties by input order).
  */
-function allocate(steps: readonly Step[], total: number, into: Float64Array): void {
+function allocate(
+  order: Uint32Array,
+  n: number,
+  total: number,
+  price: Float64Array,
+  quantity: Float64Array,
+  owner: Int32Array,
+  into: Float64Array,
+): void {
   let left = total;
   let k = 0;
-  while (k < steps.length && left > 0) {
-    const price = (steps[k] as Step).price;
+  while (k < n && left > 0) {
+    const p = price[order[k] as number] as number;
     let end = k;
     let levelQ = 0;
-    while (end < steps.length && (steps[end] as Step).price === price)
-      levelQ += (steps[end++] as Step).quantity;
+    while (end < n && price[order[end] as number] === p)
+      levelQ += quantity[order[end++] as number] as number;
     if (levelQ <= left) {
       for (let m = k; m < end; m++) {
-        const st = steps[m] as Step;
-        into[st.bidder] = (into[st.bidder] as number) + st.quantity;
+        const i = order[m] as number;
+        const o = owner[i] as number;
+        into[o] = (into[o] as number) + (quantity[i] as number);
       }
       left -= levelQ;
     } else {
-      prorate(steps.slice(k, end), left, levelQ, into);
+      const level = Array.from(order.subarray(k, end)).sort((a, b) => a - b);
+      prorate(level, left, levelQ, quantity, owner, into);
       left = 0;
     }
     k = end;
   }
 }
 
-function prorate(level: readonly Step[], amount: number, levelQ: number, into: Float64Array): void {
+function prorate(
+  level: readonly number[],
+  amount: number,
+  levelQ: number,
+  quantity: Float64Array,
+  owner: Int32Array,
+  into: Float64Array,
+): void {
   const A = BigInt(amount);
   const T = BigInt(levelQ);
-  const shares = level.map((st) => {
-    const num = A * BigInt(st.quantity);
-    return { st, share: num / T, rem: num % T };
+  const shares = level.map((i) => {
+    const num = A * BigInt(quantity[i] as number);
+    return { i, share: num / T, rem: num % T };
   });
   let given = 0n;
   for (const x of shares) given += x.share;
   const extra = Number(A - given);
+  // largest remainder first; equal remainders in input order (the level is sorted by index)
   const byRemainder = shares
-    .map((x, n) => ({ x, n }))
-    .sort((a, b) =>
-      a.x.rem === b.x.rem ? a.x.st.order - b.x.st.order : a.x.rem > b.x.rem ? -1 : 1,
-    );
-  for (let n = 0; n < extra; n++) {
-    const x = (byRemainder[n] as { x: { share: bigint } }).x;
-    x.share += 1n;
+    .slice()
+    .sort((a, b) => (a.rem === b.rem ? a.i - b.i : a.rem > b.rem ? -1 : 1));
+  for (let n = 0; n < extra; n++) (byRemainder[n] as { share: bigint }).share += 1n;
+  for (const x of shares) {
+    const o = owner[x.i] as number;
+    into[o] = (into[o] as number) + Number(x.share);
   }
-  for (const x of shares) into[x.st.bidder] = (into[x.st.bidder] as number) + Number(x.share);
 }
