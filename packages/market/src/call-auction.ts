@@ -95,7 +95,7 @@ export function clearCallAuction(
           "quantity must be a positive integer count of units",
           q,
         );
-      price[k] = p < min ? min : p > max ? max : p;
+      price[k] = p < min ? min : Math.min(p, max);
       quantity[k] = q;
       owner[k] = b;
       if (step.side === "buy") {
@@ -150,7 +150,7 @@ export function clearCallAuction(
     const pb = bi >= 0 ? (price[buys[bi] as number] as number) : Number.POSITIVE_INFINITY;
     const ps =
       si < sells.length ? (price[sells[si] as number] as number) : Number.POSITIVE_INFINITY;
-    const p = pb < ps ? pb : ps;
+    const p = Math.min(pb, ps);
     if (p === Number.POSITIVE_INFINITY) break;
     while (si < sells.length && price[sells[si] as number] === p)
       supply += quantity[sells[si++] as number] as number;

@@ -65,7 +65,7 @@ export function curveFromPoints(bidder: string, points: readonly CurvePoint[]): 
 /** Buy/sell steps of a net-demand function given by its value below the breaks and the breaks. */
 function stepsOf(below: number, breaks: readonly CurvePoint[]): CurveStep[] {
   const steps: CurveStep[] = [];
-  const pos = (v: number) => (v > 0 ? v : 0);
+  const pos = (v: number) => Math.max(v, 0);
   const neg = (v: number) => (v < 0 ? -v : 0);
   if (below < 0) steps.push({ side: "sell", price: LOWEST as Price, quantity: -below as Quantity });
   let prev = below;
@@ -187,5 +187,5 @@ export function equilibriumPrice(
 }
 
 function clamp(v: number, lo: number, hi: number): number {
-  return v < lo ? lo : v > hi ? hi : v;
+  return v < lo ? lo : Math.min(v, hi);
 }

@@ -328,7 +328,7 @@ export class OrderBook {
           this.remove(resting);
           continue;
         }
-        const q = resting.quantity < remaining ? resting.quantity : remaining;
+        const q = Math.min(resting.quantity, remaining);
         const fill: Fill = {
           seq: this.log.length + 1,
           buyOrderId: buy ? id : resting.id,

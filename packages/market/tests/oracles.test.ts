@@ -67,15 +67,27 @@ describe.skipIf(!HAVE_ORACLES && !CI)("market oracles", () => {
       aggregate: Decimal[];
       price: Decimal;
     };
-    const expected = json.expected as Record<string, any>;
+    const expected = json.expected as {
+      rejected_bids: number[];
+      aggregate?: number[];
+      price?: number;
+      price_check?: string;
+    };
     expect(r.rejected_bids).toEqual(expected.rejected_bids);
     if (expected.aggregate !== undefined) {
       expect(r.aggregate.length).toBe(expected.aggregate.length);
       for (const [i, d] of r.aggregate.entries())
-        expect(d.eq(Decimal.of(expected.aggregate[i])), `aggregate[${i}] ${d.toJSON()}`).toBe(true);
+        expect(
+          d.eq(Decimal.of(expected.aggregate[i] as number)),
+          `aggregate[${i}] ${d.toJSON()}`,
+        ).toBe(true);
     }
     if (expected.price !== undefined) {
-      const got = checkedPrice(r.price, expected.price_check ?? "exact", json.market_basis);
+      const got = checkedPrice(
+        r.price,
+        expected.price_check ?? "exact",
+        json.market_basis as Record<string, number>,
+      );
       expect(
         got.eq(Decimal.of(expected.price)),
         `price ${r.price.toFixed(12)} → ${got.toJSON()}`,

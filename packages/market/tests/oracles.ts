@@ -11,7 +11,7 @@ export const CI = process.env.CI === "true";
 export const HAVE_ORACLES = existsSync(join(ORACLES_DIR, "README.md"));
 
 /** Every case file as [family/file, parsed JSON, raw text], sorted. */
-export function oracleCases(): { name: string; file: string; json: Record<string, any> }[] {
+export function oracleCases(): { name: string; file: string; json: Record<string, unknown> }[] {
   return ["gridlabd", "powermatcher"].flatMap((family) =>
     readdirSync(join(ORACLES_DIR, family))
       .filter((f) => f.endsWith(".json"))
