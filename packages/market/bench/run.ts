@@ -77,20 +77,27 @@ function cda(n: number, reps: number): CdaRow {
   let resting = 0;
   let cancelled = 0;
   for (let rep = 0; rep < reps; rep++) {
-    const book = new OrderBook();
+    gc?.(); // each book starts on a clean heap: the other's garbage is not billed to it
+    let book: OrderBook | undefined = new OrderBook();
     let cancels = 0;
     let t0 = process.hrtime.bigint();
+    const b = book;
     for (let i = 0; i < n; i++) {
-      book.submit(input[i] as OrderInput);
+      b.submit(input[i] as OrderInput);
       if (i >= LIFETIME) {
         const old = (input[i - LIFETIME] as OrderInput).id;
-        if (book.has(old)) {
-          book.cancel(old);
+        if (b.has(old)) {
+          b.cancel(old);
           cancels++;
         }
       }
     }
     ours.push(n / (Number(process.hrtime.bigint() - t0) / 1e9));
+    const traded = book.trades.reduce((s, f) => s + f.quantity, 0);
+    trades = book.trades.length;
+    resting = book.orders("buy").length + book.orders("sell").length;
+    book = undefined; // its trade log (one Fill per trade) would weigh on the baseline's GC
+    gc?.();
     const baseline = new SortedArrayBook();
     let baseCancels = 0;
     t0 = process.hrtime.bigint();
@@ -103,11 +110,8 @@ function cda(n: number, reps: number): CdaRow {
     if (cancels !== baseCancels)
       throw new Error(`the books disagree: ${cancels} vs ${baseCancels} cancels`);
     cancelled = cancels;
-    const traded = book.trades.reduce((s, f) => s + f.quantity, 0);
-    if (book.trades.length !== baseline.trades || traded !== baseline.traded)
-      throw new Error(`the books disagree: ${book.trades.length} vs ${baseline.trades} trades`);
-    trades = book.trades.length;
-    resting = book.orders("buy").length + book.orders("sell").length;
+    if (trades !== baseline.trades || traded !== baseline.traded)
+      throw new Error(`the books disagree: ${trades} vs ${baseline.trades} trades`);
   }
   return { n, ours: median(ours), baseline: median(base), trades, resting, cancelled };
 }
@@ -142,6 +146,7 @@ function callAuction(n: number, reps: number): { n: number; ms: number; quantity
   return { n, ms: median(ms), quantity };
 }
 
+const gc = (globalThis as { gc?: () => void }).gc;
 const fmt = (x: number) => Math.round(x).toLocaleString("en-US");
 
 cda(20_000, 2); // warm-up
@@ -151,7 +156,7 @@ const auction = callAuction(10_000, 21);
 const lines = [
   `${machineLine()}.`,
   "",
-  `Continuous double auction: random limit orders (seeded; 1,000 owners, prices around a drifting mid, 1 Wh to 10 kWh) submitted one by one to one interval's \`OrderBook\`, single-threaded, each order still resting ${fmt(LIFETIME)} orders later cancelled (a good-till-time, so the book keeps a steady depth; the cancels are inside the timing); the baseline is the textbook sorted-array book (\`packages/market/bench/baseline-book.ts\`, same rules, checked to make the same trades) on the same orders in the same run. Median of 5 runs (3 at 10^6).`,
+  `Continuous double auction: random limit orders (seeded; 1,000 owners, prices around a drifting mid, 1 Wh to 10 kWh) submitted one by one to one interval's \`OrderBook\`, single-threaded, each order still resting ${fmt(LIFETIME)} orders later cancelled (a good-till-time, so the book keeps a steady depth; the cancels are inside the timing); the baseline is the textbook sorted-array book (\`packages/market/bench/baseline-book.ts\`, same rules, checked to make the same trades) on the same orders in the same run, each run on a clean heap (a forced GC before it). Median of 5 runs (3 at 10^6).`,
   "",
   "| Orders | OrderBook (orders/s) | sorted-array baseline (orders/s) | ratio | trades | cancelled | resting at the end |",
   "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |",

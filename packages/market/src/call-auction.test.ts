@@ -109,6 +109,21 @@ describe("clearCallAuction", () => {
     expect(r.rationed).toBe("buy");
   });
 
+  it("orders and prices exactly across the whole price range", () => {
+    const r = clearCallAuction([
+      curve("b1", step("buy", Number.MAX_SAFE_INTEGER, 5)),
+      curve("b2", step("buy", 10, 3)),
+      curve("s1", step("sell", Number.MIN_SAFE_INTEGER, 6)),
+    ]);
+    // V = 6 on [MIN, 10]: the midpoint, rounded down, computed without float rounding
+    expect(r.price).toBe(-4503599627370491);
+    expect(r.awards.map((a) => [a.bidder, a.net])).toEqual([
+      ["b1", 5],
+      ["b2", 1],
+      ["s1", -6],
+    ]);
+  });
+
   it("handles a vertical overlap (both curves vertical at one price)", () => {
     const r = clearCallAuction([curve("b", step("buy", 30, 8)), curve("s", step("sell", 30, 5))]);
     expect(r.price).toBe(30);

@@ -109,15 +109,9 @@ export function clearCallAuction(
   if (!Number.isSafeInteger(totalBuy) || !Number.isSafeInteger(totalSell))
     throw marketError("overflow", "/curves", "total quantity exceeds the fixed-point range");
 
-  // buys by price descending, sells ascending (typed-array sorts of indices)
-  const buys = new Uint32Array(nBuy);
-  const sells = new Uint32Array(count - nBuy);
-  for (let i = 0, b = 0, s = 0; i < count; i++) {
-    if (isBuy[i] === 1) buys[b++] = i;
-    else sells[s++] = i;
-  }
-  buys.sort((x, y) => (price[y] as number) - (price[x] as number));
-  sells.sort((x, y) => (price[x] as number) - (price[y] as number));
+  // buys by price descending, sells ascending; equal prices in input order
+  const buys = sortedIndices(price, isBuy, 1, nBuy);
+  const sells = sortedIndices(price, isBuy, 0, count - nBuy);
   const bestBid = nBuy > 0 ? (price[buys[0] as number] as number) : undefined;
   const bestAsk = sells.length > 0 ? (price[sells[0] as number] as number) : undefined;
   const base = {
@@ -164,7 +158,8 @@ export function clearCallAuction(
       below += quantity[buys[bi--] as number] as number;
   }
   if (best === 0) return none("no-crossing");
-  const clearing = low + Math.floor((high - low) / 2);
+  // ⌊(low + high)/2⌋ in bigint: high − low can exceed the safe-integer range
+  const clearing = Number((BigInt(low) + BigInt(high)) >> 1n);
 
   let nb = 0; // eligible buys: the first nb of `buys`
   let demand = 0;
@@ -206,6 +201,45 @@ export function clearCallAuction(
     ...base,
     awards,
   };
+}
+
+/**
+ * Indices of the steps of one side in priority order. When every (price offset × count + index)
+ * is a safe integer, the order is a native numeric sort of such keys (no comparator calls);
+ * otherwise an index sort with a comparator. Both give price order, then input order.
+ */
+function sortedIndices(
+  price: Float64Array,
+  isBuy: Uint8Array,
+  side: 0 | 1,
+  n: number,
+): Uint32Array {
+  const count = price.length;
+  const out = new Uint32Array(n);
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
+  for (let i = 0, k = 0; i < count; i++) {
+    if (isBuy[i] !== side) continue;
+    out[k++] = i;
+    const p = price[i] as number;
+    if (p < lo) lo = p;
+    if (p > hi) hi = p;
+  }
+  if (n === 0) return out;
+  if ((hi - lo + 1) * count < Number.MAX_SAFE_INTEGER) {
+    const keys = new Float64Array(n);
+    for (let k = 0; k < n; k++) {
+      const i = out[k] as number;
+      const offset = side === 1 ? hi - (price[i] as number) : (price[i] as number) - lo;
+      keys[k] = offset * count + i;
+    }
+    keys.sort();
+    for (let k = 0; k < n; k++) out[k] = (keys[k] as number) % count;
+    return out;
+  }
+  return side === 1
+    ? out.sort((x, y) => (price[y] as number) - (price[x] as number) || x - y)
+    : out.sort((x, y) => (price[x] as number) - (price[y] as number) || x - y);
 }
 
 /**

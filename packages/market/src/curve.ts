@@ -183,7 +183,7 @@ export function equilibriumPrice(
   const end = next === undefined ? (options.maxPrice ?? start) : next.price - 1;
   const lo = clamp(start, lowest, highest);
   const hi = clamp(end, lowest, highest);
-  return (lo + Math.floor((hi - lo) / 2)) as Price;
+  return Number((BigInt(lo) + BigInt(hi)) >> 1n) as Price; // ⌊(lo + hi)/2⌋, exact at any range
 }
 
 function clamp(v: number, lo: number, hi: number): number {
