@@ -39,6 +39,11 @@ const COMMANDS: Record<string, Command> = {
       Print the exact EMIX amounts of a document: per interval energy and amount, totals per currency.`,
     load: async () => (await import("./amounts.js")).amountsCommand,
   },
+  clear: {
+    summary: `clear <case.json|->
+      Clear one market clearing case (GridLAB-D auction or PowerMatcher bids) and print the result as JSON.`,
+    load: async () => (await import("./clear.js")).clearCommand,
+  },
   serve: {
     summary: `serve [--port N] [--vtn-id ID] [--event FILE] [--admin-token-file F] [--role vtn|ven|market] [...]
       Run an OpenADR 2.0b VTN with an admin API (or the reference VEN or CTS market) over HTTP(S) until Ctrl+C.`,

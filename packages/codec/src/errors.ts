@@ -98,6 +98,20 @@ export interface IssueExtras {
   /** a peer answered without an EI response (an HTTP error, a body that is not a message) */
   readonly transport: { readonly status?: number };
 
+  // --- market: orders, curves, clearing
+  /** a price that is not an exact decimal within the market's fixed-point range and places */
+  readonly "bad-price": object;
+  /** a quantity that is not a positive exact decimal within the fixed-point range and places */
+  readonly "bad-quantity": object;
+  /** an order, bid or curve whose fields do not fit together (side, owner, monotonicity...) */
+  readonly "bad-order": object;
+  /** an order id that is already resting in the book */
+  readonly "duplicate-order": object;
+  /** cancel or replace of an order id the book does not hold */
+  readonly "unknown-order": object;
+  /** a result too large for the fixed-point representation: refused, never wrapped */
+  readonly overflow: object;
+
   // --- any package
   /** a part of a standard that this implementation does not handle (yet): said, never dropped */
   readonly "not-supported": object;
