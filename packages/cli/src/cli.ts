@@ -44,6 +44,11 @@ const COMMANDS: Record<string, Command> = {
       Run the in-memory reference EI services over HTTP(S) until Ctrl+C.`,
     load: async () => (await import("./serve.js")).serveCommand,
   },
+  simulate: {
+    summary: `simulate [--agents N] [--levels L] [--interval PT5M] [--hours H] [--seed S] [--mechanism cda|call] [--out DIR]
+      Simulate a microgrid's day with and without the market; write report.html and summary.json.`,
+    load: async () => (await import("./simulate.js")).simulateCommand,
+  },
   conformance: {
     summary: `conformance [--testee "CMD" | --files DIR | --endpoint URL] [--junit F] [--html F]
       Run the conformance suite against our codecs, a testee, payload files or an endpoint.`,

@@ -1,0 +1,61 @@
+export { baselineEngine, kw, kwh } from "./baseline.js";
+export type {
+  EngineFactory,
+  EngineOptions,
+  IntervalOutcome,
+  Mechanism,
+  SimInterval,
+  SimulationEngine,
+  Trade,
+} from "./engine.js";
+export { SimulationError, type SimulationErrorCode } from "./errors.js";
+export { escapeHtml, jsonForScript } from "./escape.js";
+export { MAX_SEED, parseSeed, Random, splitMix64 } from "./random.js";
+export { type ChartLibrary, chartLibrary, renderReport } from "./report.js";
+export type {
+  EngineRecord,
+  IntervalRecord,
+  ScenarioInfo,
+  SimulationResult,
+} from "./result.js";
+export { type RunOptions, runSimulation, scenarioInfo } from "./run.js";
+export {
+  apportion,
+  type BatterySpec,
+  createScenario,
+  DEFAULT_SCENARIO,
+  DEVICE_MIX,
+  type DeviceKind,
+  type DeviceSpec,
+  type EvSession,
+  type EvSpec,
+  type HvacSpec,
+  type LoadSpec,
+  type PvSpec,
+  type Scenario,
+  type ScenarioOptions,
+  type Tariff,
+} from "./scenario.js";
+export {
+  cosZenith,
+  dayOfYear,
+  declination,
+  equationOfTime,
+  haurwitzGhi,
+  type Site,
+  solarHour,
+  sunriseSolarHour,
+} from "./solar.js";
+export {
+  FIGURE_PLACES,
+  median,
+  roundFigure,
+  type SideSummary,
+  type SimulationSummary,
+  summarize,
+  summarizeSide,
+} from "./summary.js";
+export { stepIndoorTemperature, type ThermalParameters, thermostat } from "./thermal.js";
+export { formatLocal, localMidnight, parseIntervalSeconds } from "./time.js";
+export { diurnalTemperature, PEAK_SOLAR_HOUR } from "./weather.js";
+export { type WrittenOutput, writeSimulationOutput } from "./write.js";
