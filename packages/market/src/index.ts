@@ -26,6 +26,20 @@ export {
   type GridlabdResult,
   type GridlabdSpecialMode,
 } from "./gridlabd.js";
+export { type Allocation, allocateAtPrice } from "./node/allocate.js";
+export { durationSeconds, IntervalClock } from "./node/interval.js";
+export { type IntervalResult, MarketNode, type MarketNodeOptions } from "./node/market-node.js";
+export type {
+  Agent,
+  Bid,
+  ClearingMechanism,
+  DeliveryInterval,
+  MarketEvent,
+  Member,
+  MemberAward,
+  NodeTransaction,
+  Quote,
+} from "./node/types.js";
 export { OrderBook } from "./order-book.js";
 export {
   aggregatePowerMatcherBids,
