@@ -1,3 +1,25 @@
+export { Battery, type BatteryOptions } from "./agents/battery.js";
+export {
+  averageWatts,
+  EFFICIENCY_SCALE,
+  efficiencyPpm,
+  energyOf,
+  interpolatePrice,
+  PRICE_TICK,
+} from "./agents/common.js";
+export { type ChargingSession, EvCharger, type EvChargerOptions } from "./agents/ev.js";
+export { ThermalLoad, type ThermalLoadOptions } from "./agents/hvac.js";
+export {
+  type EnergyProfile,
+  type GridTariff,
+  GridTie,
+  type GridTieOptions,
+  InflexibleLoad,
+  type InflexibleLoadOptions,
+  PvGenerator,
+  type PvGeneratorOptions,
+  type TariffBlock,
+} from "./agents/simple.js";
 export { clearCallAuction } from "./call-auction.js";
 export {
   type ClearingCase,
