@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { MarketNode } from "../node/market-node.js";
-import type { DeliveryInterval } from "../node/types.js";
+import type { DeliveryInterval, Quote } from "../node/types.js";
 import { type Price, type Quantity, toPrice, toQuantity, tradeValue } from "../units.js";
 import { Battery } from "./battery.js";
 import { energyOf, interpolatePrice } from "./common.js";
@@ -242,7 +242,7 @@ describe("Battery", () => {
       (c * 10n ** 12n + 854_999_999_999n) / 855_000_000_000n,
     );
     // expecting low prices does not make it sell below that
-    for (let i = 0; i < 300; i++) b.observe({ ...(node.quote(0) as never), price: p("0.01") });
+    for (let i = 0; i < 300; i++) b.observe({ ...(node.quote(0) as Quote), price: p("0.01") });
     const sell = b.bid(node.interval(1)).find((s) => s.side === "sell");
     expect(sell?.price).toBeGreaterThanOrEqual(b.breakEven() as number);
   });
