@@ -9,8 +9,8 @@
  * divided by the discharge efficiency, rounded up to a price unit: selling at or above it never
  * loses money on energy it bought.
  *
- * Expectation: the mean of the prices it has observed over the last `window` quotes (its owner's
- * `expectedPrice` until it has seen any). It bids to charge (buy) at up to expectation·(1 − margin)
+ * Expectation: the mean over a window of the last `window` quotes, where the slots it has not
+ * observed yet hold its owner's `expectedPrice` (a prior that observed prices replace one by one). It bids to charge (buy) at up to expectation·(1 − margin)
  * and to discharge (sell) at no less than max(expectation·(1 + margin), break-even).
  */
 import { marketError } from "../errors.js";
@@ -121,13 +121,10 @@ export class Battery implements Agent {
     return this.storedSub;
   }
 
-  /** The price expectation now: the mean of the last `window` observed prices, else the owner's. */
+  /** The price expectation now: the window's mean, unobserved slots holding the owner's prior. */
   expectation(): Price {
-    return (
-      this.history.length === 0
-        ? this.expectedPrice
-        : Math.round(this.historySum / this.history.length)
-    ) as Price;
+    const prior = this.window - this.history.length;
+    return Math.round((this.historySum + prior * this.expectedPrice) / this.window) as Price;
   }
 
   /** The least price per kWh at which selling stored energy recovers its cost (undefined when empty). */
