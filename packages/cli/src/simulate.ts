@@ -28,7 +28,10 @@ const MECHANISMS: readonly Mechanism[] = ["cda", "call"];
  * The market engine of each mechanism, loaded only when it runs. A mechanism without one runs the
  * no-market baseline alone, and the command says so on stderr and in the report.
  */
-const MARKET_ENGINES: Partial<Record<Mechanism, () => Promise<EngineFactory>>> = {};
+const MARKET_ENGINES: Partial<Record<Mechanism, () => Promise<EngineFactory>>> = {
+  call: async () => (await import("@transactive/sim")).marketEngine,
+  cda: async () => (await import("@transactive/sim")).marketEngine,
+};
 
 export async function simulateCommand(args: readonly string[], io: Io): Promise<ExitCode> {
   const { values, positionals } = parseArgs({

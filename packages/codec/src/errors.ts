@@ -111,6 +111,8 @@ export interface IssueExtras {
   readonly "unknown-order": object;
   /** a result too large for the fixed-point representation: refused, never wrapped */
   readonly overflow: object;
+  /** a tender or curve for a delivery interval whose gate has closed (or that was already cleared) */
+  readonly "gate-closed": object;
 
   // --- any package
   /** a part of a standard that this implementation does not handle (yet): said, never dropped */

@@ -10,6 +10,13 @@ export type {
 } from "./engine.js";
 export { SimulationError, type SimulationErrorCode } from "./errors.js";
 export { escapeHtml, jsonForScript } from "./escape.js";
+export {
+  EXPORT_LIMIT_W,
+  IMPORT_BLOCK_W,
+  IMPORT_LIMIT_W,
+  LOAD_CAP,
+  marketEngine,
+} from "./market-engine.js";
 export { MAX_SEED, parseSeed, Random, splitMix64 } from "./random.js";
 export { type ChartLibrary, chartLibrary, renderReport } from "./report.js";
 export type {
