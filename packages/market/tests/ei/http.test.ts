@@ -116,5 +116,5 @@ describe("EI binding over HTTP (CTS 0.4)", () => {
         }),
       ]),
     );
-  });
+  }, 240_000);
 });

@@ -198,7 +198,7 @@ describe("fractal nesting over EI (parent in another process)", () => {
   beforeAll(async () => {
     parent = startFixture("parent-market", [JSON.stringify(parentConfig)]);
     url = (await parent.next()).ready as string;
-  }, 120_000);
+  }, 300_000);
   afterAll(async () => {
     parent?.send({ cmd: "exit" });
     await parent?.stop();
@@ -373,5 +373,5 @@ describe("fractal nesting over EI (parent in another process)", () => {
     function emptyIntervals(): number {
       return INTERVALS.filter((i) => (sentSteps.get(i) ?? []).length === 0).length;
     }
-  });
+  }, 240_000);
 });
