@@ -52,15 +52,19 @@ type Answer<T> = Promise<{ readonly value: T }>;
  */
 export interface CtsMarketClient {
   readonly EiMarketContext: {
+    /** EiRequestEiMarketContext: the parent's terms */
     requestMarketContext(request: EiRequestEiMarketContextType): Answer<EiReplyEiMarketContextType>;
   };
   readonly EiTender: {
+    /** EiCreateTender: the child's curve steps */
     createTender(request: EiCreateTenderType): Answer<EiCreatedTenderType>;
   };
   readonly EiTransaction: {
+    /** EiRequestTransaction: the child's transactions */
     requestTransaction(request: EiRequestTransactionType): Answer<EiReplyTransactionType>;
   };
   readonly EiQuote: {
+    /** EiRequestQuote: the interval's quote */
     requestQuote(request: EiRequestQuoteType): Answer<EiReplyQuoteType>;
   };
 }
