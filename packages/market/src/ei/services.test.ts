@@ -2,7 +2,13 @@
  * The CTS market services of a MarketNode through the ei dispatcher, in process: every message is
  * encoded, validated against the CTS 0.4 schemas, dispatched and its answer decoded, as over HTTP.
  */
-import { type EiTenderType, typedEiClient } from "@transactive/ei";
+import { validate } from "@transactive/codec";
+import {
+  type EiCreateTransactionType,
+  type EiTenderType,
+  registry,
+  typedEiClient,
+} from "@transactive/ei";
 import { describe, expect, it } from "vitest";
 import { MarketNode } from "../node/market-node.js";
 import type { Agent, DeliveryInterval } from "../node/types.js";
@@ -45,7 +51,11 @@ function product(
 const tender = (id: string, p: ReturnType<typeof product>) =>
   ({ tenderID: id, product: p }) as unknown as EiTenderType;
 
-function setup(mechanism: "cda" | "call", now = EPOCH - 3_600_000) {
+function setup(
+  mechanism: "cda" | "call",
+  now = EPOCH - 3_600_000,
+  onCreateTransaction?: (m: EiCreateTransactionType) => void,
+) {
   const node = new MarketNode({
     id: "market",
     marketContext: MC,
@@ -56,7 +66,10 @@ function setup(mechanism: "cda" | "call", now = EPOCH - 3_600_000) {
     mechanism,
   });
   let clock = now;
-  const d = createMarketDispatcher(node, { clock: () => clock });
+  const d = createMarketDispatcher(node, {
+    clock: () => clock,
+    ...(onCreateTransaction ? { onCreateTransaction } : {}),
+  });
   const client = typedEiClient(dispatcherClient(d), { profile: "cts" });
   const create = (party: string, tenders: EiTenderType[]) =>
     client.EiTender.createTender({
@@ -138,6 +151,31 @@ describe("EI binding: EiTender / EiTransaction / EiQuote / EiMarketContext in pr
     const late = await create("buyer", [tender("b3", product(T0, "buy", "0.06", 1))]);
     expect(late.value.eiResponse.responseCode).toBe("409");
     expect(late.value.eiResponse.responseDescription).toMatch(/gate-closed/);
+  });
+
+  it("reports self-trade prevention: a party's crossing tender cancels its own resting one", async () => {
+    const { create, d } = setup("cda");
+    await create("p", [tender("p-buy", product(T0, "buy", "0.1", 1))]);
+    const r = await create("p", [tender("p-sell", product(T0, "sell", "0.09", 1))]);
+    expect(r.value.eiResponse.responseCode).toBe("200");
+    expect(r.value.eiResponse.responseDescription).toMatch(/self-trade prevention.*p-buy/);
+    expect(d.market.tenders.get("p-buy")?.state).toBe("cancelled");
+    expect(d.market.tenders.get("p-sell")?.state).toBe("open");
+  });
+
+  it("hands each remote party's new transaction over as a schema-valid EiCreateTransaction (push)", async () => {
+    const pushed: EiCreateTransactionType[] = [];
+    const { create } = setup("cda", EPOCH - 3_600_000, (m) => pushed.push(m));
+    await create("s", [tender("s", product(T0, "sell", "0.07", 1))]);
+    await create("b", [tender("b", product(T0, "buy", "0.08", 0.25))]);
+    expect(pushed.map((m) => [m.partyID, m.counterPartyID, m.eiTransaction[0]?.tenderID])).toEqual([
+      ["market", "b", "b"],
+      ["market", "s", "s"],
+    ]);
+    for (const value of pushed)
+      expect(
+        validate(registry, { profile: "cts", element: "pyld:eiCreateTransaction", value }),
+      ).toEqual([]);
   });
 
   it("answers the market context with the node's terms", async () => {

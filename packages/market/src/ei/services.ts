@@ -26,7 +26,7 @@ import {
 import type { ProductType } from "@transactive/emix";
 import type { MarketNode } from "../node/market-node.js";
 import type { NodeTransaction, Quote } from "../node/types.js";
-import type { OrderInput, Side } from "../types.js";
+import type { OrderInput, Side, SubmitResult } from "../types.js";
 import type { Quantity } from "../units.js";
 import { type MarketTerms, productOf, readProduct, termsOf } from "./convert.js";
 import { bindingError, faultOf } from "./errors.js";
@@ -213,6 +213,7 @@ export function createMarketServices(
         };
       }
       const created: string[] = [];
+      const selfTrade: string[] = [];
       for (const [k, c] of checked.entries()) {
         const tender = items[k] as EiTenderType;
         const record: TenderRecord = {
@@ -225,16 +226,40 @@ export function createMarketServices(
         };
         // recorded first, so fills reported during the submit find it
         tenders.set(c.id, record);
+        let result: SubmitResult;
         try {
-          node.submitTender(c.index, c.order, now);
+          result = node.submitTender(c.index, c.order, now);
         } catch (e) {
           tenders.delete(c.id);
           return refuse(faultOf(e, `/eiCreateTender/eiTender[${k}]`));
         }
         created.push(c.id);
+        // continuous trading: self-trade prevention may cancel the party's own resting tenders,
+        // or the rest of this one
+        for (const id of result.selfTradeCancelled) {
+          const own = tenders.get(id.startsWith("r:") ? id.slice(2) : id);
+          if (own !== undefined && own.state === "open") {
+            own.state = "cancelled";
+            selfTrade.push(own.tender.tenderID);
+          }
+        }
+        if (result.cancelledBySelfTrade && record.state === "open") {
+          record.state = "cancelled";
+          selfTrade.push(c.id);
+        }
       }
       return {
-        eiResponse: { ...eiResponse(ctx.profile, ctx.requestID, "ok"), createdDateTime: ctx.now() },
+        eiResponse: {
+          ...eiResponse(
+            ctx.profile,
+            ctx.requestID,
+            "ok",
+            selfTrade.length
+              ? `OK; self-trade prevention cancelled (the rest of) tenders ${selfTrade.join(", ")}`
+              : undefined,
+          ),
+          createdDateTime: ctx.now(),
+        },
         ...base,
         ...(created.length ? { tenderID: created } : {}),
       };
