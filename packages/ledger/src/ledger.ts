@@ -278,7 +278,9 @@ export class Ledger {
     );
     const ok = todo.length >= 64 ? await this.verifier().verify(todo) : [];
     const verifiedKey = new Map<number, string>();
-    todo.forEach((t, j) => ok[j] && verifiedKey.set(t.i, t.key));
+    todo.forEach((t, j) => {
+      if (ok[j]) verifiedKey.set(t.i, t.key);
+    });
     const out: AppendOutcome[] = [];
     const waits: Promise<void>[] = [];
     for (const [i, d] of decoded.entries()) {

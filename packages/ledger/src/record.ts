@@ -246,7 +246,7 @@ function checkRecord(r: unknown): LedgerRecord {
     fail("malformed", `${p}/refs`, `an array of at most ${MAX_REFS} hashes`);
   o.refs.forEach((h: unknown, i: number) => {
     if (typeof h !== "string" || !HASH.test(h)) fail("malformed", `${p}/refs/${i}`, "not a hash");
-    if (i > 0 && !((o.refs as string[])[i - 1]! < h))
+    if (i > 0 && !(((o.refs as string[])[i - 1] as string) < h))
       fail("malformed", `${p}/refs/${i}`, "refs are sorted and unique");
   });
   safeUint(o.nonce, `${p}/nonce`);
@@ -327,7 +327,7 @@ const BODY: Record<RecordKind, (b: Obj, p: string) => void> = {
       const o = obj(n, q);
       onlyKeys(o, ["party", "amount"], q);
       if (!isPartyId(o.party)) fail("malformed", `${q}/party`, "not a party ID");
-      if (i > 0 && !((all[i - 1] as Obj).party! < o.party))
+      if (i > 0 && !(((all[i - 1] as Obj).party as string) < o.party))
         fail("malformed", `${q}/party`, "net changes are sorted by party, one per party");
       if (typeof o.amount !== "string" || !/^-?(0|[1-9][0-9]{0,30})$/.test(o.amount))
         fail("malformed", `${q}/amount`, "an integer of micro-units, as a string");
