@@ -20,6 +20,52 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 
 /** The RFC 8785 canonical text of `value`. Throws `malformed` on a value JSON cannot carry. */
 export function canonicalize(value: unknown, path = ""): string {
+  const fast = canon(value);
+  // on a value JSON cannot carry, walk again with JSON pointers to name the field
+  return fast ?? canonicalizeAt(value, path);
+}
+
+/** The canonical text, or undefined when the value cannot be written (no paths: the hot path). */
+function canon(value: unknown): string | undefined {
+  if (value === null) return "null";
+  switch (typeof value) {
+    case "boolean":
+      return value ? "true" : "false";
+    case "number":
+      if (!Number.isFinite(value)) return undefined;
+      return Object.is(value, -0) ? "0" : String(value);
+    case "string":
+      return LONE_SURROGATE.test(value) ? undefined : JSON.stringify(value);
+    case "object": {
+      let out: string;
+      if (Array.isArray(value)) {
+        out = "[";
+        for (let i = 0; i < value.length; i++) {
+          const v = canon(value[i]);
+          if (v === undefined) return undefined;
+          out += i === 0 ? v : `,${v}`;
+        }
+        return `${out}]`;
+      }
+      const keys = Object.keys(value as object).sort();
+      out = "{";
+      let first = true;
+      for (const k of keys) {
+        const item = (value as Record<string, unknown>)[k];
+        if (item === undefined) continue;
+        const v = canon(item);
+        if (v === undefined || LONE_SURROGATE.test(k)) return undefined;
+        out += `${first ? "" : ","}${JSON.stringify(k)}:${v}`;
+        first = false;
+      }
+      return `${out}}`;
+    }
+    default:
+      return undefined;
+  }
+}
+
+function canonicalizeAt(value: unknown, path: string): string {
   if (value === null) return "null";
   switch (typeof value) {
     case "boolean":
@@ -33,13 +79,13 @@ export function canonicalize(value: unknown, path = ""): string {
       return JSON.stringify(value);
     case "object": {
       if (Array.isArray(value))
-        return `[${value.map((v, i) => canonicalize(v, `${path}/${i}`)).join(",")}]`;
+        return `[${value.map((v, i) => canonicalizeAt(v, `${path}/${i}`)).join(",")}]`;
       const keys = Object.keys(value as object).sort();
       const parts: string[] = [];
       for (const k of keys) {
         const v = (value as Record<string, unknown>)[k];
         if (v === undefined) continue;
-        parts.push(`${canonicalize(k, path)}:${canonicalize(v, `${path}/${escapePointer(k)}`)}`);
+        parts.push(`${canonicalizeAt(k, path)}:${canonicalizeAt(v, `${path}/${escapePointer(k)}`)}`);
       }
       return `{${parts.join(",")}}`;
     }
@@ -53,7 +99,7 @@ export function escapePointer(key: string): string {
   return key.replace(/~/g, "~0").replace(/\//g, "~1");
 }
 
-const decoder = new TextDecoder("utf-8", { fatal: true });
+const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 /**
  * Parses bytes that must be canonical JSON: valid UTF-8, valid JSON, and byte-identical to their

@@ -96,7 +96,7 @@ export class Ledger {
     private readonly dir: string | undefined,
   ) {
     this.state = new LedgerState(config, (author, seq) => this.recordAt(author, seq));
-    this.memory = log === undefined ? [] : undefined;
+    this.memory = dir === undefined ? [] : undefined;
   }
 
   /** Creates a ledger directory (refuses one that exists with a ledger in it). */
@@ -468,7 +468,8 @@ export class Ledger {
   }
 }
 
-function readConfig(dir: string): LedgerConfig {
+/** The config of a ledger directory (ledger.json). */
+export function readConfig(dir: string): LedgerConfig {
   let config: LedgerConfig;
   try {
     config = JSON.parse(readFileSync(join(dir, "ledger.json"), "utf8")) as LedgerConfig;
@@ -484,7 +485,8 @@ function readConfig(dir: string): LedgerConfig {
   return config;
 }
 
-function lock(dir: string): void {
+/** Takes the directory's lock (LOCK, with our pid); a lock left by a dead process is taken over. */
+export function lock(dir: string): void {
   const path = join(dir, "LOCK");
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
@@ -512,6 +514,7 @@ function alive(pid: number): boolean {
   }
 }
 
-function unlock(dir: string): void {
+/** Releases the directory's lock. */
+export function unlock(dir: string): void {
   rmSync(join(dir, "LOCK"), { force: true });
 }

@@ -8,7 +8,7 @@ import { closeSync, fstatSync, openSync } from "node:fs";
 import { join } from "node:path";
 import type { EquivocationProof } from "./equivocation.js";
 import { LedgerError } from "./errors.js";
-import { FRAME_PROOF, Ledger } from "./ledger.js";
+import { FRAME_PROOF, Ledger, type LedgerConfig, lock, readConfig, unlock } from "./ledger.js";
 import { readFrames } from "./log.js";
 import { type BodyOf, decodeRecord, type SignedRecord, signedMessage } from "./record.js";
 import { VerifyPool } from "./verify-pool.js";
@@ -52,9 +52,16 @@ export async function verifyLedger(
   dir: string,
   options: VerifyOptions = {},
 ): Promise<VerifyReport> {
-  const probe = await Ledger.open(dir); // takes the lock and reads the config
-  const config = probe.config;
-  await probe.close();
+  const config = readConfig(dir);
+  lock(dir); // no appender may change the log while it is read
+  try {
+    return await verifyLocked(dir, config, options);
+  } finally {
+    unlock(dir);
+  }
+}
+
+async function verifyLocked(dir: string, config: LedgerConfig, options: VerifyOptions): Promise<VerifyReport> {
   const replay = Ledger.inMemory({ ...config, keepRecords: false });
   const pool = new VerifyPool(options.workers);
   const fd = openSync(join(dir, "ledger.log"), "r");
