@@ -3,7 +3,9 @@ import { describe, expect, it } from "vitest";
 import { canonicalize, parseCanonical } from "./canonical.js";
 import { LedgerError } from "./errors.js";
 
-const vectors = JSON.parse(readFileSync(new URL("../tests/vectors/canonical.json", import.meta.url), "utf8")) as {
+const vectors = JSON.parse(
+  readFileSync(new URL("../tests/vectors/canonical.json", import.meta.url), "utf8"),
+) as {
   canonical: { name: string; input: string; canonical: string }[];
   refused: { name: string; text: string }[];
   refusedBytes: { name: string; hex: string }[];

@@ -85,7 +85,9 @@ function canonicalizeAt(value: unknown, path: string): string {
       for (const k of keys) {
         const v = (value as Record<string, unknown>)[k];
         if (v === undefined) continue;
-        parts.push(`${canonicalizeAt(k, path)}:${canonicalizeAt(v, `${path}/${escapePointer(k)}`)}`);
+        parts.push(
+          `${canonicalizeAt(k, path)}:${canonicalizeAt(v, `${path}/${escapePointer(k)}`)}`,
+        );
       }
       return `{${parts.join(",")}}`;
     }

@@ -27,8 +27,12 @@ async function filled(n: number): Promise<{ dir: string; hashes: string[] }> {
   hashes.push(reg.hash);
   const waits: Promise<unknown>[] = [];
   for (let i = 1; i < n; i++) {
-    const start = new Date(Date.parse("2026-01-01T00:00:00Z") + i * 900_000).toISOString().replace(".000Z", "Z");
-    const r = ledger.draft(a, "delivery", { intervals: [{ start, duration: "PT15M", energy: "1" }] });
+    const start = new Date(Date.parse("2026-01-01T00:00:00Z") + i * 900_000)
+      .toISOString()
+      .replace(".000Z", "Z");
+    const r = ledger.draft(a, "delivery", {
+      intervals: [{ start, duration: "PT15M", energy: "1" }],
+    });
     hashes.push(r.hash);
     waits.push(ledger.append(r));
   }
@@ -99,7 +103,13 @@ describe("kill -9 in the middle of appends", () => {
     for (let round = 0; round < 3; round++) {
       const child = spawn(
         process.execPath,
-        ["--conditions=@transactive/source", "--import", "tsx", join(import.meta.dirname, "../tests/fixtures/appender.ts"), dir],
+        [
+          "--conditions=@transactive/source",
+          "--import",
+          "tsx",
+          join(import.meta.dirname, "../tests/fixtures/appender.ts"),
+          dir,
+        ],
         { stdio: ["ignore", "pipe", "pipe"] },
       );
       let err = "";

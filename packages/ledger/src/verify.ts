@@ -61,7 +61,11 @@ export async function verifyLedger(
   }
 }
 
-async function verifyLocked(dir: string, config: LedgerConfig, options: VerifyOptions): Promise<VerifyReport> {
+async function verifyLocked(
+  dir: string,
+  config: LedgerConfig,
+  options: VerifyOptions,
+): Promise<VerifyReport> {
   const replay = Ledger.inMemory({ ...config, keepRecords: false });
   const pool = new VerifyPool(options.workers);
   const fd = openSync(join(dir, "ledger.log"), "r");
