@@ -179,8 +179,8 @@ describe("equivocation by a forging process", () => {
     const tampered = {
       ...(proof as object),
       records: [
-        (proof as { records: string[] }).records[0],
-        (proof as { records: string[] }).records[0],
+        (proof as { records: readonly string[] }).records[0],
+        (proof as { records: readonly string[] }).records[0],
       ],
     };
     expect(() => verifyEquivocationProof(tampered as never)).toThrow(/same record/);
