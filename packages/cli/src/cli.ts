@@ -44,6 +44,11 @@ const COMMANDS: Record<string, Command> = {
       Run the in-memory reference EI services over HTTP(S) until Ctrl+C.`,
     load: async () => (await import("./serve.js")).serveCommand,
   },
+  ledger: {
+    summary: `ledger keygen|init|append|verify|balance|export [...]
+      Identities, signed contracts and settlement on a local tamper-evident ledger.`,
+    load: async () => (await import("./ledger.js")).ledgerCommand,
+  },
   conformance: {
     summary: `conformance [--testee "CMD" | --files DIR | --endpoint URL] [--junit F] [--html F]
       Run the conformance suite against our codecs, a testee, payload files or an endpoint.`,
