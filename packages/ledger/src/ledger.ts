@@ -7,6 +7,7 @@
 import {
   closeSync,
   existsSync,
+  fsyncSync,
   mkdirSync,
   openSync,
   readFileSync,
@@ -117,7 +118,13 @@ export class Ledger {
     if (existsSync(join(dir, "ledger.json")))
       fail("store-unavailable", dir, "a ledger exists here already");
     writeFileSync(join(dir, "ledger.json"), `${JSON.stringify(config, null, 2)}\n`);
-    closeSync(openSync(join(dir, "ledger.log"), "a"));
+    const log = openSync(join(dir, "ledger.log"), "a");
+    fsyncSync(log);
+    closeSync(log);
+    // the new directory entries are durable too
+    const d = openSync(dir, "r");
+    fsyncSync(d);
+    closeSync(d);
     return config;
   }
 
