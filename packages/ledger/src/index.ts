@@ -51,7 +51,12 @@ export {
   type SettlementBody,
   type SignedRecord,
 } from "./record.js";
-export { type SettleDayResult, settleDay, settlementBody } from "./settle-day.js";
+export {
+  type SettleDayInput,
+  type SettleDayResult,
+  settleDay,
+  settlementBody,
+} from "./settle-day.js";
 export {
   type ContractInterval,
   type ContractTerms,

@@ -20,6 +20,7 @@ export interface LedgerServer {
   /** base URL, e.g. http://127.0.0.1:40123 */
   readonly url: string;
   readonly server: Server;
+  /** Stops listening; resolves when open connections are closed. */
   close(): Promise<void>;
 }
 
