@@ -264,3 +264,33 @@ describe("spam bound", () => {
     await ledger.append(rec);
   });
 });
+
+describe("appendMany", () => {
+  it("verifies a batch on the worker pool and reports each refusal in its slot", async () => {
+    const author = Ledger.inMemory({ difficulty: 0, registrationExtra: 0 });
+    const node = Ledger.inMemory({ difficulty: 0, registrationExtra: 0 });
+    const a = generateIdentity();
+    const recs = [author.register(a, "a")];
+    await author.append(recs[0] as (typeof recs)[0]);
+    for (let i = 1; i < 100; i++) {
+      const start = new Date(Date.parse("2026-09-01T00:00:00Z") + i * 900_000)
+        .toISOString()
+        .replace(".000Z", "Z");
+      const r = author.draft(a, "delivery", {
+        intervals: [{ start, duration: "PT15M", energy: "1" }],
+      });
+      await author.append(r);
+      recs.push(r as never);
+    }
+    // slot 50 carries another record's signature: refused, so the records after it have a gap
+    const batch = recs.map((r, i) =>
+      i === 50 ? { ...r, sig: (recs[49] as (typeof recs)[0]).sig } : r,
+    );
+    const out = await node.appendMany(batch);
+    expect(out.slice(0, 50).every((o) => o.ok)).toBe(true);
+    expect(out[50]).toMatchObject({ ok: false, error: { code: "bad-signature" } });
+    expect(out[51]).toMatchObject({ ok: false, error: { code: "sequence-gap" } });
+    expect(node.size).toBe(50);
+    await node.close();
+  });
+});
