@@ -64,6 +64,11 @@ const COMMANDS: Record<string, Command> = {
       Run an OpenADR 2.0b VEN against a VTN (pull, or push with --push-listen) until Ctrl+C.`,
     load: async () => (await import("./ven.js")).venCommand,
   },
+  ledger: {
+    summary: `ledger keygen|init|append|verify|balance|export [...]
+      Identities, signed contracts and settlement on a local tamper-evident ledger.`,
+    load: async () => (await import("./ledger.js")).ledgerCommand,
+  },
   conformance: {
     summary: `conformance [--testee "CMD" | --files DIR | --endpoint URL] [--junit F] [--html F]
       Run the conformance suite against our codecs, a testee, payload files or an endpoint.`,
