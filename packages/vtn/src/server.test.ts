@@ -11,7 +11,7 @@ import type { OadrReportType, TypedEiClient } from "@transactive/ei";
 import { createReferenceDispatcher, type ReferenceVen } from "@transactive/ei/reference";
 import { createTypedEiClient, type RunningEiServer, startEiServer } from "@transactive/ei-node";
 import { afterEach, describe, expect, it } from "vitest";
-import { createVtnAdminClient, type VtnAdminClient, VtnAdminError } from "./admin-client.js";
+import { createVtnAdminClient, VtnAdminError } from "./admin-client.js";
 import { VtnError } from "./errors.js";
 import { type RunningVtn, startVtn, type VtnServerOptions } from "./server.js";
 
