@@ -240,6 +240,18 @@ describe("MarketNode, continuous double auction", () => {
     expect(r.transactions).toHaveLength(4);
   });
 
+  it("refuses a tender without an id or owner, naming the field", () => {
+    const n = node("n", "cda");
+    const t = { side: "buy", price: p("0.1"), quantity: 1 as Quantity } as const;
+    expect(codeOf(() => n.submitTender(0, { ...t, id: "", owner: "x" }))).toBe(
+      "bad-order /tender/id",
+    );
+    expect(codeOf(() => n.submitTender(0, { ...t, id: "a", owner: "" }))).toBe(
+      "bad-order /tender/owner",
+    );
+    expect(n.quote(0)).toBeUndefined();
+  });
+
   it("cancel takes a resting remote tender out of the book", () => {
     const n = node("n", "cda");
     n.submitTender(0, {

@@ -284,6 +284,10 @@ export class MarketNode implements Agent {
         `${JSON.stringify(tender.owner)} is a member of ${this.id}: members bid in process`,
         tender.owner,
       );
+    if (typeof tender.id !== "string" || tender.id === "")
+      throw marketError("bad-order", "/tender/id", "a tender needs a non-empty id", tender.id);
+    if (typeof tender.owner !== "string" || tender.owner === "")
+      throw marketError("bad-order", "/tender/owner", "a tender needs an owner", tender.owner);
     if (this.isContinuous()) {
       state.book ??= this.newBook(index);
       const result = state.book.submit({ ...tender, id: REMOTE + tender.id });
@@ -291,10 +295,6 @@ export class MarketNode implements Agent {
       return { ...result, id: tender.id };
     }
     checkStep(tender, "/tender");
-    if (typeof tender.id !== "string" || tender.id === "")
-      throw marketError("bad-order", "/tender/id", "a tender needs a non-empty id", tender.id);
-    if (typeof tender.owner !== "string" || tender.owner === "")
-      throw marketError("bad-order", "/tender/owner", "a tender needs an owner", tender.owner);
     if (state.remote.has(tender.id))
       throw marketError(
         "duplicate-order",
