@@ -34,6 +34,7 @@ import {
 import { getProfile, type Profile, type Registry } from "./registry.js";
 import { formatLexical } from "./values.js";
 import { readXml } from "./xml/read.js";
+import { XmlStreamWriter } from "./xml/stream.js";
 import { type XmlAttribute, type XmlElement, XmlError, type XmlNode } from "./xml/types.js";
 import { writeXml } from "./xml/write.js";
 
@@ -62,6 +63,46 @@ export function encodeXml(
   const registry = registryOf(target, options);
   if (isElementHandle(target)) expectElement(target, doc.element, options.profile ?? doc.profile);
   const profile = getProfile(registry, options.profile ?? doc.profile);
+  const prefixes = prefixesOf(profile);
+  const declaration = options.declaration ?? true;
+  // straight to text; through the tree only when the stream cannot promise writeXml's bytes
+  const stream = new XmlStreamWriter({
+    declaration,
+    prefixes,
+    ...(doc.schemaLocation === undefined ? {} : { schemaLocation: doc.schemaLocation }),
+  });
+  const seed = encodeWith(registry, profile, doc.element, doc.value, stream);
+  const text = stream.finish(seed);
+  if (text !== undefined) return text;
+  return encodeThroughTree(registry, profile, doc, declaration, prefixes);
+}
+
+/**
+ * `encodeXml` through an XmlElement tree and `writeXml`, as before it wrote straight to text: the
+ * same text, or the error `writeXml` gives. Internal: the tests compare the two ways.
+ */
+export function encodeXmlThroughTree(
+  registry: Registry,
+  doc: CodecDocument,
+  options: EncodeOptions = {},
+): string {
+  const profile = getProfile(registry, options.profile ?? doc.profile);
+  return encodeThroughTree(
+    registry,
+    profile,
+    doc,
+    options.declaration ?? true,
+    prefixesOf(profile),
+  );
+}
+
+function encodeThroughTree(
+  registry: Registry,
+  profile: Profile,
+  doc: CodecDocument,
+  declaration: boolean,
+  prefixes: ReadonlyMap<string, string>,
+): string {
   let tree = encodeTree(registry, profile, doc.element, doc.value);
   if (doc.schemaLocation !== undefined) {
     if (tree.attrs.some((a) => a.ns === XSI && a.local === "schemaLocation"))
@@ -79,10 +120,7 @@ export function encodeXml(
     };
   }
   try {
-    return writeXml(tree, {
-      declaration: options.declaration ?? true,
-      prefixes: prefixesOf(profile),
-    });
+    return writeXml(tree, { declaration, prefixes });
   } catch (e) {
     // values are checked for XML 1.0 characters where they are formatted; this catches the rest
     // (foreign attributes, mixed text, xsi:schemaLocation) as a typed error, never a stack trace
@@ -104,12 +142,31 @@ function prefixesOf(profile: Profile): ReadonlyMap<string, string> {
   return prefixes;
 }
 
+/** The document as a tree (validate's dry run, and the path `encodeXml` falls back on). */
 export function encodeTree(
   registry: Registry,
   profile: Profile,
   element: string,
   value: unknown,
 ): XmlElement {
+  const sink = new TreeSink();
+  const seed = encodeWith(registry, profile, element, value, sink);
+  const root = sink.root();
+  // prefixes used inside xsi:type values must be declared even if no element name uses them
+  return seed.size > 0 ? { ...root, scope: seed } : root;
+}
+
+/**
+ * Writes the document element to `sink`; returns the prefix -> URI bindings of the types named
+ * by "@xsi:type" values (empty if none), which the root must declare.
+ */
+function encodeWith(
+  registry: Registry,
+  profile: Profile,
+  element: string,
+  value: unknown,
+  sink: Sink,
+): ReadonlyMap<string, string> {
   const decl = profile.elements.get(element);
   if (!decl)
     throw issue(
@@ -129,14 +186,90 @@ export function encodeTree(
   };
   const enc = encoderFor(registry, profile);
   enc.busy = true;
+  enc.sink = sink;
   try {
-    const root = enc.root(name, value);
-    // prefixes used inside xsi:type values must be declared even if no element name uses them
-    return enc.qnamePrefixes ? { ...root, scope: enc.qnamePrefixes } : root;
+    enc.root(name, value);
+    return enc.qnamePrefixes ?? EMPTY_SCOPE;
   } finally {
     enc.release();
   }
 }
+
+/**
+ * Where the encoder writes: a tree ({@link TreeSink}) or text ({@link XmlStreamWriter}). An
+ * element's attributes are complete when it starts; a failed alternative is rewound.
+ */
+interface Sink {
+  start(name: ElementName, attrs: readonly XmlAttribute[]): void;
+  text(text: string): void;
+  /** a parsed node (wildcard or any-type content) as the next child */
+  node(node: XmlNode): void;
+  end(): void;
+  mark(): unknown;
+  rewind(mark: unknown): void;
+}
+
+/** Builds the XmlElement tree. */
+class TreeSink implements Sink {
+  /**
+   * The children written so far of the open elements, innermost last (up to `top`): each
+   * element takes its own as an array of exactly their number, where a pushed-to array would
+   * reserve room for 16 or more, which the whole tree then holds until it is written.
+   */
+  private readonly stack: XmlNode[] = [];
+  private top = 0;
+  private readonly names: ElementName[] = [];
+  private readonly attrs: (readonly XmlAttribute[])[] = [];
+  private readonly bases: number[] = [];
+  private open = 0;
+
+  start(name: ElementName, attrs: readonly XmlAttribute[]): void {
+    this.names[this.open] = name;
+    this.attrs[this.open] = attrs;
+    this.bases[this.open++] = this.top;
+  }
+
+  text(text: string): void {
+    this.stack[this.top++] = { text };
+  }
+
+  node(node: XmlNode): void {
+    this.stack[this.top++] = node;
+  }
+
+  end(): void {
+    const open = --this.open;
+    const base = this.bases[open] as number;
+    const children = this.stack.slice(base, this.top);
+    this.top = base;
+    const name = this.names[open] as ElementName;
+    this.stack[this.top++] = {
+      ns: name.ns,
+      local: name.local,
+      prefix: name.prefix,
+      attrs: this.attrs[open] as readonly XmlAttribute[],
+      children,
+      scope: EMPTY_SCOPE,
+    };
+  }
+
+  mark(): { top: number; open: number } {
+    return { top: this.top, open: this.open };
+  }
+
+  rewind(mark: unknown): void {
+    const m = mark as { top: number; open: number };
+    this.top = m.top;
+    this.open = m.open;
+  }
+
+  root(): XmlElement {
+    return this.stack[0] as XmlElement;
+  }
+}
+
+/** the sink of an idle encoder (never written to) */
+const NO_SINK: Sink = new TreeSink();
 
 const encoders = new WeakMap<ProfilePlans, Encoder>();
 
@@ -147,33 +280,23 @@ function encoderFor(registry: Registry, profile: Profile): Encoder {
 }
 
 /** What the encoder needs to know of an element: the document element's or a particle's. */
-type ElementName = Pick<ElementTarget, "ns" | "local" | "prefix" | "type" | "nillable">;
+type ElementName = Pick<ElementTarget, "ns" | "local" | "prefix" | "type" | "nillable"> & {
+  /** `prefix:local`, which the text writer reuses (a particle's ElementTarget has it) */
+  readonly qname?: string;
+};
 
 const EMPTY_SCOPE: ReadonlyMap<string, string> = new Map();
 /** shared by the many elements without attributes (trees are read-only) */
 const NO_ATTRS: readonly XmlAttribute[] = Object.freeze([]);
 const hasOwn = Object.prototype.hasOwnProperty;
 const NO_OBJECT: Record<string, unknown> = Object.freeze({});
-const NIL: XmlAttribute = { ns: XSI, local: "nil", prefix: "xsi", value: "true" };
+const NIL: readonly XmlAttribute[] = Object.freeze([
+  { ns: XSI, local: "nil", prefix: "xsi", value: "true" },
+]);
 
 /** Keys of the schema location hints an element's object may carry (docs/json-mapping.md). */
 function isHintKey(k: string): boolean {
   return k === "@xsi:schemaLocation" || k === "@xsi:noNamespaceSchemaLocation";
-}
-
-function node(
-  name: ElementName,
-  attrs: readonly XmlAttribute[],
-  children: readonly XmlNode[],
-): XmlElement {
-  return {
-    ns: name.ns,
-    local: name.local,
-    prefix: name.prefix,
-    attrs,
-    children,
-    scope: EMPTY_SCOPE,
-  };
 }
 
 /**
@@ -236,7 +359,12 @@ class Frame {
   /** Drops the references to the document. */
   release(): void {
     this.obj = NO_OBJECT;
-    this.values.fill(undefined);
+    // the slots of the last plan: a plan with more slots, met earlier, was cleared by its reset
+    this.values.fill(
+      undefined,
+      0,
+      this.plan === undefined ? this.values.length : this.plan.slotKeys.length,
+    );
   }
 
   /** A copy to try an alternative on (values are shared: they are only read). */
@@ -328,13 +456,8 @@ class Encoder {
   private readonly indexes: number[] = [];
   /** one Frame per depth, reused by the elements written there */
   private readonly frames: Frame[] = [];
-  /**
-   * The children written so far of the elements being written, innermost last (up to `top`):
-   * each element takes its own as an array of exactly their number, where a pushed-to array
-   * would reserve room for 16 or more, which the whole tree then holds until it is written.
-   */
-  private readonly stack: (XmlNode | undefined)[] = [];
-  private top = 0;
+  /** where the document being encoded goes */
+  sink: Sink = NO_SINK;
 
   constructor(
     private readonly registry: Registry,
@@ -347,25 +470,13 @@ class Encoder {
     this.busy = false;
     this.qnamePrefixes = undefined;
     for (const f of this.frames) f.release();
-    this.stack.fill(undefined);
-    this.top = 0;
+    this.sink = NO_SINK;
   }
 
-  private push(n: XmlNode): void {
-    this.stack[this.top++] = n;
-  }
-
-  /** The children pushed since `base`, taken off the stack. */
-  private popFrom(base: number): XmlNode[] {
-    const children = this.stack.slice(base, this.top) as XmlNode[];
-    this.top = base;
-    return children;
-  }
-
-  root(name: ElementName, value: unknown): XmlElement {
+  root(name: ElementName, value: unknown): void {
     this.keys[0] = name.local;
     this.indexes[0] = -1;
-    return this.element(name, value, 0);
+    this.element(name, value, 0);
   }
 
   /** The path of the element at `depth` (e.g. "/oadrPayload/…/interval[3]") plus `suffix`. */
@@ -379,14 +490,19 @@ class Encoder {
     return p + suffix;
   }
 
-  private element(name: ElementName, value: unknown, depth: number): XmlElement {
+  private element(name: ElementName, value: unknown, depth: number): void {
     const declared = name.type;
     if (value === null) {
       if (!name.nillable)
         throw issue("bad-value", this.path(depth), "null for an element that is not nillable");
-      return node(name, [NIL], []);
+      this.sink.start(name, NIL);
+      this.sink.end();
+      return;
     }
-    if (declared === "xs:anyType") return this.anyType(name, value, depth);
+    if (declared === "xs:anyType") {
+      this.anyType(name, value, depth);
+      return;
+    }
     const simple = this.plans.simple(declared);
     if (simple !== undefined) {
       const text = formatLexical(simple.primitive, value);
@@ -397,14 +513,17 @@ class Encoder {
           this.path(depth),
           `${JSON.stringify(value)} is not a valid ${declared} in profile ${this.profile.name}`,
         );
-      return node(name, NO_ATTRS, [{ text }]);
+      this.sink.start(name, NO_ATTRS);
+      this.sink.text(text);
+      this.sink.end();
+      return;
     }
     if (typeof value !== "object" || value === undefined || Array.isArray(value))
       throw issue("bad-value", this.path(depth), `expected an object for ${declared}`);
-    return this.complex(name, value as Record<string, unknown>, depth);
+    this.complex(name, value as Record<string, unknown>, depth);
   }
 
-  private anyType(name: ElementName, value: unknown, depth: number): XmlElement {
+  private anyType(name: ElementName, value: unknown, depth: number): void {
     const frag = (value as { $xml?: unknown } | undefined)?.$xml;
     if (typeof frag !== "string")
       throw issue(
@@ -419,10 +538,12 @@ class Encoder {
         this.path(depth, "/$xml"),
         `the fragment's element {${parsed.ns}}${parsed.local} is not {${name.ns}}${name.local}`,
       );
-    return node(name, [...parsed.attrs], [...parsed.children]);
+    this.sink.start(name, parsed.attrs);
+    for (const child of parsed.children) this.sink.node(child);
+    this.sink.end();
   }
 
-  private complex(name: ElementName, obj: Record<string, unknown>, depth: number): XmlElement {
+  private complex(name: ElementName, obj: Record<string, unknown>, depth: number): void {
     const declared = name.type;
     let attrs: XmlAttribute[] | undefined;
     let type = declared;
@@ -446,7 +567,7 @@ class Encoder {
     if (plan.descriptor.abstract)
       throw issue("unknown-type", this.path(depth), `type ${type} is abstract: give "@xsi:type"`);
     attrs = this.attributes(plan, obj, attrs, depth);
-    const base = this.top;
+    this.sink.start(name, attrs ?? NO_ATTRS);
     let frame: Frame | undefined;
     let textUsed = false;
     if (plan.simple !== undefined) {
@@ -454,10 +575,10 @@ class Encoder {
         throw issue("missing-element", this.path(depth, "/$value"), "missing $value");
       const text = formatLexical(plan.simple, obj.$value);
       if (typeof text !== "string") throw text.issue(this.path(depth, "/$value"));
-      this.push({ text });
+      this.sink.text(text);
     } else {
       if (plan.mixed && typeof obj.$text === "string") {
-        this.push({ text: obj.$text });
+        this.sink.text(obj.$text);
         textUsed = true;
       }
       if (plan.content) {
@@ -467,7 +588,7 @@ class Encoder {
       }
     }
     if (!frame?.allTaken()) this.checkKeys(obj, plan, frame, textUsed, type, depth);
-    return node(name, attrs ?? NO_ATTRS, this.popFrom(base));
+    this.sink.end();
   }
 
   /** Every key of the object must have been written (as an attribute, content or value). */
@@ -609,9 +730,10 @@ class Encoder {
       if (!mustWrite && !f.has(c)) break;
       let written = 0;
       if (c.kind === "choice") written = this.emitChoice(c, f, mustWrite);
-      else
-        for (const item of c.items)
-          written += this.emit(item, f, mustWrite || written > 0 || f.has(c));
+      // every item of a repetition that is written is required: the repetition is either
+      // required or holds values (checked above), and an item that writes nothing changes
+      // neither, so asking f.has(c) again per item would only repeat that scan
+      else for (const item of c.items) written += this.emit(item, f, true);
       total += written;
       if (written === 0) break;
     }
@@ -658,7 +780,7 @@ class Encoder {
           this.path(f.depth, `/$any[${n}]`),
           "expected an XML fragment string",
         );
-      this.push(this.fragment(frag, f.depth, `/$any[${n}]`));
+      this.sink.node(this.fragment(frag, f.depth, `/$any[${n}]`));
       f.counts[s] = n + 1;
       written++;
     }
@@ -702,12 +824,12 @@ class Encoder {
     let firstError: unknown;
     for (const { item } of candidates) {
       const trial = f.fork();
-      const top = this.top;
+      const mark = this.sink.mark();
       let written: number;
       try {
         written = this.emit(item, trial, true);
       } catch (e) {
-        this.top = top; // drop what the trial wrote
+        this.sink.rewind(mark); // drop what the trial wrote
         firstError ??= e;
         continue;
       }
@@ -726,7 +848,7 @@ class Encoder {
     const depth = f.depth + 1;
     this.keys[depth] = t.key;
     this.indexes[depth] = many ? n : -1;
-    this.push(this.element(t, many ? (v as unknown[])[n] : v, depth));
+    this.element(t, many ? (v as unknown[])[n] : v, depth);
     f.counts[t.slot] = n + 1;
   }
 

@@ -46,7 +46,7 @@ export interface WriteXmlOptions {
   readonly prefixes?: ReadonlyMap<string, string>;
 }
 
-const DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>';
+export const DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>';
 
 /** Serializes a document whose document element is `root`. */
 export function writeXml(root: XmlElement, options?: WriteXmlOptions): string {
@@ -75,8 +75,11 @@ export function writeFragment(
 
 // ---------------------------------------------------------------------------------------------
 
-/** Which prefix each namespace is written with, and the declarations that go on the root. */
-class Bindings {
+/**
+ * Which prefix each namespace is written with, and the declarations that go on the root. Shared
+ * with the streaming writer (stream.ts), which must choose exactly the same prefixes.
+ */
+export class Bindings {
   /** prefix ("" = default namespace) -> URI, in declaration order. */
   readonly declared = new Map<string, string>();
   /** URI -> a non-empty prefix declared for it. */
@@ -96,6 +99,23 @@ class Bindings {
         this.declare(prefix, uri);
       }
     }
+  }
+
+  /** The prefix the first declaration of `uri` gave it, if any. */
+  chosenFor(uri: string): string | undefined {
+    return this.chosen.get(uri);
+  }
+
+  /** A point to go back to with {@link rewind}: entries are only ever added, never changed. */
+  mark(): BindingsMark {
+    return { declared: this.declared.size, chosen: this.chosen.size, generated: this.generated };
+  }
+
+  /** Forgets every declaration made since `m`. */
+  rewind(m: BindingsMark): void {
+    dropAfter(this.declared, m.declared);
+    dropAfter(this.chosen, m.chosen);
+    this.generated = m.generated;
   }
 
   private declare(prefix: string, uri: string): string {
@@ -124,6 +144,18 @@ class Bindings {
     while (this.declared.has(candidate));
     return this.declare(candidate, uri);
   }
+}
+
+export interface BindingsMark {
+  readonly declared: number;
+  readonly chosen: number;
+  readonly generated: number;
+}
+
+function dropAfter(map: Map<string, string>, size: number): void {
+  if (map.size === size) return;
+  const keys = [...map.keys()];
+  for (let k = size; k < keys.length; k++) map.delete(keys[k] as string);
 }
 
 function isUsablePrefix(prefix: string): boolean {
@@ -178,11 +210,16 @@ function serialize(
 ): string {
   const bindings = plan(root, seed, prefixes, true) ?? plan(root, seed, prefixes, false);
   if (bindings === undefined) throw new Error("unreachable: planning without a default namespace");
+  return writeElement(root, bindings, declarationsOf(bindings.declared), head);
+}
+
+/** The `xmlns` attributes, with their leading spaces, for prefix -> URI bindings in order. */
+export function declarationsOf(declared: ReadonlyMap<string, string>): string {
   let declarations = "";
-  for (const [prefix, uri] of bindings.declared) {
+  for (const [prefix, uri] of declared) {
     declarations += `${prefix === "" ? " xmlns" : ` xmlns:${prefix}`}="${escapeAttribute(uri)}"`;
   }
-  return writeElement(root, bindings, declarations, head);
+  return declarations;
 }
 
 /**
@@ -192,7 +229,7 @@ function serialize(
  * every young-generation GC copies them; at 24 MB (100k intervals) that made writing about twice
  * as slow per byte as at 700 kB, and the caller paid once more to flatten the rope.
  */
-const CHUNK = 16 * 1024;
+export const CHUNK = 16 * 1024;
 
 /** Second pass: the text. Iterative (explicit stack), so depth is not bounded by the call stack. */
 function writeElement(
