@@ -2,7 +2,7 @@
 // `npm run demo`: runs the built CLI over the examples, one headed step at a time. Long outputs
 // are cut to their first lines; the full output of every step is kept in a temp folder.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -15,7 +15,36 @@ const examples = (ext) =>
     .sort()
     .map((f) => `examples/${f}`);
 
+const simOut = join(root, "sim-out");
+
+// The market's value, measured: the figures of summary.json, with the market and without it.
+function simulationFigures() {
+  const s = JSON.parse(readFileSync(join(simOut, "summary.json"), "utf8"));
+  const rows = [
+    ["peak import (kW)", s.market.peakImportKw, s.baseline.peakImportKw],
+    ["peak-to-average ratio of import", s.market.peakToAverageRatio, s.baseline.peakToAverageRatio],
+    ["energy traded in the market (kWh)", s.market.energyTradedKwh, "-"],
+    ["transactions", String(s.market.transactionCount), "-"],
+    [`median transaction (${s.scenario.currency})`, s.market.medianTransactionAmount ?? "-", "-"],
+  ];
+  const w = Math.max(...rows.map((r) => r[0].length));
+  return [
+    `${"".padEnd(w)}  ${"with the market".padStart(16)}  ${"no market".padStart(12)}`,
+    ...rows.map(([k, a, b]) => `${k.padEnd(w)}  ${a.padStart(16)}  ${b.padStart(12)}`),
+    `report (open it in a browser): ${join(simOut, "report.html")}`,
+  ].join("\n");
+}
+
 const steps = [
+  {
+    title: "Simulate a day of a 100-agent microgrid with and without the market",
+    args: ["simulate", "--out", simOut],
+    after: simulationFigures,
+  },
+  {
+    title: "Clear one call auction (GridLAB-D rule) from a case file",
+    args: ["clear", "examples/market/call-auction.json"],
+  },
   {
     title: "Validate every example against our schemas and the official XSDs",
     args: ["validate", "--xsd", ...examples("xml"), ...examples("json")],
@@ -56,6 +85,7 @@ steps.forEach((step, i) => {
   if (lines.length > SHOWN)
     console.log(`… ${lines.length - SHOWN} more lines; full output: ${file}`);
   const code = r.status ?? 1;
+  if (code === 0 && step.after) console.log(step.after());
   if (r.error) console.log(`could not run: ${r.error.message}`);
   console.log(code === 0 ? `(exit 0)` : `FAILED (exit ${code})`);
   if (code !== 0 || r.error) failed.push(`${n} (${step.args[0]})`);
