@@ -105,8 +105,8 @@ export async function waitUntil(
 export interface TestVtn {
   readonly url: string;
   readonly vtn: ReferenceVtn;
-  /** request bodies, in arrival order, with the path they were posted to */
-  readonly requests: { path: string; body: string }[];
+  /** request bodies, in arrival order, with the path they were posted to; answered once the response is sent */
+  readonly requests: { path: string; body: string; answered: boolean }[];
   close(): Promise<void>;
 }
 
@@ -116,13 +116,18 @@ export async function startTestVtn(
   const dispatcher = createReferenceDispatcher({ profile: "openadr2b", ...options });
   dispatcher.prepare?.();
   const listener = createEiRequestListener(dispatcher);
-  const requests: { path: string; body: string }[] = [];
+  const requests: { path: string; body: string; answered: boolean }[] = [];
   const handler = (req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
+    const record = { path: req.url ?? "", body: "", answered: false };
     req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () =>
-      requests.push({ path: req.url ?? "", body: Buffer.concat(chunks).toString("utf8") }),
-    );
+    req.on("end", () => {
+      record.body = Buffer.concat(chunks).toString("utf8");
+      requests.push(record);
+    });
+    res.on("finish", () => {
+      record.answered = true;
+    });
     listener(req, res);
   };
   const tls = options.tls;

@@ -31,6 +31,14 @@ describe("transactive ven in push mode", { timeout: 240_000 }, () => {
     endpoint = (await ven.waitForLog(/listening for the VTN's messages on (\S+)/))[1] as string;
     venID = (await ven.waitForLog(/registered with VTN vtn as VEN (\S+) .*push to /))[1] as string;
     push.attach(venID, endpoint);
+    // the VEN asks for the current events once registered: let the VTN answer that before an event
+    // is published, or the event may reach the VEN in that answer rather than by push
+    await waitUntil(
+      () => t.requests.some((r) => messageOf(r.body) === "oadrRequestEvent" && r.answered),
+      120_000,
+      "the VEN's oadrRequestEvent answered",
+      ven.stderr,
+    );
   });
   afterAll(async () => {
     await ven?.stop();
