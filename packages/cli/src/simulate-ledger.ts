@@ -10,22 +10,67 @@
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { Decimal } from "@transactive/emix";
-import type {
-  ClearingPrice,
-  Identity,
-  Ledger as LedgerType,
-  SignedRecord,
+import {
+  type ClearingPrice,
+  fillTransaction,
+  generateIdentity,
+  type Identity,
+  Ledger,
+  LedgerError,
+  type SignedRecord,
+  settlementBody,
+  signedContract,
 } from "@transactive/ledger";
-import type { IntervalOutcome, LedgerSummary, SimInterval } from "@transactive/sim";
+import {
+  type IntervalOutcome,
+  type LedgerSummary,
+  median,
+  type SimInterval,
+} from "@transactive/sim";
 
 /** The market's EI party ID in the ledger. */
 export const MARKET_EI_PARTY = "microgrid-market";
 
+/** The ledger's largest record, bytes (its MAX_RECORD_BYTES). */
+const MAX_RECORD_BYTES = 256 * 1024;
+
 /**
- * Contracts one settlement record settles at most (about 70 bytes of hash each): the day is
- * settled in periods of whole intervals below it, a period being one interval at the least.
+ * Entries one settlement record lists at most by the plan: a contract hash per fill, a delivery
+ * hash and a net change per party, about 70 bytes each, so about 210 KB under the 256 KiB limit.
  */
-export const MAX_CONTRACTS_PER_SETTLEMENT = 4000;
+export const MAX_SETTLEMENT_ENTRIES = 3000;
+
+/** Entries of one interval's settlement: its fills and twice its parties. */
+function entries(d: LedgerInterval): number {
+  const fills = d.outcome.fills ?? [];
+  return fills.length + 2 * new Set(fills.map((f) => f.party)).size;
+}
+
+/**
+ * Periods [from, to) of whole intervals, each within `limit` entries; refuses (before anything is
+ * written) an interval that alone has more: the ledger could not settle it in one record.
+ */
+function planPeriods(run: readonly LedgerInterval[], limit: number): [number, number][] {
+  const plan: [number, number][] = [];
+  let from = 0;
+  while (from < run.length) {
+    let n = entries(run[from] as LedgerInterval);
+    if (n > Math.max(limit, MAX_SETTLEMENT_ENTRIES))
+      throw new LedgerError(
+        "malformed",
+        `/intervals/${(run[from] as LedgerInterval).interval.index}`,
+        `${n} settlement entries (fills and twice the trading agents) in one interval: over the ${MAX_SETTLEMENT_ENTRIES} one settlement record holds; write fewer agents into a ledger`,
+      );
+    let to = from + 1;
+    while (to < run.length && n + entries(run[to] as LedgerInterval) <= limit) {
+      n += entries(run[to] as LedgerInterval);
+      to++;
+    }
+    plan.push([from, to]);
+    from = to;
+  }
+  return plan;
+}
 
 /** One interval's market outcome, as `runSimulation` reports it. */
 export interface LedgerInterval {
@@ -75,13 +120,9 @@ export async function writeDayToLedger(
   dir: string,
   run: readonly LedgerInterval[],
   currency: string,
-  options: { readonly maxContractsPerSettlement?: number } = {},
+  options: { readonly maxSettlementEntries?: number } = {},
 ): Promise<LedgerSummary> {
-  const limit = options.maxContractsPerSettlement ?? MAX_CONTRACTS_PER_SETTLEMENT;
-  const ledgerLib = await import("@transactive/ledger");
-  const { Ledger, LedgerError, fillTransaction, generateIdentity, settleDay, signedContract } =
-    ledgerLib;
-  const { median } = await import("@transactive/sim");
+  const limit = options.maxSettlementEntries ?? MAX_SETTLEMENT_ENTRIES;
   const marketContext = "urn:transactive:sim:grid";
 
   // what each agent did, per interval, and the clearing prices
@@ -126,8 +167,10 @@ export async function writeDayToLedger(
   }
   if (run.length === 0) throw new LedgerError("malformed", "/intervals", "no intervals to settle");
 
+  const plan = planPeriods(run, limit);
+
   Ledger.init(dir);
-  const ledger: LedgerType = await Ledger.open(dir);
+  const ledger = await Ledger.open(dir);
   try {
     const bulk = async (records: SignedRecord[]) => {
       const out = await ledger.appendMany(records);
@@ -184,41 +227,47 @@ export async function writeDayToLedger(
       );
     await bulk(meters);
 
-    // the day in settlement periods of whole intervals, each record well under the log's frame
-    // limit (a settlement lists the hashes of the contracts it settles)
+    // the day in settlement periods of whole intervals, each record under the ledger's record
+    // limit (a settlement lists the hashes of its contracts and deliveries and a net per party):
+    // planned by an estimate, a period whose record still comes out too big is halved
     let total = 0n;
     const parties = new Set<string>();
     const deliveryRecords = new Set<string>();
     let contracts = 0;
     let periods = 0;
-    let from = 0;
-    while (from < run.length) {
-      let to = from;
-      let fills = 0;
-      do {
-        fills += (run[to] as LedgerInterval).outcome.fills?.length ?? 0;
-        to++;
-      } while (
-        to < run.length &&
-        fills + ((run[to] as LedgerInterval).outcome.fills?.length ?? 0) <= limit
-      );
+    const settlePeriod = async (from: number, to: number): Promise<void> => {
       const a = run[from] as LedgerInterval;
       const b = run[to - 1] as LedgerInterval;
       const start = utc(a.interval.startMs);
       const end = utc(b.interval.startMs + b.interval.seconds * 1000);
-      const settled = await settleDay(ledger, {
+      const input = {
         market,
         currency,
         period: { start, end },
         prices: prices.filter((p) => p.start >= start && p.start < end),
-      });
-      for (const v of settled.result.net.values()) total += v;
-      for (const s of settled.result.settledIntervals) parties.add(s.split("|")[0] as string);
-      for (const h of settled.record.record.body.deliveries) deliveryRecords.add(h);
-      contracts += settled.contracts;
+      };
+      const { body, result } = settlementBody(ledger, input);
+      const record = ledger.draft(market, "settlement", body);
+      if (record.bytes.length > MAX_RECORD_BYTES) {
+        if (to - from === 1)
+          throw new LedgerError(
+            "malformed",
+            `/intervals/${a.interval.index}`,
+            `the settlement of this one interval would be a record of ${record.bytes.length} bytes, over the ledger's ${MAX_RECORD_BYTES}`,
+          );
+        const mid = from + ((to - from) >> 1);
+        await settlePeriod(from, mid);
+        await settlePeriod(mid, to);
+        return;
+      }
+      await ledger.append(record);
+      for (const v of result.net.values()) total += v;
+      for (const s of result.settledIntervals) parties.add(s.split("|")[0] as string);
+      for (const h of body.deliveries) deliveryRecords.add(h);
+      contracts += body.contracts.length;
       periods++;
-      from = to;
-    }
+    };
+    for (const [from, to] of plan) await settlePeriod(from, to);
     await ledger.sync();
     const med = median(values);
     return {

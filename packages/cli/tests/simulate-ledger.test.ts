@@ -131,7 +131,7 @@ describe("transactive simulate --ledger", () => {
     const fills = day.reduce((n, d) => n + (d.outcome.fills?.length ?? 0), 0);
     const dir = join(scratch, "periods");
     const l = await writeDayToLedger(dir, day, scenario.currency, {
-      maxContractsPerSettlement: 10,
+      maxSettlementEntries: 20,
     });
     expect(l.settlement.contracts).toBe(fills);
     expect(l.settlement.periods).toBeGreaterThan(1);
@@ -152,5 +152,39 @@ describe("transactive simulate --ledger", () => {
       await ledger.close();
     }
     expect(cli(["ledger", "verify", dir]).code).toBe(0);
+  });
+
+  it("refuses, before creating the ledger, an interval too big for one settlement record", async () => {
+    const dir = join(scratch, "too-big");
+    const fills = Array.from({ length: 3001 }, (_, k) => ({
+      party: `agent-${k}`,
+      side: k % 2 === 0 ? ("buy" as const) : ("sell" as const),
+      quantity: Decimal.of("0.001"),
+      price: Decimal.of("0.1"),
+    }));
+    const interval = {
+      index: 0,
+      start: "2026-07-15T00:00:00-06:00",
+      end: "2026-07-15T00:15:00-06:00",
+      startMs: Date.UTC(2026, 6, 15, 6),
+      seconds: 900,
+    };
+    const zero = Decimal.ZERO;
+    const outcome = {
+      clearingPrice: Decimal.of("0.1"),
+      supply: zero,
+      demand: zero,
+      load: zero,
+      batteryEnergy: zero,
+      gridImport: zero,
+      gridExport: zero,
+      trades: [],
+      fills,
+    };
+    await expect(writeDayToLedger(dir, [{ interval, outcome }], "USD")).rejects.toMatchObject({
+      code: "malformed",
+      field: "/intervals/0",
+    });
+    expect(existsSync(dir)).toBe(false);
   });
 });
