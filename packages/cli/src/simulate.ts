@@ -9,7 +9,7 @@ import type { EngineFactory, Mechanism, Scenario } from "@transactive/sim";
 import { EXIT, type ExitCode, type Io, UsageError } from "./io.js";
 
 export const SIMULATE_HELP = `  simulate [--agents N] [--levels L] [--interval PT5M] [--hours H] [--seed S]
-           [--mechanism cda|call] [--out DIR]
+           [--mechanism cda|call] [--out DIR] [--ledger DIR]
       Simulate a microgrid's day: PV on a clear-sky curve, households with morning
       and evening peaks, EVs arriving in the evening, HVAC driven by the outdoor
       temperature, batteries and a grid tie; once with the market, once without it
@@ -17,6 +17,13 @@ export const SIMULATE_HELP = `  simulate [--agents N] [--levels L] [--interval P
       DIR/summary.json (peak import, peak-to-average ratio, energy traded,
       transactions) and prints the report's path.
       Defaults: 100 agents, 1 level, PT5M, 24 hours, seed 1, call, ./sim-out.
+      --ledger DIR: also write the market's day into a new ledger in DIR (refused
+      when DIR holds a ledger): the market and every agent that traded register,
+      each agent's transactions with the market become signed contracts, each
+      agent's meter its deliveries, and the market settles the run at its
+      clearing prices; summary.json's "ledger" and the report show the records,
+      the median transaction value and the settlement (its net changes sum to 0).
+      Check it with \`transactive ledger verify DIR\`. Up to about 1,000 agents.
       --agents 1..1000000, --levels 1..8 (nesting depth of markets), --hours
       1..168 (a whole number of intervals), --interval an ISO 8601 duration that
       divides 24 h (PT1M … PT1H …), --seed 0..18446744073709551615.
@@ -44,6 +51,7 @@ export async function simulateCommand(args: readonly string[], io: Io): Promise<
       seed: { type: "string" },
       mechanism: { type: "string" },
       out: { type: "string" },
+      ledger: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
     allowPositionals: true,
@@ -62,6 +70,17 @@ export async function simulateCommand(args: readonly string[], io: Io): Promise<
     throw new UsageError(`simulate --mechanism must be cda or call, not "${values.mechanism}"`);
   const out = values.out ?? "sim-out";
   if (out === "") throw new UsageError("simulate --out must name a folder");
+  const ledgerDir = values.ledger;
+  if (ledgerDir === "") throw new UsageError("simulate --ledger must name a folder");
+  const ledgerMod = ledgerDir === undefined ? undefined : await import("./simulate-ledger.js");
+  if (ledgerMod !== undefined && ledgerDir !== undefined) {
+    try {
+      ledgerMod.checkLedgerTarget(ledgerDir);
+    } catch (e) {
+      if (e instanceof ledgerMod.LedgerTargetError) throw new UsageError(e.message);
+      throw e;
+    }
+  }
 
   const sim = await import("@transactive/sim");
   let scenario: Scenario;
@@ -83,15 +102,38 @@ export async function simulateCommand(args: readonly string[], io: Io): Promise<
     io.stderr(
       `transactive: simulate: no market engine for --mechanism ${mechanism} in this build; the report shows the no-market baseline only\n`,
     );
+  if (ledgerDir !== undefined && market === undefined)
+    throw new UsageError(`simulate --ledger: no market engine for --mechanism ${mechanism}`);
   const bar = progressBar();
+  const day: import("./simulate-ledger.js").LedgerInterval[] = [];
   try {
     const result = await sim.runSimulation(scenario, {
       ...(market ? { market, mechanism } : {}),
       levels,
       onProgress: bar.update,
+      ...(ledgerDir === undefined
+        ? {}
+        : { onMarketOutcome: (interval, outcome) => day.push({ interval, outcome }) }),
     });
     bar.done();
-    const written = await sim.writeSimulationOutput(result, out);
+    let ledger: import("@transactive/sim").LedgerSummary | undefined;
+    if (ledgerMod !== undefined && ledgerDir !== undefined) {
+      const { LedgerError } = await import("@transactive/ledger");
+      try {
+        ledger = await ledgerMod.writeDayToLedger(ledgerDir, day, scenario.currency);
+      } catch (e) {
+        if (e instanceof LedgerError) {
+          io.stderr(`transactive: simulate --ledger ${ledgerDir}: ${e.message} [${e.code}]\n`);
+          return EXIT.invalid;
+        }
+        throw e;
+      }
+    }
+    const written = await sim.writeSimulationOutput(
+      result,
+      out,
+      ledger === undefined ? {} : { ledger },
+    );
     io.stdout(`${written.report}\n`);
     return EXIT.ok;
   } catch (e) {

@@ -40,6 +40,23 @@ export interface Trade {
 }
 
 /**
+ * One agent's transaction with its market in an interval, as the market engine knows it: the
+ * agent (its device ID, or "grid-tie"), its side, the energy and the price. The counterparty is
+ * the market (the node the agent is a member of, acting for the whole market): agents trade with
+ * the market, not with each other, in a call auction and in the nested markets alike.
+ */
+export interface MarketFill {
+  /** the agent's ID */
+  readonly party: string;
+  /** "buy": the agent takes the energy from the market; "sell": it delivers it to the market */
+  readonly side: "buy" | "sell";
+  /** energy, kWh, > 0 */
+  readonly quantity: Decimal;
+  /** price, currency per kWh */
+  readonly price: Decimal;
+}
+
+/**
  * What happened in one interval at the top of the microgrid, as average powers over the interval
  * (kW) and energy in store at its end (kWh). Power balances exactly:
  * supply + gridImport = demand + gridExport.
@@ -61,6 +78,11 @@ export interface IntervalOutcome {
   readonly gridExport: Decimal;
   /** every fill of the interval's market (empty without a market) */
   readonly trades: readonly Trade[];
+  /**
+   * every agent's transactions with the market, both sides (optional: an engine that knows its
+   * counterparties reports them; `transactive simulate --ledger` writes them as contracts)
+   */
+  readonly fills?: readonly MarketFill[];
 }
 
 /** A running simulation of the microgrid's agents: stepped once per interval, in order. */

@@ -3,6 +3,7 @@ export type {
   EngineFactory,
   EngineOptions,
   IntervalOutcome,
+  MarketFill,
   Mechanism,
   SimInterval,
   SimulationEngine,
@@ -55,6 +56,7 @@ export {
 } from "./solar.js";
 export {
   FIGURE_PLACES,
+  type LedgerSummary,
   median,
   roundFigure,
   type SideSummary,
@@ -65,4 +67,4 @@ export {
 export { stepIndoorTemperature, type ThermalParameters, thermostat } from "./thermal.js";
 export { formatLocal, localMidnight, parseIntervalSeconds } from "./time.js";
 export { diurnalTemperature, PEAK_SOLAR_HOUR } from "./weather.js";
-export { type WrittenOutput, writeSimulationOutput } from "./write.js";
+export { type WriteOptions, type WrittenOutput, writeSimulationOutput } from "./write.js";

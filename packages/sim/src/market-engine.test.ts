@@ -1,5 +1,6 @@
 import { Decimal } from "@transactive/emix";
 import { describe, expect, it } from "vitest";
+import type { IntervalOutcome } from "./engine.js";
 import { marketEngine } from "./market-engine.js";
 import { runSimulation } from "./run.js";
 import { createScenario } from "./scenario.js";
@@ -51,5 +52,34 @@ describe("market engine on the default scenario", () => {
     await expect(runSimulation(scenario, { market: marketEngine })).rejects.toMatchObject({
       code: "bad-interval",
     });
+  });
+
+  it("reports every agent's fills with the market, both sides, energy balanced", async () => {
+    const scenario = createScenario({ agents: 20, hours: 3, interval: "PT15M", seed: 3 });
+    const seen: IntervalOutcome[] = [];
+    const result = await runSimulation(scenario, {
+      market: marketEngine,
+      levels: 2,
+      onMarketOutcome: (_, o) => seen.push(o),
+    });
+    expect(seen.length).toBe(scenario.count);
+    const ids = new Set(["grid-tie", ...scenario.devices.map((d) => d.id)]);
+    let fills = 0;
+    seen.forEach((o, i) => {
+      let bought = Decimal.ZERO;
+      let sold = Decimal.ZERO;
+      for (const f of o.fills ?? []) {
+        expect(ids.has(f.party)).toBe(true);
+        expect(f.quantity.sign()).toBe(1);
+        if (f.side === "buy") bought = bought.add(f.quantity);
+        else sold = sold.add(f.quantity);
+        fills++;
+      }
+      // the market conserves energy: what agents bought is what agents sold
+      expect(bought.eq(sold)).toBe(true);
+      // the trades are the buying side of the fills
+      expect(bought.eq(result.intervals[i]?.market?.transactions.energyKwh as string)).toBe(true);
+    });
+    expect(fills).toBeGreaterThan(0);
   });
 });

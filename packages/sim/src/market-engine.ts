@@ -44,6 +44,7 @@ import type {
   EngineFactory,
   EngineOptions,
   IntervalOutcome,
+  MarketFill,
   SimInterval,
   SimulationEngine,
   Trade,
@@ -278,6 +279,7 @@ class MarketEngine implements SimulationEngine {
     let imp = 0;
     let exp = 0;
     const trades: Trade[] = [];
+    const fills: MarketFill[] = [];
     for (const a of this.agents) {
       const award = a.last;
       if (award === undefined) continue;
@@ -297,9 +299,12 @@ class MarketEngine implements SimulationEngine {
           load += award.bought;
       }
       // each unit of energy once: the buying side of every device's (and the grid's) transactions
-      for (const tx of award.transactions)
-        if (tx.side === "buy")
-          trades.push({ quantity: kwhOf(tx.quantity), price: priceOf(tx.price) });
+      for (const tx of award.transactions) {
+        const quantity = kwhOf(tx.quantity);
+        const price = priceOf(tx.price);
+        if (tx.side === "buy") trades.push({ quantity, price });
+        fills.push({ party: a.id, side: tx.side, quantity, price });
+      }
     }
     let stored = 0n;
     for (const b of this.batteries) stored += BigInt(b.storedSubUnits);
@@ -314,6 +319,7 @@ class MarketEngine implements SimulationEngine {
       gridImport: kw(imp),
       gridExport: kw(exp),
       trades,
+      fills,
     };
   }
 }

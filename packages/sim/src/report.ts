@@ -169,6 +169,29 @@ function summaryTable(s: SimulationSummary): string {
   return `<table id="summary">\n${head}\n${rows.join("\n")}\n</table>`;
 }
 
+/** The ledger's figures (--ledger), or nothing. */
+function ledgerTable(s: SimulationSummary): string {
+  const l = s.ledger;
+  if (l === undefined) return "";
+  const cur = s.scenario.currency;
+  const rows: [string, string, string | number | null, string][] = [
+    ["records", "Records in the ledger", l.records, ""],
+    ["medianTransactionValue", "Median transaction value", l.medianTransactionValue, cur],
+    ["contracts", "Contracts settled", l.settlement.contracts, ""],
+    ["deliveries", "Delivery records settled", l.settlement.deliveries, ""],
+    ["partiesSettled", "Parties settled", l.settlement.partiesSettled, ""],
+    ["periods", "Settlement records (periods)", l.settlement.periods, ""],
+    ["total", "Sum of net balance changes", l.settlement.total, cur],
+  ];
+  const body = rows
+    .map(
+      ([key, label, v, unit]) =>
+        `<tr><td>${escapeHtml(label)}</td><td data-ledger="${key}">${cell(v)}</td><td>${escapeHtml(unit)}</td></tr>`,
+    )
+    .join("\n");
+  return `<h2>Ledger</h2>\n<p class="scenario">Trades written into the ledger at ${escapeHtml(l.directory)} and settled at the clearing prices.</p>\n<table id="ledger">\n<tr><th>Figure</th><th>Value</th><th>Unit</th></tr>\n${body}\n</table>`;
+}
+
 const sha256 = (text: string): string =>
   `'sha256-${createHash("sha256").update(text, "utf8").digest("base64")}'`;
 
@@ -246,6 +269,7 @@ export function renderReport(result: SimulationResult, summary: SimulationSummar
 ${engine}
 <h2>Summary</h2>
 ${summaryTable(summary)}
+${ledgerTable(summary)}
 <div class="charts">
 ${charts}
 </div>

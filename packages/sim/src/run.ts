@@ -27,6 +27,8 @@ export interface RunOptions {
   readonly baseline?: EngineFactory;
   /** called after each interval with the number done and the total */
   readonly onProgress?: (done: number, total: number) => void;
+  /** called with each interval's checked market outcome (its fills included), in order */
+  readonly onMarketOutcome?: (interval: SimInterval, outcome: IntervalOutcome) => void;
 }
 
 /** Runs a scenario through the market engine (if any) and the baseline; returns the checked result. */
@@ -57,9 +59,12 @@ export async function runSimulation(
         startMs: scenario.startMs + i * scenario.intervalSeconds * 1000,
         seconds: scenario.intervalSeconds,
       };
-      const m = market
-        ? record(await market.step(interval), `/intervals/${i}/market`, capacity)
-        : null;
+      let m: EngineRecord | null = null;
+      if (market) {
+        const outcome = await market.step(interval);
+        m = record(outcome, `/intervals/${i}/market`, capacity);
+        options.onMarketOutcome?.(interval, outcome);
+      }
       const b = record(await baseline.step(interval), `/intervals/${i}/baseline`, capacity);
       intervals.push({
         index: i,

@@ -44,6 +44,27 @@ export interface SideSummary {
   readonly gridCost: string;
 }
 
+/** What `transactive simulate --ledger` wrote into its ledger and how the day settled. */
+export interface LedgerSummary {
+  /** the ledger directory (absolute) */
+  readonly directory: string;
+  /** records in the ledger after the settlement */
+  readonly records: number;
+  /** the median value of the contracts (energy × price), currency, exact; null without contracts */
+  readonly medianTransactionValue: string | null;
+  readonly settlement: {
+    /** sum of every party's net balance change, currency, exact: "0" when the books balance */
+    readonly total: string;
+    /** parties whose intervals the settlement closed (the market included) */
+    readonly partiesSettled: number;
+    /** contracts and delivery records it settled */
+    readonly contracts: number;
+    readonly deliveries: number;
+    /** settlement records (periods of whole intervals, each a bounded record) */
+    readonly periods: number;
+  };
+}
+
 /** The content of summary.json. */
 export interface SimulationSummary {
   readonly format: "transactive-simulation-summary/1";
@@ -55,6 +76,8 @@ export interface SimulationSummary {
   readonly market: SideSummary | null;
   /** the no-market baseline's figures on the same seed */
   readonly baseline: SideSummary;
+  /** present when the run was written into a ledger (--ledger) */
+  readonly ledger?: LedgerSummary;
 }
 
 /** A figure with a division in it, rounded half-even to FIGURE_PLACES places, trailing zeros kept off. */

@@ -6,7 +6,13 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { renderReport } from "./report.js";
 import type { SimulationResult } from "./result.js";
-import { type SimulationSummary, summarize } from "./summary.js";
+import { type LedgerSummary, type SimulationSummary, summarize } from "./summary.js";
+
+/** What the summary adds besides the result. */
+export interface WriteOptions {
+  /** the ledger the run was written into (summary.json's `ledger`, a table in the report) */
+  readonly ledger?: LedgerSummary;
+}
 
 /** Where the files went, and the summary written. */
 export interface WrittenOutput {
@@ -21,8 +27,11 @@ export interface WrittenOutput {
 export async function writeSimulationOutput(
   result: SimulationResult,
   dir: string,
+  options: WriteOptions = {},
 ): Promise<WrittenOutput> {
-  const summary = summarize(result);
+  const base = summarize(result);
+  const summary: SimulationSummary =
+    options.ledger === undefined ? base : { ...base, ledger: options.ledger };
   const html = renderReport(result, summary);
   const json = `${JSON.stringify(summary, null, 2)}\n`;
   const out = resolve(dir);
