@@ -243,6 +243,27 @@ describe("refusals", () => {
       "/record/body/intervals/0/start",
     );
   });
+
+  it("refuses a record over the size limit from append and appendMany; stores nothing", async () => {
+    const { ledger, seller } = await scenario();
+    const before = ledger.size;
+    // ~8,000 readings of ~40 bytes each: a record well over 256 KiB, made in process (no decode)
+    const intervals = Array.from({ length: 8000 }, (_, i) => ({
+      start: new Date(Date.UTC(2026, 8, 1) + i * 900_000).toISOString().replace(".000Z", "Z"),
+      duration: "PT15M",
+      energy: "1.25",
+    }));
+    const big = ledger.draft(seller, "delivery", { intervals });
+    expect(big.bytes.length).toBeGreaterThan(256 * 1024);
+    const e = await refused(ledger.append(big), "malformed");
+    expect(e.message).toMatch(/at most 262144 bytes/);
+    const [outcome] = await ledger.appendMany([big]);
+    expect(outcome?.ok).toBe(false);
+    expect(ledger.size).toBe(before);
+    // the author's chain is intact: its next record still appends
+    await ledger.append(ledger.draft(seller, "delivery", { intervals: intervals.slice(0, 1) }));
+    expect(ledger.size).toBe(before + 1);
+  });
 });
 
 describe("spam bound", () => {

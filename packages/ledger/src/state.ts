@@ -15,6 +15,7 @@ import {
   durationSeconds,
   type KeyBody,
   leadingZeroBits,
+  MAX_RECORD_BYTES,
   type PaymentBody,
   type RegisterBody,
   type SettlementBody,
@@ -107,6 +108,14 @@ export class LedgerState {
    */
   check(sr: SignedRecord, verified?: string): Change {
     const r = sr.record;
+    // a SignedRecord made in process never went through decodeRecord's size limit: a record the
+    // ledger stored must also read back, so the limit is a rule here too
+    if (sr.bytes.length > MAX_RECORD_BYTES)
+      fail(
+        "malformed",
+        "",
+        `a record has at most ${MAX_RECORD_BYTES} bytes, got ${sr.bytes.length}`,
+      );
     const a = this.authors.get(r.author);
     const sigOk = (key: string) =>
       verified === TRUSTED || verified === key || verifyBytes(key, signedMessage(sr.hash), sr.sig);
