@@ -5,7 +5,7 @@
  */
 import { X509Certificate } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Credential, makePki, SKIP_OPENSSL, type TestPki } from "../tests/pki.js";
+import { type Credential, makePki, SKIP_OPENSSL, type TestPki } from "../../ei-node/tests/pki.js";
 import { createVtnAdminClient } from "./admin-client.js";
 import { type RunningVtn, startVtn } from "./server.js";
 
