@@ -22,6 +22,7 @@ import {
   generateIdentity,
   type Identity,
   Ledger,
+  LedgerError,
   type LedgerRecord,
   type RecordKind,
   type SignedRecord,
@@ -249,8 +250,18 @@ t = performance.now();
 const computed = settlementBody(dayLedger, input);
 const computeSeconds = (performance.now() - t) / 1000;
 t = performance.now();
-const settled = await settleDay(dayLedger, input);
-const settleSeconds = (performance.now() - t) / 1000;
+// one settlement record carries every party's net change: for a day of many parties it exceeds the
+// record size limit and the ledger refuses it (docs/ledger.md, limits); the bench says so
+let appendNote: string;
+let settled: { result: typeof computed.result };
+try {
+  settled = await settleDay(dayLedger, input);
+  appendNote = `signing and appending it (the node recomputes and compares every figure): **${((performance.now() - t) / 1000).toFixed(2)} s**`;
+} catch (e) {
+  if (!(e instanceof LedgerError) || e.code !== "malformed") throw e;
+  settled = computed;
+  appendNote = `appending it as one record is refused (${e.message}: one settlement record lists every party's net change, so a day of this many parties must be settled in smaller records)`;
+}
 let sum = 0n;
 for (const v of settled.result.net.values()) sum += v;
 if (sum !== 0n) throw new Error("settlement does not sum to zero");
@@ -274,7 +285,7 @@ const body = [
   "",
   `Full verification (\`verifyLedger\`, as \`transactive ledger verify\`) of ${fmt(RECORDS)} records by 1,000 parties (${(report.bytes / 2 ** 20).toFixed(0)} MiB): **${verifySeconds.toFixed(1)} s** (${fmt(RECORDS / verifySeconds)} records/s), peak RSS ${(peak / 2 ** 20).toFixed(0)} MiB (${((peak - before) / 2 ** 20).toFixed(0)} MiB above the process before it).`,
   "",
-  `Settlement of a simulated day: ${fmt(AGENTS)} agents, ${fmt(AGENTS / 2)} contracts (EI transactions of 24 hourly intervals), ${fmt(AGENTS)} delivery records of 24 readings; ${fmt(settled.result.lines.length)} settlement lines (${fmt(settled.result.imbalances)} imbalances), netted to ${fmt(settled.result.net.size)} balance changes that sum to 0. Computing the settlement: **${computeSeconds.toFixed(2)} s**; signing and appending it (the node recomputes and compares every figure): **${settleSeconds.toFixed(2)} s**. Setting up the day (registrations, contracts decoded and checked, deliveries): ${setupSeconds.toFixed(0)} s.`,
+  `Settlement of a simulated day: ${fmt(AGENTS)} agents, ${fmt(AGENTS / 2)} contracts (EI transactions of 24 hourly intervals), ${fmt(AGENTS)} delivery records of 24 readings; ${fmt(settled.result.lines.length)} settlement lines (${fmt(settled.result.imbalances)} imbalances), netted to ${fmt(settled.result.net.size)} balance changes that sum to 0. Computing the settlement: **${computeSeconds.toFixed(2)} s**; ${appendNote}. Setting up the day (registrations, contracts decoded and checked, deliveries): ${setupSeconds.toFixed(0)} s.`,
 ].join("\n");
 console.log(body);
 void computed;
