@@ -18,7 +18,7 @@ import {
   VtnError,
 } from "@transactive/vtn";
 import { EXIT, type ExitCode, type Io, UsageError } from "./io.js";
-import { certificate, readFlag } from "./serve.js";
+import { certificate, readFlag, untilStopped } from "./pem.js";
 
 /** What serve.ts has checked already, and the raw VTN flags. */
 export interface ServeVtnOptions {
@@ -132,15 +132,7 @@ export async function serveVtn(o: ServeVtnOptions, io: Io): Promise<ExitCode> {
     );
   io.stdout("Stop with Ctrl+C.\n");
 
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    const stop = (sig: NodeJS.Signals) => {
-      process.off("SIGINT", stop);
-      process.off("SIGTERM", stop);
-      resolve(sig);
-    };
-    process.on("SIGINT", stop);
-    process.on("SIGTERM", stop);
-  });
+  const signal = await untilStopped();
   await running.close();
   io.stderr(`transactive serve: stopped (${signal})\n`);
   return EXIT.ok;

@@ -4,13 +4,12 @@
  * with --role ven / --profile cts the in-memory reference services (createReferenceDispatcher), on
  * the HTTP binding; prints the URL of each service, and stops on SIGINT or SIGTERM.
  */
-import { createPrivateKey, type KeyObject, X509Certificate } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { type DispatcherSignature, type ReferenceRole, ROLES } from "@transactive/ei";
 import { createReferenceDispatcher } from "@transactive/ei/reference";
 import { type EiServerTls, startEiServer, xmlSignature } from "@transactive/ei-node";
 import { EXIT, type ExitCode, type Io, UsageError } from "./io.js";
+import { certificate, keyPair, untilStopped } from "./pem.js";
 import { type ServeVtnOptions, serveVtn } from "./serve-vtn.js";
 
 export const SERVE_HELP = `  serve [--port N] [--host H] [--profile openadr2b|cts] [--role vtn|ven|market] [--max-body BYTES]
@@ -163,7 +162,7 @@ export async function serveCommand(args: readonly string[], io: Io): Promise<Exi
     )
       throw new UsageError(`cannot listen on ${values.host ?? "127.0.0.1"}:${port}: ${err.code}`);
     // anything else Node refuses at start-up (a TLS key the checks above let through…)
-    throw new UsageError(`cannot start the server: ${firstLine(err.message)}`);
+    throw new UsageError(`cannot start the server: ${err.message.split("\n")[0]}`);
   }
   const width = Math.max(...server.services.map((s) => s.name.length));
   io.stdout(
@@ -177,15 +176,7 @@ export async function serveCommand(args: readonly string[], io: Io): Promise<Exi
     );
   io.stdout("Stop with Ctrl+C.\n");
 
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    const stop = (sig: NodeJS.Signals) => {
-      process.off("SIGINT", stop);
-      process.off("SIGTERM", stop);
-      resolve(sig);
-    };
-    process.on("SIGINT", stop);
-    process.on("SIGTERM", stop);
-  });
+  const signal = await untilStopped();
   await server.close();
   io.stderr(`transactive serve: stopped (${signal})\n`);
   return EXIT.ok;
@@ -222,55 +213,6 @@ function signatureOptions(
       : {}),
   });
 }
-
-export function readFlag(flag: string, file: string): Buffer {
-  try {
-    return readFileSync(file);
-  } catch (e) {
-    throw new UsageError(
-      `cannot read ${flag} ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
-    );
-  }
-}
-
-/** A PEM private key file, checked now so a bad one is one clear line (exit 2), not a later failure. */
-function privateKey(flag: string, file: string): { pem: Buffer; key: KeyObject } {
-  const pem = readFlag(flag, file);
-  try {
-    return { pem, key: createPrivateKey(pem) };
-  } catch (e) {
-    throw new UsageError(`${flag} ${file} is not a PEM private key: ${reason(e)}`);
-  }
-}
-
-/** A PEM X.509 certificate file (the first one of a bundle is parsed), checked now. */
-export function certificate(flag: string, file: string): Buffer {
-  const pem = readFlag(flag, file);
-  try {
-    new X509Certificate(pem);
-  } catch (e) {
-    throw new UsageError(`${flag} ${file} is not a PEM X.509 certificate: ${reason(e)}`);
-  }
-  return pem;
-}
-
-/** A key and the certificate it must belong to. */
-function keyPair(
-  keyFlag: string,
-  keyFile: string,
-  certFlag: string,
-  certFile: string,
-): { key: Buffer; cert: Buffer } {
-  const { pem, key } = privateKey(keyFlag, keyFile);
-  const cert = certificate(certFlag, certFile);
-  if (!new X509Certificate(cert).checkPrivateKey(key))
-    throw new UsageError(`${keyFlag} ${keyFile} is not the key of ${certFlag} ${certFile}`);
-  return { key: pem, cert };
-}
-
-const firstLine = (s: string): string => s.split("\n")[0] ?? s;
-const reason = (e: unknown): string =>
-  firstLine((e as Error).message ?? String(e)).replace(/^error:[0-9A-F]+:/, "");
 
 function tlsOptions(key?: string, cert?: string, ca?: string): EiServerTls | undefined {
   if (key === undefined && cert === undefined && ca === undefined) return undefined;

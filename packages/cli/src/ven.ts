@@ -4,8 +4,6 @@
  * its registration; then prints the one-line summary on stdout:
  * `registered: yes|no, events: N received / M opted in, reports: K sent`.
  */
-import { createPrivateKey, X509Certificate } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import {
   commandValues,
@@ -24,6 +22,7 @@ import {
   type VenOptions,
 } from "@transactive/ven";
 import { EXIT, type ExitCode, type Io, UsageError } from "./io.js";
+import { certificate, keyPair } from "./pem.js";
 
 export const VEN_HELP = `  ven --vtn URL [--ven-name N] [--ven-id ID] [--profile 2.0b]
       [--tls-ca F] [--tls-cert F --tls-key F]
@@ -229,48 +228,4 @@ function pushOptions(
     }
   }
   return { host, port, ...(url !== undefined ? { transportAddress: url } : {}) };
-}
-
-function readFlag(flag: string, file: string): Buffer {
-  try {
-    return readFileSync(file);
-  } catch (e) {
-    throw new UsageError(
-      `cannot read ${flag} ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
-    );
-  }
-}
-
-const firstLine = (e: unknown): string =>
-  ((e as Error).message ?? String(e)).split("\n")[0]?.replace(/^error:[0-9A-F]+:/, "") ?? "";
-
-/** A PEM X.509 certificate file, checked now so a bad one is one clear line (exit 2). */
-function certificate(flag: string, file: string): Buffer {
-  const pem = readFlag(flag, file);
-  try {
-    new X509Certificate(pem);
-  } catch (e) {
-    throw new UsageError(`${flag} ${file} is not a PEM X.509 certificate: ${firstLine(e)}`);
-  }
-  return pem;
-}
-
-/** A PEM private key and the certificate it must belong to. */
-function keyPair(
-  keyFlag: string,
-  keyFile: string,
-  certFlag: string,
-  certFile: string,
-): { key: Buffer; cert: Buffer } {
-  const pem = readFlag(keyFlag, keyFile);
-  let key: ReturnType<typeof createPrivateKey>;
-  try {
-    key = createPrivateKey(pem);
-  } catch (e) {
-    throw new UsageError(`${keyFlag} ${keyFile} is not a PEM private key: ${firstLine(e)}`);
-  }
-  const cert = certificate(certFlag, certFile);
-  if (!new X509Certificate(cert).checkPrivateKey(key))
-    throw new UsageError(`${keyFlag} ${keyFile} is not the key of ${certFlag} ${certFile}`);
-  return { key: pem, cert };
 }
