@@ -185,8 +185,8 @@ export function settlementParts(ledger: Ledger, input: SettleDayInput): Settleme
     const inPeriod = rows.filter((d) => d.start >= start && d.end <= end);
     const open = inPeriod.filter((d) => !settled.has(`${d.party}|${d.start}`));
     if (open.length === 0) continue;
-    // only a market the party contracted with settles its readings; a record of which part is
-    // settled cannot be named again
+    // only a market the party contracted with settles its readings; a record with some of its
+    // readings settled already cannot be named again (those intervals are closed)
     if (!parent.has(party) || open.length !== inPeriod.length) {
       left.deliveries.push(hash);
       continue;
