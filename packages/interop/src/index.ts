@@ -1,0 +1,16 @@
+export type {
+  AdminAction,
+  Captures,
+  CheckResult,
+  ExpectResponse,
+  InteropProfile,
+  InteropRun,
+  MessageTemplate,
+  Player,
+  Role,
+  Scenario,
+  StateCheck,
+  Step,
+  Timing,
+  TranscriptEntry,
+} from "./types.js";
