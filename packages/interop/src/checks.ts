@@ -277,7 +277,7 @@ export function checkExchange(
               ctx,
             ),
       );
-  } else if (req.element && !res.element)
+  } else if (req.element && !res.element && !response.body.trimStart().startsWith("<"))
     out.push(
       result(
         "payload-type",
@@ -377,6 +377,8 @@ interface EventState {
   /** modification numbers distributed, with the entry that distributed each */
   distributed: Map<number, TranscriptEntry>;
   answered: Set<number>;
+  /** a distribution of it could not be read: its numbers are not all known */
+  unreadable?: boolean;
 }
 
 interface ReportRequestState {
@@ -450,7 +452,12 @@ export function checkSequence(
     const read = readMessage(entry);
     const element = read.element;
     const value = read.value;
-    if (!element || !value) continue;
+    if (!element || !value) {
+      // the codec refused it (conformance says why); what the sequence needs is read leniently,
+      // so one bad message is reported once rather than as every later answer's fault
+      if (entry.from === "vtn") scanUndecoded(entry, vtnRequests, events, saw, fail);
+      continue;
+    }
     const fromVen = entry.from === "ven";
     const fromVtn = entry.from === "vtn";
     const answered = entry.inReplyTo !== undefined ? requestOf.get(entry.inReplyTo) : undefined;
@@ -585,7 +592,11 @@ export function checkSequence(
               `${describeEntry(entry)}: event ${quote(eventID)} has modificationNumber ${n}, lower than ${before.modificationNumber} distributed in #${previous?.seq}: it must never decrease`,
               [previous, entry],
             );
-          else if (n === before.modificationNumber && content !== before.content)
+          else if (
+            n === before.modificationNumber &&
+            before.content !== "" &&
+            content !== before.content
+          )
             fail(
               "modification-number",
               `${describeEntry(entry)}: event ${quote(eventID)} changed since #${previous?.seq} but kept modificationNumber ${n}: a change needs the next number`,
@@ -595,6 +606,17 @@ export function checkSequence(
             fail(
               "modification-number",
               `${describeEntry(entry)}: event ${quote(eventID)} was cancelled in #${previous?.seq} (modificationNumber ${before.modificationNumber}) and then modified (${n}): a cancelled event must not change`,
+              [previous, entry],
+            );
+          else if (
+            n > before.modificationNumber &&
+            before.content !== "" &&
+            content === before.content &&
+            !(cancelled && !before.cancelled)
+          )
+            fail(
+              "modification-number",
+              `${describeEntry(entry)}: event ${quote(eventID)} went from modificationNumber ${before.modificationNumber} (#${previous?.seq}) to ${n} without any change: an unchanged event keeps its number`,
               [previous, entry],
             );
           else if (n === before.modificationNumber && cancelled !== before.cancelled)
@@ -637,13 +659,16 @@ export function checkSequence(
             }`,
             [entry],
           );
-        else if (q.modificationNumber === undefined || !state.distributed.has(q.modificationNumber))
+        else if (
+          !state.unreadable &&
+          (q.modificationNumber === undefined || !state.distributed.has(q.modificationNumber))
+        )
           fail(
             "created-event",
             `${describeEntry(entry)}: answers event ${quote(q.eventID)} with modificationNumber ${quote(q.modificationNumber)}; the VTN distributed ${[...state.distributed.keys()].join(", ")} (last in #${state.distributed.get(state.modificationNumber)?.seq})`,
             [state.distributed.get(state.modificationNumber), entry],
           );
-        else state.answered.add(q.modificationNumber);
+        else if (q.modificationNumber !== undefined) state.answered.add(q.modificationNumber);
       }
     }
 
@@ -722,6 +747,61 @@ export function checkSequence(
     });
   }
   return [...failures, ...passes];
+}
+
+/** The text of the first `name` element (any prefix) in `xml`. */
+const scrape = (xml: string, name: string): string | undefined =>
+  new RegExp(`<(?:[\\w.-]+:)?${name}\\b[^>]*>([^<]*)<`).exec(xml)?.[1]?.trim();
+
+/**
+ * A VTN message our codec could not read: its requestID (so the VEN's answer still matches) and
+ * each event's eventID and modificationNumber, taken from the text.
+ */
+function scanUndecoded(
+  entry: TranscriptEntry,
+  vtnRequests: Map<string, TranscriptEntry>,
+  events: Map<string, EventState>,
+  saw: Saw,
+  fail: Fail,
+): void {
+  const payload = /<(?:[\w.-]+:)?oadrSignedObject\b[^>]*>\s*<(?:[\w.-]+:)?([\w.-]+)/.exec(
+    entry.body,
+  )?.[1];
+  if (!payload || !VTN_REQUESTS.has(payload)) return;
+  const requestID = scrape(entry.body, "requestID");
+  if (requestID) vtnRequests.set(requestID, entry);
+  if (payload !== "oadrDistributeEvent") return;
+  for (const m of entry.body.matchAll(
+    /<(?:[\w.-]+:)?eventDescriptor\b[^>]*>([\s\S]*?)<\/(?:[\w.-]+:)?eventDescriptor>/g,
+  )) {
+    const descriptor = m[1] as string;
+    const eventID = scrape(descriptor, "eventID");
+    if (!eventID) continue;
+    saw("modification-number", entry);
+    const text = scrape(descriptor, "modificationNumber");
+    const n = text !== undefined && /^\d+$/.test(text) ? Number(text) : undefined;
+    if (n === undefined)
+      fail(
+        "modification-number",
+        `${describeEntry(entry)}: event ${quote(eventID)} carries no modificationNumber${text !== undefined ? ` (it has ${quote(text)})` : ""} (expected one, starting at 0 and incremented by the VTN on every change)`,
+        [entry],
+      );
+    // the event is known, its number not: the VEN's answers to it are not held against it
+    const state = events.get(eventID);
+    if (state) {
+      if (n !== undefined) state.distributed.set(n, entry);
+      state.unreadable = true;
+    } else
+      events.set(eventID, {
+        modificationNumber: n ?? -1,
+        content: "",
+        cancelled: false,
+        responseRequired: false,
+        distributed: new Map(n !== undefined ? [[n, entry]] : []),
+        answered: new Set(),
+        unreadable: true,
+      });
+  }
 }
 
 type Saw = (rule: RuleId, entry: TranscriptEntry) => void;

@@ -1,3 +1,14 @@
+export {
+  type CheckContext,
+  checkExchange,
+  checkMessage,
+  checkSequence,
+  checkTranscript,
+  describeEntry,
+  RULES,
+  type RuleId,
+  xsdVerdicts,
+} from "./checks.js";
 export type {
   AdminAction,
   Captures,

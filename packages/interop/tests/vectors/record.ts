@@ -132,6 +132,7 @@ async function post(
 async function record(signed: boolean): Promise<{
   transcript: TranscriptEntry[];
   trustedCertificates?: string[];
+  otherCertificates?: string[];
 }> {
   const pki = signed ? makePki() : undefined;
   const vtnSigner = pki?.issue("vtn-signer", "signer");
@@ -140,6 +141,15 @@ async function record(signed: boolean): Promise<{
   const vtn = await startVtn({
     vtnID: "INTEROP_VTN",
     pollFrequency: "PT1S",
+    // upper-case IDs, so that a peer lower-casing them is visible (the field's real failure)
+    newId: (() => {
+      const counters = new Map<string, number>();
+      return (kind: string) => {
+        const n = (counters.get(kind) ?? 0) + 1;
+        counters.set(kind, n);
+        return `${kind.toUpperCase()}_${n}`;
+      };
+    })(),
     ...(vtnSigner && trust
       ? {
           signature: xmlSignature({
@@ -188,10 +198,11 @@ async function record(signed: boolean): Promise<{
   await ven.stop();
   await proxy.close();
   await vtn.close();
+  const other = pki?.otherCa.cert;
   pki?.dispose();
   return {
     transcript: proxy.transcript,
-    ...(pki ? { trustedCertificates: [pki.ca.cert] } : {}),
+    ...(pki ? { trustedCertificates: [pki.ca.cert], otherCertificates: [other as string] } : {}),
   };
 }
 

@@ -1,0 +1,139 @@
+/**
+ * The check vectors (tests/vectors/cases.json): real transcripts of our VEN and VTN, each case
+ * with a few edits, the rules that must fail, and the rules that must pass. A failing case must
+ * fail exactly its rules, with the message it names; the unedited transcripts must pass every rule.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { type CheckContext, checkTranscript, RULES } from "./checks.js";
+import type { TranscriptEntry } from "./types.js";
+
+const VECTORS = join(import.meta.dirname, "../tests/vectors");
+
+interface Edit {
+  readonly payload: string;
+  readonly nth: number;
+  readonly answer?: boolean;
+  readonly replace?: string;
+  readonly flags?: string;
+  readonly with?: string;
+  readonly drop?: boolean;
+}
+
+interface Case {
+  readonly name: string;
+  readonly base: string;
+  readonly context?: { signed?: boolean; trust?: "other" };
+  readonly edits?: readonly Edit[];
+  readonly fails: readonly string[];
+  readonly passes?: readonly string[];
+  readonly message?: string;
+}
+
+interface Recorded {
+  readonly transcript: TranscriptEntry[];
+  readonly trustedCertificates?: string[];
+  readonly otherCertificates?: string[];
+}
+
+const cases = (JSON.parse(readFileSync(join(VECTORS, "cases.json"), "utf8")) as { cases: Case[] })
+  .cases;
+const bases = new Map<string, Recorded>();
+const base = (file: string): Recorded => {
+  let b = bases.get(file);
+  if (!b) {
+    b = JSON.parse(readFileSync(join(VECTORS, file), "utf8")) as Recorded;
+    bases.set(file, b);
+  }
+  return b;
+};
+
+/** The seq of the nth entry (1-based) whose payload is `payload`. */
+function seqOf(transcript: readonly TranscriptEntry[], payload: string, nth: number): number {
+  const found = transcript.filter((e) => e.payload === payload)[nth - 1];
+  if (!found) throw new Error(`the transcript has no ${payload} number ${nth}`);
+  return found.seq;
+}
+
+function applyEdits(transcript: readonly TranscriptEntry[], edits: readonly Edit[]) {
+  let out = transcript.map((e) => ({ ...e }));
+  for (const edit of edits) {
+    let seq = seqOf(transcript, edit.payload, edit.nth);
+    if (edit.answer) {
+      const answer = transcript.find((e) => e.inReplyTo === seq);
+      if (!answer) throw new Error(`${edit.payload} ${edit.nth} has no answer`);
+      seq = answer.seq;
+    }
+    if (edit.drop) {
+      out = out.filter((e) => e.seq !== seq);
+      continue;
+    }
+    const entry = out.find((e) => e.seq === seq) as TranscriptEntry & { body: string };
+    const pattern = new RegExp(edit.replace as string, edit.flags ?? "");
+    if (!pattern.test(entry.body))
+      throw new Error(`edit ${edit.replace} matches nothing in #${seq} ${edit.payload}`);
+    entry.body = entry.body.replace(
+      new RegExp(edit.replace as string, edit.flags ?? ""),
+      edit.with ?? "",
+    );
+  }
+  return out;
+}
+
+describe("check vectors", () => {
+  it("every rule has a passing and a failing vector", () => {
+    for (const rule of RULES) {
+      expect(
+        cases.some((c) => c.passes?.includes(rule)),
+        `${rule} passes somewhere`,
+      ).toBe(true);
+      expect(
+        cases.some((c) => c.fails.includes(rule)),
+        `${rule} fails somewhere`,
+      ).toBe(true);
+    }
+  });
+
+  for (const c of cases)
+    it(c.name, () => {
+      const recorded = base(c.base);
+      const transcript = applyEdits(recorded.transcript, c.edits ?? []);
+      const ctx: CheckContext = {
+        profile: "openadr2b",
+        signed: c.context?.signed ?? false,
+        trustedCertificates:
+          c.context?.trust === "other"
+            ? (recorded.otherCertificates ?? [])
+            : (recorded.trustedCertificates ?? []),
+      };
+      const results = checkTranscript(transcript, ctx);
+      const failed = [...new Set(results.filter((r) => !r.ok).map((r) => r.rule))].sort();
+      expect(
+        failed,
+        results
+          .filter((r) => !r.ok)
+          .map((r) => `${r.rule}: ${r.message}`)
+          .join("\n"),
+      ).toEqual([...c.fails].sort());
+      for (const rule of c.passes ?? [])
+        expect(
+          results.some((r) => r.rule === rule && r.ok),
+          `${rule} passes`,
+        ).toBe(true);
+      if (c.message) {
+        const pattern = new RegExp(
+          c.message.replace(/@(\w+):(\d+)@/g, (_, p: string, n: string) =>
+            String(seqOf(recorded.transcript, p, Number(n))),
+          ),
+        );
+        const messages = results.filter((r) => !r.ok).map((r) => r.message);
+        expect(
+          messages.some((m) => pattern.test(m)),
+          `${pattern} in\n${messages.join("\n")}`,
+        ).toBe(true);
+        // every failure names the entries it is about
+        for (const r of results.filter((x) => !x.ok)) expect(r.entries?.length).toBeGreaterThan(0);
+      }
+    });
+});
