@@ -448,6 +448,8 @@ export function checkSequence(
   const requestOf = new Map<number, TranscriptEntry>();
   for (const e of transcript) if (e.direction === "request") requestOf.set(e.seq, e);
 
+  let unregistered: TranscriptEntry[] | undefined;
+  const gaps: TranscriptEntry[][] = [];
   for (const entry of transcript) {
     const read = readMessage(entry);
     const element = read.element;
@@ -455,7 +457,21 @@ export function checkSequence(
     if (!element || !value) {
       // the codec refused it (conformance says why); what the sequence needs is read leniently,
       // so one bad message is reported once rather than as every later answer's fault
-      if (entry.from === "vtn") scanUndecoded(entry, vtnRequests, events, saw, fail);
+      if (entry.from === "vtn") {
+        scanUndecoded(entry, vtnRequests, events, saw, fail);
+        const asked = entry.inReplyTo !== undefined ? requestOf.get(entry.inReplyTo) : undefined;
+        const assigned = scrape(entry.body, "venID");
+        if (
+          asked &&
+          readMessage(asked).element === "oadrCreatePartyRegistration" &&
+          scrape(entry.body, "responseCode") === "200" &&
+          assigned
+        ) {
+          venID = assigned;
+          registered = true;
+          registeredAt = entry;
+        }
+      }
       continue;
     }
     const fromVen = entry.from === "ven";
@@ -465,26 +481,21 @@ export function checkSequence(
     const ok200 = !eiResponse || eiResponse.responseCode === "200";
 
     // registration-first: a VEN's requests other than registration, and the VTN's own requests,
-    // need a registration
-    if (fromVen && entry.direction === "request") {
-      if (element !== "oadrQueryRegistration" && element !== "oadrCreatePartyRegistration") {
-        saw("registration-first", entry);
-        if (!registered)
-          fail(
-            "registration-first",
-            `${describeEntry(entry)}: expected oadrCreatePartyRegistration to succeed before any other service; the VEN sent ${element} while not registered`,
-            [entry],
-          );
-      }
-    }
-    if (fromVtn && VTN_REQUESTS.has(element)) {
+    // need a registration; one verdict per stretch without one, naming every message in it
+    const needsRegistration =
+      (fromVen &&
+        entry.direction === "request" &&
+        element !== "oadrQueryRegistration" &&
+        element !== "oadrCreatePartyRegistration") ||
+      (fromVtn && VTN_REQUESTS.has(element));
+    if (needsRegistration) {
       saw("registration-first", entry);
-      if (!registered)
-        fail(
-          "registration-first",
-          `${describeEntry(entry)}: the VTN sent ${element} to a VEN that holds no registration`,
-          [entry],
-        );
+      if (registered) unregistered = undefined;
+      else if (unregistered) unregistered.push(entry);
+      else {
+        unregistered = [entry];
+        gaps.push(unregistered);
+      }
     }
 
     // registration state
@@ -715,6 +726,20 @@ export function checkSequence(
     if (element === "oadrUpdateReport" && fromVen)
       for (const report of many(value.oadrReport))
         checkUpdateReport(report, entry, reportRequests, ctx, saw, fail);
+  }
+
+  for (const gap of gaps) {
+    const [first, ...rest] = gap as [TranscriptEntry, ...TranscriptEntry[]];
+    const element = readMessage(first).element;
+    fail(
+      "registration-first",
+      `${describeEntry(first)}: expected oadrCreatePartyRegistration to succeed before any other service; ${
+        first.from === "ven"
+          ? `the VEN sent ${element} while not registered`
+          : `the VTN sent ${element} to a VEN that holds no registration`
+      }${rest.length ? ` (and ${rest.length} more message${rest.length === 1 ? "" : "s"} before a registration)` : ""}`,
+      gap,
+    );
   }
 
   // events the VTN required an answer for, distributed before a later VEN request, never answered
