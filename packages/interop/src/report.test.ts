@@ -3,56 +3,12 @@
  * messages and verdicts are hostile text: JUnit parses as XML with the right counts; the HTML page
  * escapes everything, has no script and puts failures first; the console summary names each failure.
  */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { isXmlElement, readXml, type XmlElement } from "@transactive/codec";
 import { describe, expect, it } from "vitest";
-import { checkTranscript } from "./checks.js";
+import { HOSTILE, hostileRuns, recorded, run } from "../tests/hostile.js";
 import { prettyXml } from "./pretty.js";
 import { consoleSummary, htmlReport, junitReport } from "./report.js";
-import type { InteropRun, TranscriptEntry } from "./types.js";
-
-const VECTORS = join(import.meta.dirname, "../tests/vectors");
-const recorded = JSON.parse(readFileSync(join(VECTORS, "ours-pull.json"), "utf8")) as {
-  transcript: TranscriptEntry[];
-};
-
-function run(scenario: string, transcript: TranscriptEntry[]): InteropRun {
-  const checks = checkTranscript(transcript, { profile: "openadr2b", step: "whole run" });
-  return {
-    scenario,
-    title: `${scenario} title`,
-    players: { vtn: "ours", ven: "ours" },
-    startedAt: "2026-12-02T12:00:00.000Z",
-    durationMs: 1234,
-    transcript,
-    checks,
-    passed: checks.every((c) => c.ok),
-  };
-}
-
-export const HOSTILE = `</script><script>alert("x")</script><!-- "quoted" & 'single' --><img src=x onerror=alert(1)>\u0001`;
-
-export function hostileRuns(): InteropRun[] {
-  const good = run("registration", recorded.transcript);
-  // the VTN's answer to the registration carries hostile text (and so fails conformance)
-  const transcript = recorded.transcript.map((e) =>
-    e.seq === 4 ? { ...e, body: e.body.replace("<ei:vtnID>", `<ei:vtnID>${HOSTILE}`) } : e,
-  );
-  const bad = run(`hostile${HOSTILE}`, transcript);
-  return [
-    good,
-    {
-      ...bad,
-      checks: [
-        ...bad.checks,
-        { rule: "payload-type", step: HOSTILE, ok: false, message: HOSTILE, entries: [4] },
-      ],
-      passed: false,
-      logs: { vtn: `stderr ${HOSTILE}` },
-    },
-  ];
-}
+import type { InteropRun } from "./types.js";
 
 const elements = (e: XmlElement, local: string): XmlElement[] =>
   e.children.filter(isXmlElement).filter((c) => c.local === local);
@@ -142,7 +98,9 @@ describe("consoleSummary", () => {
     const text = consoleSummary(hostileRuns());
     expect(text).toMatch(/^PASS {2}registration {2}\d+\/\d+ checks passed, 44 messages/m);
     expect(text).toMatch(/^FAIL {2}hostile/m);
-    expect(text).toMatch(/^ {6}conformance \[whole run\] #4: #4 oadrCreatedPartyRegistration \(vtn -> ven\)/m);
+    expect(text).toMatch(
+      /^ {6}conformance \[whole run\] #4: #4 oadrCreatedPartyRegistration \(vtn -> ven\)/m,
+    );
     expect(text).toMatch(/1 of 2 scenarios passed; \d+ checks failed\n$/);
   });
 });
