@@ -9,6 +9,7 @@ export {
   type RuleId,
   xsdVerdicts,
 } from "./checks.js";
+export { consoleSummary, htmlReport, junitReport } from "./report.js";
 export type {
   AdminAction,
   Captures,
