@@ -7,7 +7,7 @@
  */
 import type { XsdVerdict } from "@transactive/conformance";
 import { operationFor } from "@transactive/ei";
-import { createNonceStore, type NonceStore, verifyOadrPayload } from "@transactive/ei-node";
+import { type NonceStore, verifyOadrPayload } from "@transactive/ei-node";
 import { durationSeconds, type OfferedRate, offeredRates } from "@transactive/vtn";
 import {
   anyRequestId,
@@ -61,7 +61,7 @@ export interface CheckContext {
    * it (default 0.1); at least 1 s either way is always allowed for clocks and rounding
    */
   readonly granularityTolerance?: number;
-  /** ReplayProtect nonces seen in this run (made per context when absent) */
+  /** ReplayProtect nonces seen in this run (default: kept per context, by message) */
   readonly nonces?: NonceStore;
 }
 
@@ -93,7 +93,8 @@ const quote = (v: unknown): string => (v === undefined ? "none" : JSON.stringify
 // ---------------------------------------------------------------------------------------------
 // one message
 
-const nonceStores = new WeakMap<CheckContext, NonceStore>();
+/** per context: each ReplayProtect nonce seen, with the seq of the message that carried it */
+const nonceStores = new WeakMap<CheckContext, Map<string, number>>();
 
 /** `conformance` (codec decode + validation, the XSD verdict when given) and `signature`. */
 export function checkMessage(entry: TranscriptEntry, ctx: CheckContext): CheckResult[] {
@@ -184,11 +185,17 @@ function signatureOf(entry: TranscriptEntry, read: ReadMessage, ctx: CheckContex
       [entry],
       ctx,
     );
-  let nonces = ctx.nonces ?? nonceStores.get(ctx);
-  if (!nonces) {
-    nonces = createNonceStore(24 * 3600_000);
-    nonceStores.set(ctx, nonces);
+  // a nonce is a replay when another message carried it; checking the same message again is not
+  let seen = nonceStores.get(ctx);
+  if (!seen) {
+    seen = new Map();
+    nonceStores.set(ctx, seen);
   }
+  const owners = seen;
+  const nonces: NonceStore = ctx.nonces ?? {
+    has: (nonce) => owners.has(nonce) && owners.get(nonce) !== entry.seq,
+    add: (nonce) => owners.set(nonce, entry.seq),
+  };
   const verified = verifyOadrPayload(entry.body, {
     trustedCertificates: ctx.trustedCertificates,
     now: new Date(entry.at),
