@@ -3,9 +3,10 @@
  * our VTN (startVtn) through a recording proxy on 127.0.0.1, so every message is one our real
  * implementations wrote. Run once, by hand, when the wire format changes:
  *
- *   node --conditions=@transactive/source --import tsx packages/interop/tests/vectors/record.ts
+ *   node --conditions=@transactive/source --import tsx packages/interop/tests/vectors/record.ts [FILE...]
  *
- * It writes ours-pull.json (unsigned) and ours-signed.json (XML Signature both ways, with the
+ * It writes ours-pull.json (unsigned), ours-push.json (the VTN pushes through a second proxy)
+ * and ours-signed.json (XML Signature both ways, with the
  * throw-away CA the signatures verify against). The failing vectors are these transcripts with one
  * documented change each (see *.vector.json), so every message stays a real one.
  */
@@ -35,10 +36,19 @@ function payloadOf(body: string): string | undefined {
   return m?.[1];
 }
 
-/** A proxy VEN -> VTN that records each request and its answer as transcript entries. */
-async function recordingProxy(target: string) {
-  const transcript: TranscriptEntry[] = [];
-  let seq = 0;
+/** One run's transcript, shared by its proxies. */
+interface Recording {
+  readonly transcript: TranscriptEntry[];
+  seq: number;
+}
+
+/**
+ * A proxy that records each request (from `from` to the other role) and its answer as transcript
+ * entries; `target()` is where it forwards (a function: a push-mode VEN's port is known late).
+ */
+async function recordingProxy(rec: Recording, from: "ven" | "vtn", target: () => string) {
+  const to = from === "ven" ? "vtn" : "ven";
+  const transcript = rec.transcript;
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
@@ -46,17 +56,17 @@ async function recordingProxy(target: string) {
       const body = Buffer.concat(chunks).toString("utf8");
       const payload = payloadOf(body);
       const request: TranscriptEntry = {
-        seq: ++seq,
+        seq: ++rec.seq,
         at: new Date().toISOString(),
-        from: "ven",
-        to: "vtn",
+        from,
+        to,
         direction: "request",
         http: { method: req.method ?? "POST", path: req.url ?? "" },
         ...(payload ? { payload } : {}),
         body,
       };
       transcript.push(request);
-      const url = new URL(req.url ?? "/", target);
+      const url = new URL(req.url ?? "/", target());
       const out = httpRequest(
         url,
         { method: req.method, headers: { "content-type": req.headers["content-type"] ?? "" } },
@@ -67,10 +77,10 @@ async function recordingProxy(target: string) {
             const text = Buffer.concat(parts).toString("utf8");
             const answered = payloadOf(text);
             transcript.push({
-              seq: ++seq,
+              seq: ++rec.seq,
               at: new Date().toISOString(),
-              from: "vtn",
-              to: "ven",
+              from: to,
+              to: from,
               direction: "response",
               inReplyTo: request.seq,
               http: { status: answer.statusCode ?? 0 },
@@ -129,7 +139,10 @@ async function post(
     throw new Error(`${service} refused: ${text}`);
 }
 
-async function record(signed: boolean): Promise<{
+async function record(
+  signed: boolean,
+  push = false,
+): Promise<{
   transcript: TranscriptEntry[];
   trustedCertificates?: string[];
   otherCertificates?: string[];
@@ -159,19 +172,25 @@ async function record(signed: boolean): Promise<{
         }
       : {}),
   });
-  const proxy = await recordingProxy(vtn.url);
+  const rec: Recording = { transcript: [], seq: 0 };
+  const proxy = await recordingProxy(rec, "ven", () => vtn.url);
+  // push mode: the VTN posts to a second proxy in front of the VEN's listener
+  let venUrl = "";
+  const pushProxy = push ? await recordingProxy(rec, "vtn", () => venUrl) : undefined;
   const ven = await startVen({
     vtnUrl: proxy.url,
     venName: "interop-ven",
     minPollMs: 200,
+    ...(pushProxy ? { push: { host: "127.0.0.1", port: 0, transportAddress: pushProxy.url } } : {}),
     ...(venSigner && trust
       ? { signing: { privateKey: venSigner.key, certificate: venSigner.cert }, verify: trust }
       : {}),
   });
+  venUrl = ven.pushUrl ?? "";
   const { venID } = await ven.whenRegistered();
   const seen = (payload: string, n = 1) =>
     waitUntil(
-      () => proxy.transcript.filter((e) => e.payload === payload).length >= n,
+      () => rec.transcript.filter((e) => e.payload === payload).length >= n,
       `${n} ${payload}`,
     );
   await seen("oadrRegisterReport");
@@ -197,25 +216,30 @@ async function record(signed: boolean): Promise<{
   await seen("oadrUpdateReport", 2);
   await ven.stop();
   await proxy.close();
+  await pushProxy?.close();
   await vtn.close();
   const other = pki?.otherCa.cert;
   pki?.dispose();
   return {
-    transcript: proxy.transcript,
+    transcript: rec.transcript,
     ...(pki ? { trustedCertificates: [pki.ca.cert], otherCertificates: [other as string] } : {}),
   };
 }
 
-for (const [file, signed] of [
-  ["ours-pull.json", false],
-  ["ours-signed.json", true],
+for (const [file, signed, push] of [
+  ["ours-pull.json", false, false],
+  ["ours-signed.json", true, false],
+  ["ours-push.json", false, true],
 ] as const) {
-  const recorded = await record(signed);
+  // record.ts FILE...: only those
+  const only = process.argv.slice(2);
+  if (only.length && !only.includes(file)) continue;
+  const recorded = await record(signed, push);
   writeFileSync(
     join(HERE, file),
     `${JSON.stringify(
       {
-        description: `Our VEN (pull) against our VTN${signed ? ", every message signed" : ""}: registration, report registration, an event published, modified and cancelled, a report requested at PT1S and updated. Recorded by record.ts.`,
+        description: `Our VEN (${push ? "push" : "pull"}) against our VTN${signed ? ", every message signed" : ""}: registration, report registration, an event published, modified and cancelled, a report requested at PT1S and updated. Recorded by record.ts.`,
         ...recorded,
       },
       null,
