@@ -137,3 +137,46 @@ describe("check vectors", () => {
       }
     });
 });
+
+describe("a CTS exchange", () => {
+  it("checks conformance, payload type and response code with the CTS catalog", async () => {
+    const { createReferenceDispatcher } = await import("@transactive/ei/reference");
+    const tender = readFileSync(
+      join(VECTORS, "../../../../examples/cts-create-tender.xml"),
+      "utf8",
+    );
+    const dispatcher = createReferenceDispatcher({ profile: "cts" });
+    const answer = await dispatcher.dispatch({ body: tender, service: "EiTender" });
+    const request: TranscriptEntry = {
+      seq: 1,
+      at: "2026-12-02T12:00:00.000Z",
+      from: "agent",
+      to: "market",
+      direction: "request",
+      http: { method: "POST", path: "/cts/EiTender" },
+      body: tender,
+    };
+    const response: TranscriptEntry = {
+      seq: 2,
+      at: "2026-12-02T12:00:00.010Z",
+      from: "market",
+      to: "agent",
+      direction: "response",
+      inReplyTo: 1,
+      http: { status: answer.status },
+      body: answer.body,
+    };
+    const results = checkTranscript([request, response], { profile: "cts" });
+    expect(results.filter((r) => !r.ok)).toEqual([]);
+    expect(results.map((r) => r.rule).sort()).toEqual(
+      ["conformance", "conformance", "payload-type", "response-code", "request-id-echo"].sort(),
+    );
+    // an OpenADR 2.0b message in a CTS exchange is not conformant there
+    const oadr = base("ours-pull.json").transcript[0] as TranscriptEntry;
+    const [verdict] = checkTranscript([oadr], { profile: "cts" });
+    expect(verdict?.ok).toBe(false);
+    expect(verdict?.message).toBe(
+      "#1 oadrQueryRegistration (ven -> vtn): expected a CTS message; it is a openadr2b one",
+    );
+  });
+});

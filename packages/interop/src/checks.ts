@@ -58,12 +58,12 @@ export function checkMessage(entry: TranscriptEntry, ctx: CheckContext): CheckRe
         ctx,
       ),
     );
-  else if (ctx.profile === "openadr2b" && read.doc?.profile !== "openadr2b")
+  else if (read.doc?.profile !== ctx.profile)
     out.push(
       result(
         "conformance",
         false,
-        `${what}: expected an OpenADR 2.0b message; it is a ${read.doc?.profile} one`,
+        `${what}: expected ${ctx.profile === "cts" ? "a CTS" : "an OpenADR 2.0b"} message; it is a ${read.doc?.profile} one`,
         [entry],
         ctx,
       ),
@@ -165,15 +165,14 @@ const PUSH_ANSWERS: Readonly<Record<string, readonly string[]>> = {
   oadrUpdateReport: ["oadrUpdatedReport"],
 };
 
-function allowedAnswers(ctx: CheckContext, request: string): readonly string[] | undefined {
+function allowedAnswers(ctx: CheckContext, request: ReadMessage): readonly string[] | undefined {
   if (ctx.expect) return [ctx.expect.payload.replace(/^\w+:/, "")];
-  const prefix = ctx.profile === "cts" ? "" : "oadr:";
-  const op = operationFor(ctx.profile === "cts" ? "cts" : "openadr2b", `${prefix}${request}`);
+  const op = request.qname ? operationFor(ctx.profile, request.qname) : undefined;
   const local = (q: string) => q.replace(/^\w+:/, "");
   const fromCatalog = op?.response
     ? [local(op.response), ...(op.alsoResponds ?? []).map(local)]
     : undefined;
-  return fromCatalog ?? PUSH_ANSWERS[request];
+  return fromCatalog ?? (request.element ? PUSH_ANSWERS[request.element] : undefined);
 }
 
 /**
@@ -194,7 +193,7 @@ export function checkExchange(
 
   // payload-type
   if (req.element && res.element) {
-    const allowed = allowedAnswers(ctx, req.element);
+    const allowed = allowedAnswers(ctx, req);
     if (allowed)
       out.push(
         allowed.includes(res.element)
@@ -213,7 +212,7 @@ export function checkExchange(
         "payload-type",
         false,
         `#${response.seq} answering #${request.seq} ${req.element}: expected ${(
-          allowedAnswers(ctx, req.element) ?? ["an OpenADR answer"]
+          allowedAnswers(ctx, req) ?? ["an answer"]
         ).join(
           " or ",
         )}, got ${response.body.trim() === "" ? "an empty body" : "a body that is not one"} (HTTP ${response.http.status ?? "?"})`,
@@ -267,14 +266,16 @@ export function checkExchange(
         ),
       );
     else if (sent !== undefined && eiResponse) {
-      const echoed = eiResponse.requestID;
+      // CTS 0.4 echoes the request's ID in eiResponse/refID, OpenADR 2.0b in requestID
+      const field = ctx.profile === "cts" ? "refID" : "requestID";
+      const echoed = ctx.profile === "cts" ? eiResponse.refID : eiResponse.requestID;
       out.push(
         echoed === sent
-          ? result("request-id-echo", true, `${what}: echoes requestID ${quote(sent)}`, pair, ctx)
+          ? result("request-id-echo", true, `${what}: echoes ${field} ${quote(sent)}`, pair, ctx)
           : result(
               "request-id-echo",
               false,
-              `${what}: expected eiResponse/requestID ${quote(sent)} (the request's), got ${quote(echoed)}`,
+              `${what}: expected eiResponse/${field} ${quote(sent)} (the request's), got ${quote(echoed)}`,
               pair,
               ctx,
             ),

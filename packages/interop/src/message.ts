@@ -21,6 +21,8 @@ export interface ReadMessage {
   readonly issues: readonly Problem[];
   /** the message's local name: the payload inside oadrPayload for OpenADR 2.0b, else the root */
   readonly element?: string;
+  /** the same, qualified as the service catalog names it (oadr:oadrPoll, pyld:eiCreateTender) */
+  readonly qname?: string;
   /** the message's value (the payload inside oadrSignedObject for OpenADR 2.0b) */
   readonly value?: Record<string, unknown>;
   /** whether the body carries a ds:Signature element */
@@ -66,6 +68,7 @@ function readBody(body: string): ReadMessage {
   }
   const issues = validate(registry, doc);
   let element = local(doc.element);
+  let qname = doc.element;
   let value = doc.value as Record<string, unknown>;
   if (doc.element === "oadr:oadrPayload") {
     const object = (value.oadrSignedObject ?? {}) as Record<string, unknown>;
@@ -83,9 +86,10 @@ function readBody(body: string): ReadMessage {
         signed,
       };
     element = inner;
+    qname = `oadr:${inner}`;
     value = object[inner] as Record<string, unknown>;
   }
-  return { doc, issues, element, value, signed };
+  return { doc, issues, element, qname, value, signed };
 }
 
 /** One sentence for the first issues of a reading. */
@@ -118,10 +122,12 @@ export function ownRequestId(value: Record<string, unknown> | undefined): string
   return typeof v === "string" ? v : undefined;
 }
 
-/** The eiResponse of an answer (also inside eiCreatedEvent), or undefined. */
+/** The eiResponse of an answer (also inside eiCreatedEvent), or undefined. CTS echoes in refID. */
 export function eiResponseOf(
   value: Record<string, unknown> | undefined,
-): { responseCode?: string; responseDescription?: string; requestID?: string } | undefined {
+):
+  | { responseCode?: string; responseDescription?: string; requestID?: string; refID?: string }
+  | undefined {
   if (!value) return undefined;
   const direct = value.eiResponse ?? at(value, "eiCreatedEvent", "eiResponse");
   return typeof direct === "object" && direct !== null
