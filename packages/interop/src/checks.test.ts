@@ -6,7 +6,13 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { type CheckContext, checkTranscript, RULES } from "./checks.js";
+import {
+  type CheckContext,
+  checkExchange,
+  checkMessage,
+  checkTranscript,
+  RULES,
+} from "./checks.js";
 import type { TranscriptEntry } from "./types.js";
 
 const VECTORS = join(import.meta.dirname, "../tests/vectors");
@@ -177,6 +183,49 @@ describe("a CTS exchange", () => {
     expect(verdict?.ok).toBe(false);
     expect(verdict?.message).toBe(
       "#1 oadrQueryRegistration (ven -> vtn): expected a CTS message; it is a openadr2b one",
+    );
+  });
+});
+
+describe("checkExchange with a step's expectation", () => {
+  const t = base("ours-pull.json").transcript;
+  const request = t.find((e) => e.payload === "oadrCreatePartyRegistration") as TranscriptEntry;
+  const response = t.find((e) => e.inReplyTo === request.seq) as TranscriptEntry;
+
+  it("passes the payload and codes the step expects", () => {
+    const results = checkExchange(request, response, {
+      profile: "openadr2b",
+      step: "register",
+      expect: { payload: "oadrCreatedPartyRegistration", responseCodes: ["200"] },
+    });
+    expect(results.every((r) => r.ok)).toBe(true);
+    expect(results.map((r) => r.step)).toEqual(["register", "register", "register"]);
+  });
+
+  it("fails payload-type and response-code against another expectation, naming both sides", () => {
+    const results = checkExchange(request, response, {
+      profile: "openadr2b",
+      expect: { payload: "oadr:oadrResponse", responseCodes: ["452", "463"] },
+    });
+    const failed = results.filter((r) => !r.ok);
+    expect(failed.map((r) => r.rule)).toEqual(["payload-type", "response-code"]);
+    expect(failed[0]?.message).toBe(
+      `#${response.seq} oadrCreatedPartyRegistration (vtn -> ven) answering #${request.seq} oadrCreatePartyRegistration: expected oadrResponse, got oadrCreatedPartyRegistration`,
+    );
+    expect(failed[1]?.message).toMatch(/expected responseCode 452 or 463, got "200" \(OK\)$/);
+    expect(failed[0]?.entries).toEqual([request.seq, response.seq]);
+  });
+
+  it("an empty answer fails payload-type and conformance, with the HTTP status", () => {
+    const { payload: _, ...rest } = response;
+    const empty: TranscriptEntry = { ...rest, body: "", http: { status: 500 } };
+    const results = checkExchange(request, empty, { profile: "openadr2b" });
+    expect(results.filter((r) => !r.ok).map((r) => r.message)).toEqual([
+      `#${response.seq} answering #${request.seq} oadrCreatePartyRegistration: expected oadrCreatedPartyRegistration, got an empty body (HTTP 500)`,
+      `#${response.seq} HTTP 500 (vtn -> ven) answering #${request.seq} oadrCreatePartyRegistration: expected HTTP 200 (OpenADR 2.0b simple HTTP carries outcomes in eiResponse), got HTTP 500`,
+    ]);
+    expect(checkMessage(empty, { profile: "openadr2b" })[0]?.message).toBe(
+      `#${response.seq} HTTP 500 (vtn -> ven): expected a valid OpenADR 2.0b message (HTTP 500); the body is empty`,
     );
   });
 });
