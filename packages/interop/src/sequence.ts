@@ -172,11 +172,11 @@ export function checkSequence(
 
     // ven-id: every venID after the registration is the registered one, exactly
     const carried = venIdOf(value);
-    if (
-      carried !== undefined &&
-      venID !== undefined &&
-      element !== "oadrCreatedPartyRegistration"
-    ) {
+    const registrationAnswer =
+      element === "oadrCreatedPartyRegistration" &&
+      answered !== undefined &&
+      readMessage(answered).element === "oadrCreatePartyRegistration";
+    if (carried !== undefined && venID !== undefined && !registrationAnswer) {
       saw("ven-id", entry);
       if (carried !== venID)
         fail(
