@@ -74,6 +74,11 @@ const COMMANDS: Record<string, Command> = {
       Run the conformance suite against our codecs, a testee, payload files or an endpoint.`,
     load: async () => (await import("./conformance.js")).conformanceCommand,
   },
+  interop: {
+    summary: `interop --scenario NAME|FILE [--vtn URL|ours|cmd:CMD] [--ven URL|ours|cmd:CMD|script] [--signed] [--junit F] [--html F]
+      Run interop scenarios between two implementations over real sockets; every message checked.`,
+    load: async () => (await import("./interop.js")).interopCommand,
+  },
 };
 
 export const HELP = `Usage: transactive <command> [options]

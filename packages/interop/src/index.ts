@@ -1,0 +1,28 @@
+export {
+  type CheckContext,
+  checkExchange,
+  checkMessage,
+  checkSequence,
+  checkTranscript,
+  describeEntry,
+  RULES,
+  type RuleId,
+  xsdVerdicts,
+} from "./checks.js";
+export { consoleSummary, htmlReport, junitReport } from "./report.js";
+export type {
+  AdminAction,
+  Captures,
+  CheckResult,
+  ExpectResponse,
+  InteropProfile,
+  InteropRun,
+  MessageTemplate,
+  Player,
+  Role,
+  Scenario,
+  StateCheck,
+  Step,
+  Timing,
+  TranscriptEntry,
+} from "./types.js";
