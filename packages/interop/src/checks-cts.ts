@@ -279,7 +279,7 @@ export function checkCtsSequence(
         entry,
         t.side === wantSide,
         t.side === wantSide
-          ? `transaction ${t.id} is a ${t.side}, matching the ${first.side} tender of ${first.party}`
+          ? `transaction ${t.id} is a ${t.side}, ${mine ? "on its own" : "taking the"} ${first.side} tender of ${first.party}`
           : `transaction ${t.id} of ${t.party} is a ${t.side}, but ${mine ? "its own" : `${first.party}'s`} tender ${first.id} is a ${first.side}: expected ${wantSide}`,
         refs,
       );
