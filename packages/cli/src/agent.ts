@@ -7,6 +7,7 @@
  * (EiRequestQuote) and its transactions (EiRequestTransaction). One JSON line per step on stdout.
  */
 import { parseArgs } from "node:util";
+import { EiClientError } from "@transactive/ei";
 import { createTypedEiClient } from "@transactive/ei-node";
 import {
   type Agent,
@@ -174,9 +175,12 @@ export async function agentCommand(args: readonly string[], io: Io): Promise<Exi
       io.stderr(`transactive agent: ${e.message}\n`);
       return EXIT.invalid;
     }
-    const err = e as Error & { code?: string };
-    if (err.name === "EiClientError" || err.code === "ECONNREFUSED") {
-      io.stderr(`transactive agent: the market at ${values.market}: ${err.message}\n`);
+    if (e instanceof EiClientError || (e instanceof TypeError && e.message === "fetch failed")) {
+      // fetch's own message says nothing: its cause names the network error
+      const cause = (e as Error & { cause?: { code?: string; message?: string } }).cause;
+      const why =
+        e instanceof EiClientError ? e.message : (cause?.code ?? cause?.message ?? e.message);
+      io.stderr(`transactive agent: the market at ${values.market}: ${why.split("\n")[0]}\n`);
       return EXIT.invalid;
     }
     throw e;
