@@ -218,7 +218,9 @@ export function checkCtsSequence(
         }
       } else if (d.name === "eiCreateDelivery") {
         const requestor = String(v.requestorPartyID);
-        list(v.delivery).forEach((del, i) => checkDelivery(del, i, requestor, entry));
+        list(v.delivery).forEach((del, i) => {
+          checkDelivery(del, i, requestor, entry);
+        });
       }
     } else if (d.name === "eiReplyTransaction" || d.name === "eiCreateTransaction") {
       // transactions a market reports to (or pushes at) a party
@@ -296,8 +298,8 @@ export function checkCtsSequence(
       );
     // price within the limit: a sell tender's at or above its limit, a buy tender's at or below;
     // without a tender ID, within the best limit of the party's tenders on that side
-    const limits = own.filter((x) => x.side === first.side && x.price !== undefined);
-    if (t.price !== undefined && limits.length && first.side !== undefined) {
+    const limits = own.filter((x) => x.side === first.side && isDecimal(x.price));
+    if (isDecimal(t.price) && limits.length && first.side !== undefined) {
       const sell = first.side === "sell";
       const best = limits
         .map((x) => x.price as string)
@@ -315,7 +317,7 @@ export function checkCtsSequence(
       );
     }
     // filled quantity (over every transaction of the tender, or of the party's tenders of that interval)
-    if (t.quantity !== undefined && own.every((x) => x.quantity !== undefined)) {
+    if (isDecimal(t.quantity) && own.every((x) => isDecimal(x.quantity))) {
       const key = t.tenderID ?? `${t.party}|${t.start}|${first.side}`;
       const total = (filled.get(key) ?? 0n) + scaled(t.quantity);
       filled.set(key, total);
@@ -462,10 +464,16 @@ function opposite(side: string | undefined): string | undefined {
 }
 
 const SCALE = 30;
+const DECIMAL = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
+
+/** Whether a value can be compared exactly (a codec-checked xs:decimal or float always can). */
+function isDecimal(text: string | undefined): text is string {
+  return text !== undefined && /\d/.test(text) && DECIMAL.test(text.trim());
+}
 
 /** An xs:decimal (or a number's shortest form) as an integer of 10^-30 units: exact comparison. */
 function scaled(text: string): bigint {
-  const m = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/.exec(text.trim());
+  const m = DECIMAL.exec(text.trim());
   if (!m) throw new TypeError(`not a decimal: ${text}`);
   const [, sign, int = "", frac = "", exp = "0"] = m;
   let digits = `${int}${frac}`;

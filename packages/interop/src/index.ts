@@ -1,3 +1,14 @@
+export {
+  type CtsCheckContext,
+  checkCtsExchange,
+  checkCtsSequence,
+} from "./checks-cts.js";
+export {
+  CtsPlayerError,
+  type CtsPlayerOptions,
+  type StartedCtsPlayer,
+  startCtsPlayer,
+} from "./players-cts.js";
 export type {
   AdminAction,
   Captures,

@@ -20,7 +20,7 @@ const load = (name: string) =>
 const SCENARIOS = ["cts-tender-transaction-delivery", "cts-market-day"].map(load);
 const exchange = load("cts-tender-transaction-delivery");
 
-const escape = (s: string) =>
+const xmlEscape = (s: string) =>
   s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 
 /** ${name} from `vars`; ${uuid} a fresh one (the runner's template.ts does the same for real runs). */
@@ -29,7 +29,7 @@ function render(file: string, vars: Readonly<Record<string, string>>): string {
     if (name === "uuid") return crypto.randomUUID();
     const v = vars[name];
     if (v === undefined) throw new Error(`${file}: no variable ${name}`);
-    return escape(v);
+    return xmlEscape(v);
   });
 }
 
