@@ -64,6 +64,11 @@ const COMMANDS: Record<string, Command> = {
       Run an OpenADR 2.0b VEN against a VTN (pull, or push with --push-listen) until Ctrl+C.`,
     load: async () => (await import("./ven.js")).venCommand,
   },
+  agent: {
+    summary: `agent --market URL --personality pv|load|battery [--party-id ID] [--intervals N] [...]
+      Run one CTS market participant against a market: it tenders per interval and settles.`,
+    load: async () => (await import("./agent.js")).agentCommand,
+  },
   ledger: {
     summary: `ledger keygen|init|append|verify|balance|export [...]
       Identities, signed contracts and settlement on a local tamper-evident ledger.`,

@@ -12,6 +12,8 @@ import { EXIT, type ExitCode, type Io, UsageError } from "./io.js";
 import { certificate, keyPair, untilStopped } from "./pem.js";
 import { type ServeVtnOptions, serveVtn } from "./serve-vtn.js";
 
+const MARKET_FLAGS = ["interval", "mechanism", "market-party-id", "currency"] as const;
+
 export const SERVE_HELP = `  serve [--port N] [--host H] [--profile openadr2b|cts] [--role vtn|ven|market] [--max-body BYTES]
         [--tls-key F --tls-cert F [--tls-ca F]]
         [--sign-key F --sign-cert F] [--trust-ca F ...]
@@ -42,6 +44,16 @@ export const SERVE_HELP = `  serve [--port N] [--host H] [--profile openadr2b|ct
         --admin-insecure-loopback
                                admin API without credentials: loopback hosts only
       The admin API is off unless one of the admin options is given.
+      CTS market (profile cts, role market): without --interval, the reference
+      market (a record store: tenders, transactions, quotes, deliveries as sent).
+      With --interval, a live market (@transactive/market) that clears:
+        --interval DURATION    delivery interval (e.g. PT5S, PT5M); each interval is
+                               cleared on the wall clock at its gate closure
+        --mechanism call|cda   uniform-price call auction (default) or continuous
+                               double auction
+        --market-context URI   its market context (default http://market.example.com/cts/live)
+        --market-party-id ID   its party ID: tenders' counterPartyID (default market)
+        --currency CODE        ISO 4217 currency of prices (default USD)
 `;
 
 const PROFILES = ["openadr2b", "cts"] as const;
@@ -70,6 +82,10 @@ export async function serveCommand(args: readonly string[], io: Io): Promise<Exi
       "admin-token-file": { type: "string" },
       "admin-cert": { type: "string", multiple: true },
       "admin-insecure-loopback": { type: "boolean" },
+      interval: { type: "string" },
+      mechanism: { type: "string" },
+      "market-party-id": { type: "string" },
+      currency: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
     allowPositionals: true,
@@ -100,6 +116,34 @@ export async function serveCommand(args: readonly string[], io: Io): Promise<Exi
     values["sign-cert"],
     values["trust-ca"],
   );
+  const live = profile === "cts" && role === "market" && values.interval !== undefined;
+  if (!live) {
+    const given = MARKET_FLAGS.find((f) => values[f] !== undefined);
+    if (given)
+      throw new UsageError(
+        `--${given} is an option of the live CTS market (serve --profile cts --role market --interval D)`,
+      );
+  } else {
+    if (tls || signature)
+      throw new UsageError("the live CTS market serves plain HTTP only (no TLS options yet)");
+    const mechanism = values.mechanism ?? "call";
+    if (mechanism !== "call" && mechanism !== "cda")
+      throw new UsageError(`--mechanism must be call or cda, not "${mechanism}"`);
+    const { serveMarket } = await import("./serve-market.js");
+    return serveMarket(
+      {
+        port,
+        host: values.host ?? "127.0.0.1",
+        maxBodyBytes,
+        interval: values.interval as string,
+        mechanism,
+        marketContext: values["market-context"] ?? "http://market.example.com/cts/live",
+        marketPartyID: values["market-party-id"] ?? "market",
+        currency: values.currency ?? "USD",
+      },
+      io,
+    );
+  }
   const vtnFlags = [
     "vtn-id",
     "poll-freq",

@@ -10,6 +10,17 @@ export {
   xsdVerdicts,
 } from "./checks.js";
 export { consoleSummary, htmlReport, junitReport } from "./report.js";
+export {
+  type CtsCheckContext,
+  checkCtsExchange,
+  checkCtsSequence,
+} from "./checks-cts.js";
+export {
+  CtsPlayerError,
+  type CtsPlayerOptions,
+  type StartedCtsPlayer,
+  startCtsPlayer,
+} from "./players-cts.js";
 export type {
   AdminAction,
   Captures,
