@@ -28,7 +28,9 @@ export class PlayerError extends Error {
     /** the stderr tail of a process that failed to start */
     readonly log?: string,
   ) {
-    super(`${role}: ${message}`);
+    // the last line a failed process wrote usually says why
+    const last = log?.trim().split("\n").at(-1);
+    super(`${role}: ${message}${last ? ` (last output: ${last})` : ""}`);
   }
 }
 

@@ -250,8 +250,7 @@ export async function runScenario(
       for (;;) {
         let pending = false;
         for (const e of transcript.entries) {
-          if (e.direction !== "request" || e.from !== from || e.seq <= floor || claimed.has(e.seq))
-            continue;
+          if (e.direction !== "request" || e.from !== from || claimed.has(e.seq)) continue;
           if (e.payload !== payload) continue;
           const answer = transcript.responseTo(e.seq);
           if (!answer) {
@@ -259,6 +258,9 @@ export async function runScenario(
             if (!step.timing?.pollUntil) break;
             continue;
           }
+          // answered before the last action: not its effect (a poll in flight during the
+          // action counts, since its answer came after)
+          if (answer.seq <= floor) continue;
           if (response === undefined || answer.payload === response) return [e, answer];
           if (!step.timing?.pollUntil)
             fail(
