@@ -141,10 +141,13 @@ const TAIL = 16_384;
 /** A child process with its output kept (the last 16 KiB) and a stop that escalates. */
 export interface Child {
   readonly child: ChildProcess;
+  /** the tail of its stdout */
   out(): string;
+  /** the tail of its stderr */
   err(): string;
   /** resolves when it exits */
   readonly exited: Promise<number | null>;
+  /** SIGTERM to its process group, SIGKILL after 5 s; resolves when it has exited */
   stop(): Promise<void>;
 }
 
@@ -525,7 +528,12 @@ export function defaultPlayers(): PlayerRegistry {
 }
 
 /** A scratch directory for a run; removed by the returned function. */
-export function workDir(): { dir: string; remove: () => void } {
+export function workDir(): {
+  /** the directory */
+  dir: string;
+  /** removes it and everything in it */
+  remove: () => void;
+} {
   const dir = mkdtempSync(join(tmpdir(), "transactive-interop-"));
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }

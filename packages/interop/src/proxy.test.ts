@@ -114,8 +114,8 @@ describe("the recording proxy", () => {
       "oadrCreatedPartyRegistration",
     ]);
     // without a client certificate the proxy's TLS refuses the connection
-    await expect(exchange(`${leg.url}/p`, QUERY, { tls: { ca: pki.ca.cert } })).rejects.toBeInstanceOf(
-      TransportError,
-    );
+    await expect(
+      exchange(`${leg.url}/p`, QUERY, { tls: { ca: pki.ca.cert } }),
+    ).rejects.toBeInstanceOf(TransportError);
   });
 });

@@ -52,6 +52,7 @@ export interface ProxyLeg {
   readonly url: string;
   /** sets or changes where requests go */
   setTarget(url: string): void;
+  /** stops listening and closes open connections */
   close(): Promise<void>;
 }
 

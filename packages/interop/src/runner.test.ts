@@ -50,10 +50,10 @@ const failed = (run: InteropRun) => run.checks.filter((c) => !c.ok);
 
 describe("runScenario", { timeout: LIMIT }, () => {
   it("fails the check of an answer that is not the one expected, with what came", async () => {
-    const run = await runScenario(
-      scenario([{ ...query, expect: { payload: "oadrResponse" } }]),
-      { vtn: { kind: "ours" }, ven: { kind: "script" } },
-    );
+    const run = await runScenario(scenario([{ ...query, expect: { payload: "oadrResponse" } }]), {
+      vtn: { kind: "ours" },
+      ven: { kind: "script" },
+    });
     expect(run.passed).toBe(false);
     expect(failed(run)).toEqual([
       expect.objectContaining({
@@ -71,7 +71,12 @@ describe("runScenario", { timeout: LIMIT }, () => {
     const run = await runScenario(
       scenario([
         query,
-        { name: "opt", from: "ven", await: { payload: "oadrCreateOpt" }, timing: { within: "PT2S" } },
+        {
+          name: "opt",
+          from: "ven",
+          await: { payload: "oadrCreateOpt" },
+          timing: { within: "PT2S" },
+        },
         create,
       ]),
       { vtn: { kind: "ours" }, ven: { kind: "ours" } },
@@ -137,20 +142,22 @@ describe("runScenario", { timeout: LIMIT }, () => {
       { onInstruction: (t) => told.push(t) },
     );
     expect(failed(run)).toEqual([]);
-    expect(told).toEqual([expect.stringMatching(/publish: on the vtn: Publish an event for VEN \S+\./)]);
+    expect(told).toEqual([
+      expect.stringMatching(/publish: on the vtn: Publish an event for VEN \S+\./),
+    ]);
     expect(run.checks.find((c) => c.step === "state")?.message).toContain("not checked");
     expect(run.players.vtn).toContain("command");
   });
 
   it("runs a VEN given as a command, with the VTN's URL in TRANSACTIVE_VTN_URL", async () => {
     const { loadScenario } = await import("./scenario.js");
-    const run = await runScenario(
-      loadScenario("oadr-events-poll"),
-      {
-        vtn: { kind: "ours" },
-        ven: { kind: "command", command: shell('ven --vtn "$TRANSACTIVE_VTN_URL" --ven-name cmd-ven') },
+    const run = await runScenario(loadScenario("oadr-events-poll"), {
+      vtn: { kind: "ours" },
+      ven: {
+        kind: "command",
+        command: shell('ven --vtn "$TRANSACTIVE_VTN_URL" --ven-name cmd-ven'),
       },
-    );
+    });
     expect(failed(run)).toEqual([]);
     expect(run.logs?.ven).toContain("registered with VTN InteropVTN");
   });

@@ -45,8 +45,11 @@ import type {
 
 /** The three checks the runner calls (the checks module by default). */
 export interface ChecksSeam {
+  /** checks one message on its own (every transcript entry) */
   message(entry: TranscriptEntry, ctx: CheckContext): CheckResult[];
+  /** checks a request and its answer */
   exchange(request: TranscriptEntry, response: TranscriptEntry, ctx: CheckContext): CheckResult[];
+  /** checks the whole transcript at the end of the run */
   sequence(transcript: readonly TranscriptEntry[], ctx: CheckContext): CheckResult[];
 }
 

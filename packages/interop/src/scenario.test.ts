@@ -108,11 +108,17 @@ describe("loadScenario", () => {
       ),
     );
     expect(e.pointer).toBe("/steps/0");
-    expect(e.reason).toContain("exactly one of send, await, admin, state; this one has send and await");
-    e = refusal(() => loadScenario(write({ ...minimal, steps: [{ name: "x", await: { payload: "y" } }] })));
+    expect(e.reason).toContain(
+      "exactly one of send, await, admin, state; this one has send and await",
+    );
+    e = refusal(() =>
+      loadScenario(write({ ...minimal, steps: [{ name: "x", await: { payload: "y" } }] })),
+    );
     expect(e.reason).toContain('needs "from"');
     e = refusal(() =>
-      loadScenario(write({ ...minimal, steps: [{ name: "x", from: "agent", await: { payload: "y" } }] })),
+      loadScenario(
+        write({ ...minimal, steps: [{ name: "x", from: "agent", await: { payload: "y" } }] }),
+      ),
     );
     expect(e.pointer).toBe("/steps/0/from");
     e = refusal(() =>

@@ -24,11 +24,22 @@ export class ScenarioError extends Error {
   }
 }
 
-/** conformance/interop/ of the repository (source and built layouts alike: packages/interop/{src,dist}/). */
-export const SCENARIO_DIR = resolve(
-  dirname(fileURLToPath(import.meta.url)),
-  "../../../conformance/interop",
-);
+/**
+ * Where the scenarios are: conformance/interop/ of the repository (from packages/interop/src or
+ * dist), else the `interop` folder the installed @transactive/conformance package ships.
+ */
+export const SCENARIO_DIR = scenarioDir();
+
+function scenarioDir(): string {
+  const repo = resolve(dirname(fileURLToPath(import.meta.url)), "../../../conformance/interop");
+  if (existsSync(repo)) return repo;
+  try {
+    const main = fileURLToPath(import.meta.resolve("@transactive/conformance"));
+    return resolve(dirname(main), "../interop");
+  } catch {
+    return repo;
+  }
+}
 
 let validator: ValidateFunction | undefined;
 function validate(): ValidateFunction {

@@ -40,7 +40,9 @@ describe("templates", () => {
 
   it("refuses a variable no step defined, naming it", () => {
     expect(() => renderXml("<x>${venID}</x>", new Variables())).toThrow(TemplateError);
-    expect(() => renderXml("<x>${venID}</x>", new Variables())).toThrow(/\$\{venID\} is not defined/);
+    expect(() => renderXml("<x>${venID}</x>", new Variables())).toThrow(
+      /\$\{venID\} is not defined/,
+    );
   });
 });
 
