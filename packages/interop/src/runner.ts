@@ -69,6 +69,11 @@ export interface RunOptions {
   readonly stepTimeoutMs?: number;
   /** time limit for a player to start, ms (default 60 000) */
   readonly startTimeoutMs?: number;
+  /**
+   * the time limit of a step that follows an instruction to an operator (a third party's side),
+   * ms (default 300 000): a person needs longer than a program
+   */
+  readonly manualStepTimeoutMs?: number;
   /** what an operator must do on a third-party side (default: written to stderr) */
   readonly onInstruction?: (text: string) => void;
   /** each step's outcome as it completes */
@@ -161,16 +166,17 @@ export async function runScenario(
       from: clientRole,
       to: serverRole,
       transcript,
-      ...(signed && security && clientTls
-        ? { tls: { ...security.server, ca: security.ca }, targetTls: clientTls }
-        : {}),
+      // HTTPS towards the proxy in a signed run; towards an https endpoint whenever credentials are given
+      ...(signed && security ? { tls: { ...security.server, ca: security.ca } } : {}),
+      ...(clientTls ? { targetTls: clientTls } : {}),
     });
     legs[serverRole] = await startProxy({
       from: serverRole,
       to: clientRole,
       transcript,
       // no client certificate asked of the pusher: a VTN presents its server certificate
-      ...(signed && security && clientTls ? { tls: security.server, targetTls: clientTls } : {}),
+      ...(signed && security ? { tls: security.server } : {}),
+      ...(clientTls ? { targetTls: clientTls } : {}),
     });
     const base: Omit<PlayerContext, "role" | "peerUrl" | "pushUrl"> = {
       scenario,
@@ -203,6 +209,8 @@ export async function runScenario(
     const vars = new Variables({ signed: String(signed), ...scenario.variables });
     const claimed = new Set<number>();
     let floor = 0;
+    /** the last step was an instruction to an operator */
+    let afterManual = false;
 
     const fail = (msg: string): never => {
       throw new StepFailure(msg);
@@ -249,6 +257,7 @@ export async function runScenario(
       payload: string,
       response: string | undefined,
       deadline: number,
+      limit: string,
     ): Promise<[TranscriptEntry, TranscriptEntry]> => {
       for (;;) {
         let pending = false;
@@ -273,14 +282,19 @@ export async function runScenario(
         const left = deadline - Date.now();
         if (left <= 0)
           fail(
-            `no ${payload}${response ? ` answered with ${response}` : ""} from the ${from} within ${step.timing?.within ?? `${stepTimeout} ms`}${pending ? " (one is still unanswered)" : ""}`,
+            `no ${payload}${response ? ` answered with ${response}` : ""} from the ${from} within ${limit}${pending ? " (one is still unanswered)" : ""}`,
           );
         await transcript.changed(Math.min(left, 1000));
       }
     };
 
     const runStep = async (step: Step, index: number): Promise<string> => {
-      const within = step.timing?.within ? (durationMs(step.timing.within) as number) : stepTimeout;
+      const given = step.timing?.within ? (durationMs(step.timing.within) as number) : stepTimeout;
+      const within =
+        afterManual && !step.admin
+          ? Math.max(given, options.manualStepTimeoutMs ?? 300_000)
+          : given;
+      afterManual = false;
       const deadline = Date.now() + within;
       const pointer = `/steps/${index}`;
       if (step.send || step.await) {
@@ -305,7 +319,14 @@ export async function runScenario(
             : (step.await?.payload as string);
           const response =
             step.await?.response ?? (step.timing?.pollUntil ? step.expect?.payload : undefined);
-          pair = await awaitMessage(step, from, payload, response, deadline);
+          pair = await awaitMessage(
+            step,
+            from,
+            payload,
+            response,
+            deadline,
+            within === given && step.timing?.within ? step.timing.within : `${within} ms`,
+          );
           how = `the ${from} sent ${payload} (#${pair[0].seq})`;
         }
         const [request, answer] = pair;
@@ -327,6 +348,7 @@ export async function runScenario(
           tell(
             `[${scenario.name}] ${step.name}: on the ${a.on}: ${substitute(a.instruction, vars)}`,
           );
+          afterManual = true;
           return `manual on the ${a.on} (not ours): ${substitute(a.instruction, vars)}`;
         }
         const path = substitute(a.path, vars, encodeURIComponent);
