@@ -24,6 +24,7 @@ export {
   PlayerError,
   type PlayerFactory,
   PlayerRegistry,
+  parsePlayer,
   type StartedPlayer,
   scriptPlayer,
   spawnChild,

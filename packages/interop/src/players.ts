@@ -539,3 +539,31 @@ export function workDir(): {
 }
 
 export type { SigningCredential };
+
+/**
+ * A player as written on a command line: `ours`, `script`, `cmd:CMD` (or `command:CMD`), or an
+ * http(s) URL. Throws PlayerError naming the role and what is accepted.
+ */
+export function parsePlayer(role: Role, text: string): Player {
+  const t = text.trim();
+  if (t === "ours") return { kind: "ours" };
+  if (t === "script") return { kind: "script" };
+  const cmd = /^(?:cmd|command):(.*)$/s.exec(t);
+  if (cmd) {
+    const command = (cmd[1] as string).trim();
+    if (!command) throw new PlayerError(role, `"${text}" names no command`);
+    return { kind: "command", command };
+  }
+  let url: URL | undefined;
+  try {
+    url = new URL(t);
+  } catch {
+    url = undefined;
+  }
+  if (url && (url.protocol === "http:" || url.protocol === "https:"))
+    return { kind: "url", url: t };
+  throw new PlayerError(
+    role,
+    `"${text}" is not a player: give ours, script, cmd:COMMAND or an http(s) URL`,
+  );
+}

@@ -5,7 +5,7 @@
  */
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { PlayerError, transactiveCommand } from "./players.js";
+import { PlayerError, parsePlayer, transactiveCommand } from "./players.js";
 import { durationMs, runScenario } from "./runner.js";
 import { parseScenario, SCENARIO_DIR, ScenarioError } from "./scenario.js";
 import type { InteropRun, Step } from "./types.js";
@@ -160,6 +160,23 @@ describe("runScenario", { timeout: LIMIT }, () => {
     });
     expect(failed(run)).toEqual([]);
     expect(run.logs?.ven).toContain("registered with VTN InteropVTN");
+  });
+});
+
+describe("parsePlayer", () => {
+  it("reads ours, script, commands and URLs, and refuses anything else", () => {
+    expect(parsePlayer("vtn", "ours")).toEqual({ kind: "ours" });
+    expect(parsePlayer("ven", "script")).toEqual({ kind: "script" });
+    expect(parsePlayer("ven", "cmd:my-ven --vtn $TRANSACTIVE_VTN_URL")).toEqual({
+      kind: "command",
+      command: "my-ven --vtn $TRANSACTIVE_VTN_URL",
+    });
+    expect(parsePlayer("vtn", "https://vtn.example:8443/oadr")).toEqual({
+      kind: "url",
+      url: "https://vtn.example:8443/oadr",
+    });
+    expect(() => parsePlayer("vtn", "ftp://x")).toThrow(/vtn: "ftp:\/\/x" is not a player/);
+    expect(() => parsePlayer("ven", "cmd:")).toThrow(PlayerError);
   });
 });
 

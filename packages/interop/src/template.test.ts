@@ -58,6 +58,9 @@ describe("captures", () => {
     expect(capture(distribute, "oadrEvent/2/eventID")).toBeUndefined();
     expect(capture("not xml", "x")).toBeUndefined();
     expect(payloadName("")).toBeUndefined();
+    expect(payloadName('{"pyld:eiCreateTender": {"pyld:requestID": "r"}}')).toBe("eiCreateTender");
+    expect(payloadName('{"a": 1, "b": 2}')).toBeUndefined();
+    expect(payloadName("{ not json")).toBeUndefined();
   });
 
   it("reads JSON pointers", () => {

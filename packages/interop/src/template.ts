@@ -117,9 +117,15 @@ export function payloadElement(doc: Document): Element | undefined {
   return root;
 }
 
-/** The payload element's local name, e.g. "oadrCreatePartyRegistration"; undefined when the text is not XML. */
+/**
+ * The payload element's local name, e.g. "oadrCreatePartyRegistration"; for the CTS JSON of REST
+ * implementations (one qualified key, `{"pyld:eiCreateTender": {…}}`) that key's local name;
+ * undefined when the text is neither.
+ */
 export function payloadName(xml: string): string | undefined {
-  const doc = xml.trim() ? parseXml(xml) : undefined;
+  const text = xml.trim();
+  if (text.startsWith("{")) return jsonPayloadName(text);
+  const doc = text ? parseXml(text) : undefined;
   return doc ? (payloadElement(doc)?.localName ?? undefined) : undefined;
 }
 
@@ -179,4 +185,18 @@ export function jsonPointer(value: unknown, pointer: string): unknown {
     at = (at as Record<string, unknown>)[key];
   }
   return at;
+}
+
+function jsonPayloadName(text: string): string | undefined {
+  try {
+    const value = JSON.parse(text) as unknown;
+    if (!value || typeof value !== "object" || Array.isArray(value)) return undefined;
+    const keys = Object.keys(value).filter((k) => !k.startsWith("@") && k !== "#");
+    const only = keys.length === 1 ? (keys[0] as string) : undefined;
+    return only && /^[A-Za-z][\w.-]*:[A-Za-z_][\w.-]*$/.test(only)
+      ? only.slice(only.indexOf(":") + 1)
+      : undefined;
+  } catch {
+    return undefined;
+  }
 }

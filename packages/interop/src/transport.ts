@@ -119,16 +119,18 @@ export function verifySignature(xml: string | Buffer, trust: readonly string[]):
   return verifyOadrPayload(xml, { trustedCertificates: [...trust] });
 }
 
-/** POSTs an XML message (signed when `signing` is given); the answer as text. */
+/** POSTs an XML message (signed when `signing` is given) or a JSON one; the answer as text. */
 export async function postXml(
   url: string,
   xml: string,
   options: ExchangeOptions & { readonly signing?: SigningCredential } = {},
 ): Promise<{ readonly status: number; readonly body: string; readonly sent: string }> {
-  const sent = signIfAsked(xml, options.signing);
+  // a JSON message (the CTS JSON of REST implementations) goes as JSON, and cannot be signed
+  const json = xml.trimStart().startsWith("{");
+  const sent = json ? xml : signIfAsked(xml, options.signing);
   const res = await exchange(url, sent, {
     ...options,
-    headers: { "content-type": "application/xml", ...options.headers },
+    headers: { "content-type": json ? "application/json" : "application/xml", ...options.headers },
   });
   return { status: res.status, body: res.body.toString("utf8"), sent };
 }
