@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: scenario templates write variables as ${name}
 /**
  * The runner's own semantics against our VTN (and VEN) in their processes: a wrong expectation,
  * a message that never comes, a variable never captured, and the players that are not ours

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: scenario templates write variables as ${name}
 import { describe, expect, it } from "vitest";
 import {
   capture,
