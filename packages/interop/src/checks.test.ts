@@ -72,6 +72,25 @@ describe("the first checks", () => {
     ).toContain("whose responseCode is 463; expected 200");
   });
 
+  it("report a peer that did not answer the proxy as a transport failure", () => {
+    const t = new Transcript();
+    const e = t.add({
+      from: "vtn",
+      to: "ven",
+      direction: "response",
+      inReplyTo: 1,
+      http: { status: 502 },
+      body: "interop proxy: the vtn did not answer: connect ECONNREFUSED\n",
+    });
+    expect(checkMessage(e, ctx())).toEqual([
+      expect.objectContaining({
+        rule: "transport",
+        ok: false,
+        message: "#1: the vtn did not answer: connect ECONNREFUSED",
+      }),
+    ]);
+  });
+
   it("fail a message that is not XML, and an unsigned one in a signed run", () => {
     const [a] = pair("{}", "");
     expect(checkMessage(a, ctx())[0]).toMatchObject({ rule: "payload", ok: false });

@@ -27,6 +27,20 @@ const ref = (e: TranscriptEntry) => `#${e.seq} ${e.payload ?? "(no payload)"}`;
 export function checkMessage(entry: TranscriptEntry, ctx: CheckContext): CheckResult[] {
   if (!entry.body.trim()) return [];
   const out: CheckResult[] = [];
+  if (
+    entry.direction === "response" &&
+    entry.http.status === 502 &&
+    entry.body.startsWith("interop proxy:")
+  )
+    return [
+      {
+        rule: "transport",
+        step: ctx.step,
+        ok: false,
+        message: `#${entry.seq}: ${entry.body.slice("interop proxy: ".length).trim()}`,
+        entries: [entry.seq],
+      },
+    ];
   const doc = parseXml(entry.body);
   if (!doc || !entry.payload)
     out.push({

@@ -447,6 +447,7 @@ export async function runScenario(
       }
     }
   } finally {
+    transcript.close();
     // the client first: a VEN ends with its summary while its VTN still answers
     for (const role of [clientRole, serverRole]) await started[role]?.stop();
     for (const leg of Object.values(legs)) await leg?.close();

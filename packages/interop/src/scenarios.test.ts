@@ -62,10 +62,13 @@ describe("OpenADR 2.0b scenarios, ours vs ours", { timeout: LIMIT }, () => {
   for (const name of OADR.filter((n) => !n.endsWith("-signed")))
     it(`${name}: our VTN and our VEN`, async () => {
       const run = await play(name, { kind: "ours" });
-      // every message went through the proxy, in both directions, and every one was answered
+      // every message went through the proxy, in both directions; every one a step matched was
+      // answered, and at most one per direction was still in flight when the run ended
       expect(run.transcript.length).toBeGreaterThan(10);
-      for (const e of run.transcript.filter((x) => x.direction === "request"))
-        expect(run.transcript.some((r) => r.inReplyTo === e.seq)).toBe(true);
+      const answered = (seq: number) => run.transcript.some((r) => r.inReplyTo === seq);
+      const requests = run.transcript.filter((x) => x.direction === "request");
+      for (const e of requests.filter((x) => x.step)) expect(answered(e.seq)).toBe(true);
+      expect(requests.filter((e) => !answered(e.seq)).length).toBeLessThanOrEqual(2);
       expect(run.players).toMatchObject({ vtn: expect.stringContaining("ours") });
     });
 

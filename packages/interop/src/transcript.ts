@@ -20,12 +20,21 @@ export interface Observed {
 export class Transcript {
   readonly entries: TranscriptEntry[] = [];
   private waiters: (() => void)[] = [];
+  private closed = false;
 
-  /** Appends a message with the next seq and the current time; returns the entry. */
+  /**
+   * Ends the transcript: what the players exchange while they are being stopped is not part of
+   * the scenario (a VEN's last poll may meet a VTN already gone).
+   */
+  close(): void {
+    this.closed = true;
+  }
+
+  /** Appends a message with the next seq and the current time; returns the entry (not kept once closed). */
   add(m: Observed): TranscriptEntry {
     const payload = payloadName(m.body);
     const entry: TranscriptEntry = {
-      seq: this.entries.length + 1,
+      seq: this.closed ? 0 : this.entries.length + 1,
       at: new Date().toISOString(),
       from: m.from,
       to: m.to,
@@ -36,6 +45,7 @@ export class Transcript {
       body: m.body,
       ...(m.step ? { step: m.step } : {}),
     };
+    if (this.closed) return entry;
     this.entries.push(entry);
     const w = this.waiters;
     this.waiters = [];
