@@ -51,11 +51,16 @@ const failed = (run: InteropRun) => run.checks.filter((c) => !c.ok);
 
 describe("runScenario", { timeout: LIMIT }, () => {
   it("fails the check of an answer that is not the one expected, with what came", async () => {
-    const run = await runScenario(scenario([{ ...query, expect: { payload: "oadrResponse" } }]), {
-      vtn: { kind: "ours" },
-      ven: { kind: "script" },
-    });
+    const run = await runScenario(
+      scenario([{ ...query, expect: { payload: "oadrResponse" } }, create]),
+      { vtn: { kind: "ours" }, ven: { kind: "script" } },
+      { variables: { venName: "given-ven" } },
+    );
     expect(run.passed).toBe(false);
+    // the run's variables win over the scenario's
+    expect(run.transcript[2]?.body).toContain("<oadr:oadrVenName>given-ven</oadr:oadrVenName>");
+    // a failed check does not end the run: the next step ran
+    expect(run.checks.find((c) => c.step === "create")?.ok).toBe(true);
     expect(failed(run)).toEqual([
       expect.objectContaining({
         rule: "expected-response",

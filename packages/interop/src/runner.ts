@@ -76,6 +76,8 @@ export interface RunOptions {
   readonly manualStepTimeoutMs?: number;
   /** what an operator must do on a third-party side (default: written to stderr) */
   readonly onInstruction?: (text: string) => void;
+  /** variables laid over the scenario's (e.g. an eventID or venName a third party expects) */
+  readonly variables?: Readonly<Record<string, string>>;
   /** each step's outcome as it completes */
   readonly onStep?: (result: CheckResult) => void;
 }
@@ -206,7 +208,11 @@ export async function runScenario(
     });
     if (client.endpoint) legs[serverRole]?.setTarget(client.endpoint);
 
-    const vars = new Variables({ signed: String(signed), ...scenario.variables });
+    const vars = new Variables({
+      signed: String(signed),
+      ...scenario.variables,
+      ...options.variables,
+    });
     const claimed = new Set<number>();
     let floor = 0;
     /** the last step was an instruction to an operator */
