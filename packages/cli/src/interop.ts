@@ -83,23 +83,37 @@ export interface InteropArgs {
   readonly html?: string;
 }
 
+/** The runner's entry points (@transactive/interop), imported when a run starts. */
+type Runner = typeof import("@transactive/interop");
+
 /**
- * The runner's entry points (@transactive/interop). Imported when a run starts, so the CLI
- * builds and answers --help without it.
- * TODO(lead): once H2's runner is merged, check these match src/runner.ts and src/scenario.ts
- * (names, and the options runScenario takes: signing, trustedCertificates, log).
+ * The runner's security material from the flags: one CA (the --tls-ca and --trust-ca
+ * certificates together) trusts every peer and signer; the --tls-cert/--tls-key pair is the
+ * harness's server and client certificate; the signer is --sign-key/--sign-cert. Undefined when
+ * no TLS or signing flag is given; a UsageError naming the missing flags when a signed run lacks one.
  */
-interface Runner {
-  runScenario(
-    scenario: Scenario,
-    players: Partial<Record<Role, Player>>,
-    options: InteropRunOptions,
-  ): Promise<InteropRun>;
-  loadScenario(nameOrFile: string): Scenario | Promise<Scenario>;
-  listScenarios(): readonly { name: string; title: string }[];
-  consoleSummary(runs: readonly InteropRun[]): string;
-  junitReport(runs: readonly InteropRun[]): string;
-  htmlReport(runs: readonly InteropRun[]): string;
+function securityOf(
+  options: InteropRunOptions,
+  signed: boolean,
+): import("@transactive/interop").InteropSecurity | undefined {
+  const { tls, signing, trustedCertificates = [] } = options;
+  if (!tls && !signing && trustedCertificates.length === 0) return undefined;
+  const missing = [
+    ...(tls?.ca || trustedCertificates.length > 0 ? [] : ["--tls-ca or --trust-ca"]),
+    ...(tls?.cert && tls.key ? [] : ["--tls-cert and --tls-key"]),
+    ...(signed && !signing ? ["--sign-key and --sign-cert"] : []),
+  ];
+  if (missing.length > 0)
+    throw new UsageError(
+      `this run needs ${missing.join(", ")}: the harness speaks HTTPS with its own certificate${signed ? " and signs what it sends" : ""}`,
+    );
+  const own = { cert: String(tls?.cert), key: String(tls?.key) };
+  return {
+    ca: [...(tls?.ca ? [tls.ca] : []), ...trustedCertificates].map(String).join("\n"),
+    server: own,
+    client: own,
+    signer: signing ? { cert: String(signing.certificate), key: String(signing.privateKey) } : own,
+  };
 }
 
 const PLAYER_FLAGS: Readonly<Record<Role, readonly Player["kind"][]>> = {
@@ -243,15 +257,7 @@ export function parseInteropArgs(args: readonly string[]): InteropArgs & { help:
 }
 
 async function loadRunner(): Promise<Runner> {
-  const mod = (await import("@transactive/interop")) as unknown as Partial<Runner>;
-  const missing = (["runScenario", "loadScenario", "listScenarios"] as const).filter(
-    (k) => typeof mod[k] !== "function",
-  );
-  if (missing.length)
-    throw new UsageError(
-      `this build of @transactive/interop has no ${missing.join(", ")}: the scenario runner is not installed`,
-    );
-  return mod as Runner;
+  return import("@transactive/interop");
 }
 
 /** Errors of a scenario file or a player that did not start: one line, exit 2. */
@@ -265,7 +271,10 @@ export async function interopCommand(args: readonly string[], io: Io): Promise<E
   }
   const runner = await loadRunner();
   if (parsed.list) {
-    const list = runner.listScenarios();
+    const list = runner.listScenarios().map((name) => ({
+      name,
+      title: runner.loadScenario(name).title,
+    }));
     const width = Math.max(0, ...list.map((s) => s.name.length));
     io.stdout(list.map((s) => `${s.name.padEnd(width)}  ${s.title}\n`).join(""));
     return EXIT.ok;
@@ -288,6 +297,10 @@ export async function interopCommand(args: readonly string[], io: Io): Promise<E
   }
   const runs: InteropRun[] = [];
   for (const s of scenarios) {
+    const security = securityOf(
+      parsed.options,
+      parsed.options.signed === true || s.signed === true,
+    );
     const players: Partial<Record<Role, Player>> = {};
     for (const role of s.roles) players[role] = parsed.players[role] ?? { kind: "ours" };
     io.stderr(
@@ -296,8 +309,12 @@ export async function interopCommand(args: readonly string[], io: Io): Promise<E
     try {
       runs.push(
         await runner.runScenario(s, players, {
-          ...parsed.options,
-          log: (line) => io.stderr(`  ${line}\n`),
+          ...(parsed.options.signed ? { signed: true } : {}),
+          ...(security ? { security } : {}),
+          ...(parsed.options.timeoutMs !== undefined
+            ? { stepTimeoutMs: parsed.options.timeoutMs }
+            : {}),
+          onInstruction: (line) => io.stderr(`  ${line}\n`),
         }),
       );
     } catch (e) {

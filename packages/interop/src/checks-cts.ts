@@ -18,8 +18,7 @@ import type { CheckResult, TranscriptEntry } from "./types.js";
  */
 export interface CtsCheckContext {
   /** the step name used when an entry names none */
-  readonly step?: string;
-  readonly [key: string]: unknown;
+  readonly step?: string | undefined;
 }
 
 /** The response payload (local name) of each CTS request payload. */

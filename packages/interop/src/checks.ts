@@ -27,7 +27,7 @@ export { checkSequence };
 // one message
 
 /** per context: each ReplayProtect nonce seen, with the seq of the message that carried it */
-const nonceStores = new WeakMap<CheckContext, Map<string, number>>();
+const nonceStores = new WeakMap<object, Map<string, number>>();
 
 /** `conformance` (codec decode + validation, the XSD verdict when given) and `signature`. */
 export function checkMessage(entry: TranscriptEntry, ctx: CheckContext): CheckResult[] {
@@ -119,10 +119,10 @@ function signatureOf(entry: TranscriptEntry, read: ReadMessage, ctx: CheckContex
       ctx,
     );
   // a nonce is a replay when another message carried it; checking the same message again is not
-  let seen = nonceStores.get(ctx);
+  let seen = nonceStores.get(ctx.run ?? ctx);
   if (!seen) {
     seen = new Map();
-    nonceStores.set(ctx, seen);
+    nonceStores.set(ctx.run ?? ctx, seen);
   }
   const owners = seen;
   const nonces: NonceStore = ctx.nonces ?? {

@@ -13,6 +13,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import type { PlayerContext, StartedPlayer } from "./players.js";
 import type { Player } from "./types.js";
 
 /** A CTS player that cannot be started or is not supported in that role (names which and why). */
@@ -325,5 +326,36 @@ function nothing(): StartedCtsPlayer {
     pids: [],
     exited: Promise.resolve([]),
     stop: async () => ({ stderrTail: "", stdoutTail: "" }),
+  };
+}
+
+/**
+ * The runner's factory for a CTS role (market or agent, ours or a command): starts it with
+ * startCtsPlayer and presents it as a StartedPlayer (the market's URL is its endpoint).
+ */
+export function ctsPlayerFactory(
+  role: "market" | "agent",
+): (player: Player, ctx: PlayerContext) => Promise<StartedPlayer> {
+  return async (player, ctx) => {
+    const started = await startCtsPlayer(role, player, {
+      ...(ctx.peerUrl !== undefined ? { marketUrl: ctx.peerUrl } : {}),
+      ...(ctx.scenario.ours?.[role] ? { ours: ctx.scenario.ours[role] } : {}),
+      startTimeoutMs: ctx.startTimeoutMs,
+    });
+    let tails = "";
+    let stopping: Promise<void> | undefined;
+    return {
+      role,
+      describe: player.kind === "command" ? `command ${player.command}` : player.kind,
+      scripted: false,
+      ...(started.url !== undefined ? { endpoint: started.url } : {}),
+      stop: () => {
+        stopping ??= started.stop().then((t) => {
+          tails = [t.stderrTail, t.stdoutTail].filter((s) => s.length > 0).join("\n");
+        });
+        return stopping;
+      },
+      logs: () => tails,
+    };
   };
 }

@@ -47,7 +47,12 @@ export interface CheckContext {
    * it (default 0.1); at least 1 s either way is always allowed for clocks and rounding
    */
   readonly granularityTolerance?: number;
-  /** ReplayProtect nonces seen in this run (default: kept per context, by message) */
+  /**
+   * any object standing for the run: the ReplayProtect nonces seen are kept per run object (or per
+   * context when absent), so contexts made per step still share them
+   */
+  readonly run?: object;
+  /** ReplayProtect nonces seen in this run (default: kept per `run`, by message) */
   readonly nonces?: NonceStore;
 }
 
