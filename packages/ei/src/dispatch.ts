@@ -93,6 +93,12 @@ export interface DispatcherOptions extends ReferenceOptions {
   readonly validateResponses?: boolean;
   /** OpenADR 2.0b XML Signature of requests and responses (profile openadr2b only) */
   readonly signature?: DispatcherSignature;
+  /**
+   * the vtnID of the VTN this endpoint serves (openadr2b): answers the dispatcher forms itself for
+   * a refused request (an oadrDistributeEvent, an oadrCreatedPartyRegistration) carry it, so a VEN
+   * can match them to its VTN (default "vtn")
+   */
+  readonly vtnID?: string;
 }
 
 /**
@@ -586,7 +592,7 @@ function checkSignature(
 }
 
 function vtnIdOf(options: DispatcherOptions): string {
-  return (options as { vtnID?: string }).vtnID ?? "vtn";
+  return options.vtnID ?? "vtn";
 }
 
 function notSupportedMessage(service: string, op?: OperationEntry): string {

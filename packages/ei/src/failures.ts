@@ -41,7 +41,13 @@ const SHAPES: Readonly<Record<string, Shape>> = {
     ...maybe("registrationID", r.registrationID),
     ...maybe("venID", r.venID),
   }),
-  "oadr:oadrDistributeEvent": (_r, e, c) => ({ eiResponse: e, requestID: "", vtnID: c.vtnID }),
+  // a refusal distributes nothing; its own requestID is the refused request's, so a VEN that
+  // answers it anyway echoes an ID the VTN sent (2.0b requires a non-empty pyld:requestID here)
+  "oadr:oadrDistributeEvent": (_r, e, c) => ({
+    eiResponse: e,
+    requestID: e.requestID || "refused",
+    vtnID: c.vtnID,
+  }),
   "oadr:oadrCreatedOpt": (r, e) => ({ eiResponse: e, optID: str(r.optID) }),
   "oadr:oadrCanceledOpt": (r, e) => ({ eiResponse: e, optID: str(r.optID) }),
   "oadr:oadrRegisteredReport": (r, e) => ({ eiResponse: e, ...maybe("venID", r.venID) }),

@@ -293,6 +293,21 @@ describe("events as a polling VEN sees them", () => {
   });
 });
 
+describe("refusals the dispatcher forms", () => {
+  it("answers an unregistered VEN's oadrRequestEvent with this VTN's vtnID and a requestID", async () => {
+    const { client } = await start({ vtnID: "RefusingVTN" });
+    const answer = (await client.EiEvent.requestEvent({
+      eiRequestEvent: { requestID: "req-unknown-1", venID: "nobody" },
+      "@ei:schemaVersion": "2.0b",
+    } as any)) as any;
+    expect(answer.value.eiResponse.responseCode).toBe("463");
+    expect(answer.value.eiResponse.requestID).toBe("req-unknown-1");
+    // a VEN matches a distribution to its VTN by vtnID, and answers it by echoing requestID
+    expect(answer.value.vtnID).toBe("RefusingVTN");
+    expect(answer.value.requestID).toBe("req-unknown-1");
+  });
+});
+
 describe("report requests", () => {
   async function withReports(reports: OadrReportType[], options: VtnServerOptions = {}) {
     const ctx = await start(options);

@@ -103,6 +103,7 @@ export async function startVtn(options: VtnServerOptions = {}): Promise<RunningV
   const dispatcher = createDispatcher({
     profile: "openadr2b",
     role: "vtn",
+    vtnID: vtn.vtnID,
     implementations: vtn.implementations,
     ...(options.maxBodyBytes !== undefined ? { maxBytes: options.maxBodyBytes } : {}),
     ...(options.signature ? { signature: options.signature } : {}),
