@@ -25,15 +25,19 @@ Players (each defaults to "ours"; give only the roles the scenario has):
   --vtn URL|ours|cmd:CMD
                         OpenADR 2.0b VTN: a third party's VTN at URL (its base URL,
                         without /OpenADR2/Simple/2.0b), ours (transactive serve in its
-                        own process), or a command the harness starts (it gets the peer's
-                        URL in TRANSACTIVE_VEN_URL and similar environment variables)
+                        own process), or a command the harness starts: it must listen
+                        on TRANSACTIVE_LISTEN_HOST:TRANSACTIVE_LISTEN_PORT
   --ven URL|ours|cmd:CMD|script
                         OpenADR 2.0b VEN: a third party's push-mode VEN at URL, ours
-                        (transactive ven in its own process), a command, or script (the
-                        harness sends the scenario's messages as the VEN)
+                        (transactive ven in its own process), a command (it finds its
+                        VTN at TRANSACTIVE_VTN_URL; for push it listens on
+                        TRANSACTIVE_VEN_PUSH_LISTEN and announces TRANSACTIVE_VEN_PUSH_URL),
+                        or script (the harness sends the scenario's messages as the VEN)
   --market URL|ours     CTS market: a third party's EI base URL, or ours
   --agent ours|cmd:CMD|script
-                        CTS agent: ours, a command, or script
+                        CTS agent: ours, a command (it finds the market at
+                        TRANSACTIVE_MARKET_URL), or script
+  Every command also gets TRANSACTIVE_ROLE and TRANSACTIVE_SCENARIO.
 
 Security:
   --signed              sign every message (OpenADR 2.0b XML Signature) and require
@@ -53,8 +57,8 @@ Output:
   -h, --help            show this help
 
 Examples:
-  transactive interop --scenario openadr-registration
-  transactive interop --scenario openadr-events-poll --vtn https://vtn.example:8443 \\
+  transactive interop --scenario oadr-registration --junit junit.xml --html report.html
+  transactive interop --scenario oadr-events-poll --vtn https://vtn.example:8443 \\
       --tls-ca ca.pem --tls-cert ven.pem --tls-key ven.key --html report.html
 
 Exit codes: 0 every check passed, 1 some check failed, 2 usage or start-up problem.

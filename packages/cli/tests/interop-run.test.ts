@@ -46,7 +46,8 @@ vi.mock("@transactive/interop", async (importOriginal) => {
   }
   return {
     ...real,
-    listScenarios: () => Object.values(scenarios).map(({ name, title }) => ({ name, title })),
+    // as the real one: the names; the titles come from loading each
+    listScenarios: () => Object.keys(scenarios),
     loadScenario: (name: string) => {
       const s = scenarios[name];
       if (!s)
@@ -116,7 +117,7 @@ describe("transactive interop with a runner", () => {
     expect(r.stdout).toMatch(/^PASS {2}openadr-registration/m);
     expect(calls.runs).toHaveLength(1);
     expect(calls.runs[0]?.players).toEqual({ vtn: { kind: "ours" }, ven: { kind: "ours" } });
-    expect(calls.runs[0]?.options).toMatchObject({ timeoutMs: 5000 });
+    expect(calls.runs[0]?.options).toMatchObject({ stepTimeoutMs: 5000 });
     expect(readFileSync(junit, "utf8")).toMatch(
       /<testsuites name="transactive interop" tests="\d+" failures="0"/,
     );

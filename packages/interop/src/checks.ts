@@ -16,12 +16,12 @@ import {
   type ReadMessage,
   readMessage,
 } from "./message.js";
-import { checkSequence } from "./sequence.js";
+import { checkSequence, unregisteredRequests } from "./sequence.js";
 import type { CheckResult, InteropProfile, TranscriptEntry } from "./types.js";
 import { type CheckContext, describeEntry, quote, result } from "./verdict.js";
 
 export { type CheckContext, describeEntry, RULES, type RuleId } from "./verdict.js";
-export { checkSequence };
+export { checkSequence, unregisteredRequests };
 
 // ---------------------------------------------------------------------------------------------
 // one message
@@ -240,7 +240,16 @@ export function checkExchange(
     out.push(
       code !== undefined && codes.includes(code)
         ? result("response-code", true, `${what}: responseCode ${code}`, pair, ctx)
-        : result(
+        : !ctx.expect && code === "463" && ctx.unregistered?.has(request.seq)
+          ? // no step asked for this exchange: refusing a VEN that holds no registration is right
+            result(
+              "response-code",
+              true,
+              `${what}: responseCode 463 (not registered or authorized), right for a VEN that held no registration when it sent #${request.seq}`,
+              pair,
+              ctx,
+            )
+          : result(
             "response-code",
             false,
             `${what}: expected responseCode ${codes.join(" or ")}, got ${quote(code)}${
@@ -304,6 +313,7 @@ export function checkTranscript(
 ): CheckResult[] {
   const out: CheckResult[] = [];
   const bySeq = new Map(transcript.map((e) => [e.seq, e]));
+  if (!ctx.unregistered) ctx = { ...ctx, unregistered: unregisteredRequests(transcript, ctx) };
   for (const e of transcript) out.push(...checkMessage(e, ctx));
   for (const e of transcript) {
     if (e.direction !== "response" || e.inReplyTo === undefined) continue;

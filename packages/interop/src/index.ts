@@ -13,6 +13,7 @@ export {
   describeEntry,
   RULES,
   type RuleId,
+  unregisteredRequests,
   xsdVerdicts,
 } from "./checks.js";
 export {

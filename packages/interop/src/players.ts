@@ -256,6 +256,11 @@ export function oursFlags(scenario: Scenario, role: Role): string[] {
     const values = Array.isArray(v) ? v : [v];
     for (const value of values) {
       if (value === false) continue;
+      if (typeof value === "object" && value !== null)
+        throw new PlayerError(
+          role,
+          `ours.${role}.${k}: a command-line option takes a string, number or boolean (or a list of them), not ${JSON.stringify(value)}`,
+        );
       if (value === true) flags.push(`--${flag}`);
       else
         flags.push(

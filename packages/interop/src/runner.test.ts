@@ -63,10 +63,10 @@ describe("runScenario", { timeout: LIMIT }, () => {
     expect(run.checks.find((c) => c.step === "create")?.ok).toBe(true);
     expect(failed(run)).toEqual([
       expect.objectContaining({
-        rule: "expected-response",
+        rule: "payload-type",
         step: "query",
         message: expect.stringContaining(
-          "should be answered with oadrResponse; the answer was oadrCreatedPartyRegistration",
+          "answering #1 oadrQueryRegistration: expected oadrResponse, got oadrCreatedPartyRegistration",
         ),
         entries: [1, 2],
       }),

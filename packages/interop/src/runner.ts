@@ -172,6 +172,8 @@ export async function runScenario(
   const transcript = new Transcript();
   const results: CheckResult[] = [];
   const expectations = new Map<number, { step: string; expect: ExpectResponse }>();
+  /** requests the harness sent in a real player's name */
+  const injected = new Set<number>();
   const started: Partial<Record<Role, StartedPlayer>> = {};
   const legs: Partial<Record<Role, ProxyLeg>> = {};
   const scratch = workDir();
@@ -330,6 +332,7 @@ export async function runScenario(
           const xml = renderXml(templateText(scenario, step.send, `${pointer}/send`), vars);
           floor = transcript.entries.length;
           pair = await sendScripted(step, from, xml, deadline);
+          if (!player.scripted) injected.add(pair[0].seq);
           how = `the harness sent ${pair[0].payload} in the ${from}'s name`;
         } else {
           if (player.scripted)
@@ -483,12 +486,15 @@ export async function runScenario(
   for (const e of entries) if (e.step) stepOf.set(e.seq, e.step);
   // one scope for the whole run: a nonce carried by two messages of the run is a replay
   const run = {};
+  const unregistered = builtinChecks.unregisteredRequests(entries, { profile: scenario.profile });
   const ctx = (step: string, expect?: ExpectResponse): CheckContext => ({
     profile: scenario.profile,
     signed,
     trustedCertificates: trust,
     step,
     run,
+    injected,
+    unregistered,
     ...(expect ? { expect } : {}),
   });
   const checked: CheckResult[] = [];

@@ -98,6 +98,14 @@ export function checkSequence(
 
   let unregistered: TranscriptEntry[] | undefined;
   const gaps: TranscriptEntry[][] = [];
+  /**
+   * the registration ended by a cancellation the harness injected in the VEN's name: the VEN does
+   * not know, so what it sends until it registers again is refused by the VTN (463) but is no
+   * fault of the VEN's
+   */
+  let unaware = false;
+  /** oadrRequestReregistration handed to the VEN and not yet acknowledged (it carries no requestID) */
+  const reregistrations: TranscriptEntry[] = [];
   for (const entry of transcript) {
     const read = readMessage(entry);
     const element = read.element;
@@ -135,11 +143,14 @@ export function checkSequence(
         entry.direction === "request" &&
         element !== "oadrQueryRegistration" &&
         element !== "oadrCreatePartyRegistration") ||
-      (fromVtn && VTN_REQUESTS.has(element));
+      // a refusal (an oadrDistributeEvent with 463 to an unregistered VEN) delivers no service
+      (fromVtn && VTN_REQUESTS.has(element) && ok200);
     if (needsRegistration) {
       saw("registration-first", entry);
       if (registered) unregistered = undefined;
-      else if (unregistered) unregistered.push(entry);
+      else if (fromVen && unaware) {
+        // not the VEN's fault: see `unaware`
+      } else if (unregistered) unregistered.push(entry);
       else {
         unregistered = [entry];
         gaps.push(unregistered);
@@ -166,9 +177,14 @@ export function checkSequence(
         venID = assigned;
         registered = true;
         registeredAt = entry;
+        unaware = false;
       }
     }
-    if (element === "oadrCanceledPartyRegistration" && ok200) registered = false;
+    if (element === "oadrCanceledPartyRegistration" && ok200) {
+      registered = false;
+      unaware =
+        fromVtn && answered !== undefined && ctx.injected?.has(answered.seq) === true;
+    }
 
     // ven-id: every venID after the registration is the registered one, exactly
     const carried = venIdOf(value);
@@ -194,6 +210,7 @@ export function checkSequence(
     if (fromVtn && VTN_REQUESTS.has(element)) {
       const id = ownRequestId(value);
       if (id !== undefined && id !== "") vtnRequests.set(id, entry);
+      if (element === "oadrRequestReregistration") reregistrations.push(entry);
     }
     const answersVtn =
       fromVen &&
@@ -210,7 +227,10 @@ export function checkSequence(
       saw("request-id-echo", entry);
       const echoed = eiResponse.requestID;
       const original = echoed !== undefined ? vtnRequests.get(echoed) : undefined;
-      if (!original)
+      // oadrRequestReregistration carries no requestID: its oadrResponse echoes an empty one
+      const reregistration =
+        element === "oadrResponse" && (echoed ?? "") === "" ? reregistrations.shift() : undefined;
+      if (!original && !reregistration)
         fail(
           "request-id-echo",
           `${describeEntry(entry)}: expected eiResponse/requestID to echo the requestID of a message the VTN sent (${
@@ -626,4 +646,47 @@ function checkUpdateReport(
       `${what}: expected intervals at the requested granularity ${request.granularityText} (±${slack} s) of report request ${quote(id)} (#${request.entry.seq}), got ${off.text}`,
       [request.entry, entry],
     );
+}
+
+/**
+ * The VEN's requests (other than registration) sent while it held no registration with the VTN:
+ * before its first oadrCreatedPartyRegistration, or after a cancellation until it registers again.
+ * A VTN rightly refuses them with 463 (not registered or authorized); `response-code` accepts that
+ * answer for them when no step expects another (CheckContext.unregistered), and
+ * `registration-first` judges whether sending them was the VEN's fault.
+ */
+export function unregisteredRequests(
+  transcript: readonly TranscriptEntry[],
+  ctx: Pick<CheckContext, "venID" | "profile">,
+): Set<number> {
+  const out = new Set<number>();
+  if (ctx.profile !== "openadr2b") return out;
+  const requestOf = new Map<number, TranscriptEntry>();
+  for (const e of transcript) if (e.direction === "request") requestOf.set(e.seq, e);
+  let registered = ctx.venID !== undefined;
+  for (const entry of transcript) {
+    const { element, value } = readMessage(entry);
+    if (!element || !value) continue;
+    const code = eiResponseOf(value)?.responseCode;
+    const answered = entry.inReplyTo !== undefined ? requestOf.get(entry.inReplyTo) : undefined;
+    if (
+      entry.from === "ven" &&
+      entry.direction === "request" &&
+      element !== "oadrQueryRegistration" &&
+      element !== "oadrCreatePartyRegistration" &&
+      !registered
+    )
+      out.add(entry.seq);
+    if (
+      element === "oadrCreatedPartyRegistration" &&
+      entry.from === "vtn" &&
+      (code === undefined || code === "200") &&
+      answered !== undefined &&
+      readMessage(answered).element === "oadrCreatePartyRegistration"
+    )
+      registered = true;
+    if (element === "oadrCanceledPartyRegistration" && (code === undefined || code === "200"))
+      registered = false;
+  }
+  return out;
 }

@@ -54,6 +54,16 @@ export interface CheckContext {
   readonly run?: object;
   /** ReplayProtect nonces seen in this run (default: kept per `run`, by message) */
   readonly nonces?: NonceStore;
+  /**
+   * seqs of the requests the harness sent in a real player's name (a step's `inject`): the player
+   * does not know of them (e.g. a cancellation of its registration it never sent)
+   */
+  readonly injected?: ReadonlySet<number>;
+  /**
+   * seqs of the VEN's requests sent while it held no registration (`unregisteredRequests`): a 463
+   * answer to one of them is right when no step expects another code
+   */
+  readonly unregistered?: ReadonlySet<number>;
 }
 
 /** default CheckContext.granularityTolerance */
