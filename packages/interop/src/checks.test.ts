@@ -30,7 +30,12 @@ interface Edit {
 interface Case {
   readonly name: string;
   readonly base: string;
-  readonly context?: { signed?: boolean; trust?: "other" };
+  readonly context?: {
+    signed?: boolean;
+    trust?: "other";
+    /** requests the harness sent in the VEN's name (as the runner marks them) */
+    injected?: readonly { payload: string; nth: number }[];
+  };
   readonly edits?: readonly Edit[];
   readonly fails: readonly string[];
   readonly passes?: readonly string[];
@@ -112,6 +117,13 @@ describe("check vectors", () => {
           c.context?.trust === "other"
             ? (recorded.otherCertificates ?? [])
             : (recorded.trustedCertificates ?? []),
+        ...(c.context?.injected
+          ? {
+              injected: new Set(
+                c.context.injected.map((i) => seqOf(recorded.transcript, i.payload, i.nth)),
+              ),
+            }
+          : {}),
       };
       const results = checkTranscript(transcript, ctx);
       const failed = [...new Set(results.filter((r) => !r.ok).map((r) => r.rule))].sort();

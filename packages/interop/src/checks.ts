@@ -250,14 +250,14 @@ export function checkExchange(
               ctx,
             )
           : result(
-            "response-code",
-            false,
-            `${what}: expected responseCode ${codes.join(" or ")}, got ${quote(code)}${
-              eiResponse.responseDescription ? ` (${eiResponse.responseDescription})` : ""
-            }`,
-            pair,
-            ctx,
-          ),
+              "response-code",
+              false,
+              `${what}: expected responseCode ${codes.join(" or ")}, got ${quote(code)}${
+                eiResponse.responseDescription ? ` (${eiResponse.responseDescription})` : ""
+              }`,
+              pair,
+              ctx,
+            ),
     );
   }
 

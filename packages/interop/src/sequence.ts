@@ -94,7 +94,10 @@ export function checkSequence(
   /** requestIDs of the VTN's own requests still unanswered, with the entry */
   const vtnRequests = new Map<string, TranscriptEntry>();
   const requestOf = new Map<number, TranscriptEntry>();
-  for (const e of transcript) if (e.direction === "request") requestOf.set(e.seq, e);
+  const answerOf = new Map<number, TranscriptEntry>();
+  for (const e of transcript)
+    if (e.direction === "request") requestOf.set(e.seq, e);
+    else if (e.inReplyTo !== undefined) answerOf.set(e.inReplyTo, e);
 
   let unregistered: TranscriptEntry[] | undefined;
   const gaps: TranscriptEntry[][] = [];
@@ -180,10 +183,25 @@ export function checkSequence(
         unaware = false;
       }
     }
-    if (element === "oadrCanceledPartyRegistration" && ok200) {
+    // the VEN's own cancellation ends its registration when sent (the VTN may act on it before a
+    // request sent after it is answered); a VTN's, when the VEN confirms it
+    if (
+      element === "oadrCancelPartyRegistration" &&
+      fromVen &&
+      entry.direction === "request" &&
+      registered
+    ) {
+      const answer = answerOf.get(entry.seq);
+      const accepted =
+        answer !== undefined && eiResponseOf(readMessage(answer).value)?.responseCode === "200";
+      if (accepted) {
+        registered = false;
+        unaware = ctx.injected?.has(entry.seq) === true;
+      }
+    }
+    if (element === "oadrCanceledPartyRegistration" && fromVen && ok200) {
       registered = false;
-      unaware =
-        fromVtn && answered !== undefined && ctx.injected?.has(answered.seq) === true;
+      unaware = false;
     }
 
     // ven-id: every venID after the registration is the registered one, exactly
@@ -649,11 +667,14 @@ function checkUpdateReport(
 }
 
 /**
- * The VEN's requests (other than registration) sent while it held no registration with the VTN:
- * before its first oadrCreatedPartyRegistration, or after a cancellation until it registers again.
- * A VTN rightly refuses them with 463 (not registered or authorized); `response-code` accepts that
- * answer for them when no step expects another (CheckContext.unregistered), and
- * `registration-first` judges whether sending them was the VEN's fault.
+ * The VEN's requests (other than registration) the VTN may have handled while the VEN held no
+ * registration: sent or answered with none active, that is before its first successful
+ * oadrCreatedPartyRegistration, or between a cancellation (the oadrCancelPartyRegistration of
+ * either side, from when it was sent, since the VTN may act on it before an earlier request) and
+ * the answer of the next registration. A VTN rightly refuses them with 463 (not registered or
+ * authorized); `response-code` accepts that answer for them when no step expects another
+ * (CheckContext.unregistered), and `registration-first` judges whether sending them was the
+ * VEN's fault.
  */
 export function unregisteredRequests(
   transcript: readonly TranscriptEntry[],
@@ -662,31 +683,47 @@ export function unregisteredRequests(
   const out = new Set<number>();
   if (ctx.profile !== "openadr2b") return out;
   const requestOf = new Map<number, TranscriptEntry>();
-  for (const e of transcript) if (e.direction === "request") requestOf.set(e.seq, e);
-  let registered = ctx.venID !== undefined;
-  for (const entry of transcript) {
-    const { element, value } = readMessage(entry);
-    if (!element || !value) continue;
+  const answerOf = new Map<number, TranscriptEntry>();
+  for (const e of transcript)
+    if (e.direction === "request") requestOf.set(e.seq, e);
+    else if (e.inReplyTo !== undefined) answerOf.set(e.inReplyTo, e);
+  const ok = (e: TranscriptEntry | undefined): boolean => {
+    const value = e ? readMessage(e).value : undefined;
     const code = eiResponseOf(value)?.responseCode;
+    return value !== undefined && (code === undefined || code === "200");
+  };
+  // spans [from, to) of seqs without a registration
+  const spans: [number, number][] = [];
+  let since: number | undefined = ctx.venID === undefined ? 0 : undefined;
+  for (const entry of transcript) {
+    const { element } = readMessage(entry);
     const answered = entry.inReplyTo !== undefined ? requestOf.get(entry.inReplyTo) : undefined;
-    if (
-      entry.from === "ven" &&
-      entry.direction === "request" &&
-      element !== "oadrQueryRegistration" &&
-      element !== "oadrCreatePartyRegistration" &&
-      !registered
-    )
-      out.add(entry.seq);
     if (
       element === "oadrCreatedPartyRegistration" &&
       entry.from === "vtn" &&
-      (code === undefined || code === "200") &&
+      ok(entry) &&
       answered !== undefined &&
-      readMessage(answered).element === "oadrCreatePartyRegistration"
+      readMessage(answered).element === "oadrCreatePartyRegistration" &&
+      since !== undefined
+    ) {
+      spans.push([since, entry.seq]);
+      since = undefined;
+    }
+    if (
+      element === "oadrCancelPartyRegistration" &&
+      since === undefined &&
+      // a VEN's cancellation counts when the VTN accepted it; the VTN's own counts as sent
+      (entry.from === "vtn" || ok(answerOf.get(entry.seq)))
     )
-      registered = true;
-    if (element === "oadrCanceledPartyRegistration" && (code === undefined || code === "200"))
-      registered = false;
+      since = entry.seq;
+  }
+  if (since !== undefined) spans.push([since, Number.POSITIVE_INFINITY]);
+  for (const entry of transcript) {
+    if (entry.from !== "ven" || entry.direction !== "request") continue;
+    const { element } = readMessage(entry);
+    if (element === "oadrQueryRegistration" || element === "oadrCreatePartyRegistration") continue;
+    const end = answerOf.get(entry.seq)?.seq ?? entry.seq;
+    if (spans.some(([from, to]) => entry.seq < to && end >= from)) out.add(entry.seq);
   }
   return out;
 }
