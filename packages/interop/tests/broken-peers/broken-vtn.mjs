@@ -2,11 +2,13 @@
  * A deliberately broken VTN for the harness's negative tests: our real VTN (@transactive/vtn, with
  * its admin API open on loopback) behind a front that rewrites its answers in one way, so each
  * peer breaks exactly one rule. It prints one JSON line on stdout,
- * {"url": <the front's base URL>, "admin": <the VTN's base URL for its admin API>},
- * and runs until SIGTERM or SIGINT. Run it with the source condition from the repository:
+ * {"url": <the front's base URL>, "admin": <the VTN's base URL for its admin API>} (also to the
+ * file BROKEN_PEER_INFO names, when set), and runs until SIGTERM or SIGINT. As the harness's
+ * `command` VTN it listens on TRANSACTIVE_LISTEN_HOST:TRANSACTIVE_LISTEN_PORT. Run it with the source condition from the repository:
  *   node --conditions=@transactive/source --import tsx packages/interop/tests/broken-peers/<peer>.mjs
  */
 import { once } from "node:events";
+import { writeFileSync } from "node:fs";
 import { createServer, request } from "node:http";
 import { startVtn } from "@transactive/vtn";
 
@@ -68,12 +70,15 @@ export async function runBrokenVtn({ rewrite, vtn = {} }) {
       out.end(body);
     });
   });
-  front.listen(0, "127.0.0.1");
+  // as a `command` VTN of the harness: where the runner says (TRANSACTIVE_LISTEN_*); else a free port
+  const host = process.env.TRANSACTIVE_LISTEN_HOST ?? "127.0.0.1";
+  front.listen(Number(process.env.TRANSACTIVE_LISTEN_PORT ?? 0), host);
   await once(front, "listening");
   const { port } = front.address();
-  process.stdout.write(
-    `${JSON.stringify({ url: `http://127.0.0.1:${port}`, admin: inner.url })}\n`,
-  );
+  const info = JSON.stringify({ url: `http://${host}:${port}`, admin: inner.url });
+  process.stdout.write(`${info}\n`);
+  // a test driving it through the runner reads the admin URL here (stdout is the runner's)
+  if (process.env.BROKEN_PEER_INFO) writeFileSync(process.env.BROKEN_PEER_INFO, info);
   const stop = async () => {
     front.close();
     front.closeAllConnections();
