@@ -186,7 +186,7 @@ describe("broken peers through the runner, as a command VTN", { timeout: 180_000
     const v = verdicts(run.checks);
     expect(v.rules, v.text).toEqual(["report-request"]);
     expect(v.messages.join("\n")).toMatch(
-      /#6 oadrRegisteredReport \(vtn -> ven\): granularity PT2H of report request \S+ is outside the sampling rate the VEN offered in #5: power offers \S+ to \S+; energy offers \S+ to \S+/,
+      /#6 oadrRegisteredReport \(vtn -> ven\): granularity PT2H of report request \S+ is outside the sampling rate the VEN offered in #5: power offers PT1S to PT1H$/,
     );
   });
 });
