@@ -7,6 +7,12 @@ export {
 } from "./ei-nats.js";
 export { ScaleError, type ScaleErrorCode } from "./errors.js";
 export {
+  DEFAULT_LEDGER_STREAM,
+  LedgerReplica,
+  type LedgerReplicaOptions,
+  type ReplicaStats,
+} from "./ledger-replica.js";
+export {
   findNatsServer,
   type NatsServer,
   type NatsServerOptions,

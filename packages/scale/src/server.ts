@@ -5,7 +5,7 @@
  * remotes (a microgrid's own server that keeps working when its uplink is cut). For production
  * use scripts/nats-server.sh or your own configuration (docs/scale-out.md).
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
