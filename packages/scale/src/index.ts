@@ -13,11 +13,26 @@ export {
   type ReplicaStats,
 } from "./ledger-replica.js";
 export {
+  type MissingChildPolicy,
+  NatsChildren,
+  type NatsChildrenOptions,
+  NatsParentLink,
+  type NatsParentLinkOptions,
+  type NestingOptions,
+  quoteFromEi,
+} from "./nesting.js";
+export {
   findNatsServer,
   type NatsServer,
   type NatsServerOptions,
   startNatsServer,
 } from "./server.js";
+export {
+  type NatsSimulationOptions,
+  natsSimulationEngine,
+  type SimWorkerConfig,
+  type TallyJson,
+} from "./sim.js";
 export {
   DEFAULT_PREFIX,
   eiSubject,

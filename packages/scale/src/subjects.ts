@@ -54,7 +54,10 @@ export function ledgerSubject(stream: string, author: string, prefix = DEFAULT_P
   return `${checkPrefix(prefix)}.ledger.${subjectToken(stream)}.record.${subjectToken(author)}`;
 }
 
-/** `<prefix>.sim.<run>.<what>`: control of a simulation split over processes (not market data). */
-export function simSubject(run: string, what: string, prefix = DEFAULT_PREFIX): string {
-  return `${checkPrefix(prefix)}.sim.${subjectToken(run)}.${what}`;
+/**
+ * `<prefix>.sim.<what>`: control of a simulation split over processes ("ready", "tally"; JSON
+ * bookkeeping of the simulation, not market data). A run's prefix carries its ID.
+ */
+export function simSubject(what: "ready" | "tally", prefix = DEFAULT_PREFIX): string {
+  return `${checkPrefix(prefix)}.sim.${what}`;
 }

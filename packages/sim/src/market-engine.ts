@@ -110,6 +110,8 @@ export interface MarketTree {
   readonly root: MarketNode;
   /** the grid tie first, then every device in scenario order */
   readonly agents: readonly TrackedAgent[];
+  /** the root's child nodes "grid.<k>" in order (empty with one level); agents' `branch` is k */
+  readonly children: readonly MarketNode[];
   /** the engine's name for the report */
   readonly name: string;
 }
@@ -221,6 +223,7 @@ class MarketEngine implements SimulationEngine {
   readonly name: string;
   readonly root: MarketNode;
   readonly agents: Tracked[] = [];
+  readonly children: MarketNode[] = [];
   private next = 0;
 
   constructor(
@@ -302,7 +305,10 @@ class MarketEngine implements SimulationEngine {
       const child = node(`${parent.id}.${k}`, depth + 1);
       parent.addMember(child);
       const slice = devices.slice(k * size, (k + 1) * size);
-      if (depth === 0) for (const d of slice) d.branch = k;
+      if (depth === 0) {
+        for (const d of slice) d.branch = k;
+        this.children.push(child);
+      }
       this.nest(child, slice, levels, depth + 1, node);
     }
   }
@@ -424,5 +430,5 @@ export const marketEngine: EngineFactory = (scenario, options) =>
  */
 export function marketTree(scenario: Scenario, options: EngineOptions): MarketTree {
   const e = new MarketEngine(scenario, options);
-  return { root: e.root, agents: e.agents, name: e.name };
+  return { root: e.root, agents: e.agents, children: e.children, name: e.name };
 }
