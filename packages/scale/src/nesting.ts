@@ -261,25 +261,30 @@ export class NatsChildren {
     try {
       req = read(msg, "pyld:eiCreateTender") as EiCreateTenderType;
     } catch (e) {
-      return this.refuse(msg, "", "", (e as Error).message, "invalidData");
+      this.refuse(msg, "", "", (e as Error).message, "invalidData");
+      return;
     }
     const party = req.partyID;
-    if (!this.children.includes(party))
-      return this.refuse(
+    if (!this.children.includes(party)) {
+      this.refuse(
         msg,
         req.requestID,
         party,
         `${party} is not a child of ${this.parent.id}`,
         "invalidId",
       );
-    if (this.parent.quote(index) !== undefined || this.awards.get(index)?.has(party))
-      return this.refuse(
+      return;
+    }
+    if (this.parent.quote(index) !== undefined || this.awards.get(index)?.has(party)) {
+      this.refuse(
         msg,
         req.requestID,
         party,
         `interval ${index} of ${this.parent.id} is cleared`,
         "notAllowed",
       );
+      return;
+    }
     const steps: CurveStep[] = [];
     try {
       req.eiTender.forEach((t, k) => {
@@ -301,7 +306,8 @@ export class NatsChildren {
         if (p.quantity > 0) steps.push({ side: p.side, price: p.price, quantity: p.quantity });
       });
     } catch (e) {
-      return this.refuse(msg, req.requestID, party, (e as Error).message, "invalidData");
+      this.refuse(msg, req.requestID, party, (e as Error).message, "invalidData");
+      return;
     }
     let m = this.curves.get(index);
     if (m === undefined) this.curves.set(index, (m = new Map()));
@@ -329,11 +335,12 @@ export class NatsChildren {
     try {
       req = read(msg, "pyld:eiRequestTransaction") as EiRequestTransactionType;
     } catch (e) {
-      return answer({ eiResponse: eiResponse("cts", "", "invalidData", (e as Error).message) });
+      answer({ eiResponse: eiResponse("cts", "", "invalidData", (e as Error).message) });
+      return;
     }
     const award = this.awards.get(index)?.get(req.partyID);
-    if (award === undefined)
-      return answer({
+    if (award === undefined) {
+      answer({
         eiResponse: eiResponse(
           "cts",
           req.requestID,
@@ -341,6 +348,8 @@ export class NatsChildren {
           `no award of interval ${index} for ${req.partyID} (not cleared yet, or not kept)`,
         ),
       });
+      return;
+    }
     const eiTransaction: EiTransactionType[] = award.transactions.map((tx) => {
       // in-process member orders are "<child>:<k>": the child's tender ID is "<child>:<i>:<k>"
       const k =

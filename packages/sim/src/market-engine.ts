@@ -44,10 +44,8 @@ import type {
   EngineFactory,
   EngineOptions,
   IntervalOutcome,
-  MarketFill,
   SimInterval,
   SimulationEngine,
-  Trade,
 } from "./engine.js";
 import { SimulationError } from "./errors.js";
 import type { DeviceSpec, Scenario } from "./scenario.js";
