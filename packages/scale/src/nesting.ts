@@ -440,11 +440,22 @@ export class NatsParentLink {
       }),
       { profile: "cts" },
     );
-    const reply = await client.EiMarketContext.requestMarketContext({
-      requestID: this.nextId(),
-      marketContext: [this.options.marketContext],
-      partyID: this.child.id,
-    });
+    // the parent may not be up yet (or its interest not yet across a leaf node): ask again
+    const until = Date.now() + (this.options.timeoutMs ?? 30_000);
+    let reply: Awaited<ReturnType<typeof client.EiMarketContext.requestMarketContext>>;
+    for (;;) {
+      try {
+        reply = await client.EiMarketContext.requestMarketContext({
+          requestID: this.nextId(),
+          marketContext: [this.options.marketContext],
+          partyID: this.child.id,
+        });
+        break;
+      } catch (e) {
+        if (!(e instanceof ScaleError) || e.code !== "transport" || Date.now() > until) throw e;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
     const ctx = parseMarketContext(
       reply.value.eiResponse.responseDescription ?? "",
       "/eiReplyEiMarketContext/eiResponse/responseDescription",
