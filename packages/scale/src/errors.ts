@@ -15,6 +15,8 @@ export type ScaleErrorCode =
   | "transport"
   /** a message on a subject is not what the protocol carries there */
   | "bad-message"
+  /** the other side answered with an EI refusal (its responseCode and description in the message) */
+  | "refused"
   /** a simulation worker process failed */
   | "worker-failed";
 

@@ -11,8 +11,9 @@
  *   order. Each batch goes through `Ledger.appendMany`, which verifies every signature, hash link
  *   and rule before it stores; a message is acked only after the local commit is durable. A record
  *   the node holds already is a duplicate (acked, nothing stored); one whose dependencies have not
- *   arrived yet (sequence gap, unknown author or reference) is redelivered later (nak); one that
- *   breaks a rule is acked and reported in `stats.refused`, never stored.
+ *   arrived yet (sequence gap, unknown author or reference) is redelivered later (nak, backing
+ *   off up to 5 s, never given up: the missing record is in the stream); one that breaks a rule
+ *   is terminated and reported in `stats.refused`, never stored.
  * - On start and after every reconnection, the node compares its ledger with the stream (the last
  *   message of each author's subject) and publishes what the stream lacks: records appended while
  *   the server was unreachable, or by a node that crashed before publishing, are not lost.
@@ -75,9 +76,6 @@ export interface ReplicaStats {
 
 /** Codes that mean "not yet": a dependency has not arrived, the record is redelivered later. */
 const LATER = new Set(["sequence-gap", "unknown-author", "unknown-reference"]);
-
-/** Deliveries of a record whose dependencies never arrive before it is refused for good. */
-const MAX_WAITS = 100;
 
 /** A ledger node replicating through a JetStream stream (see the module comment). */
 export class LedgerReplica {
@@ -179,7 +177,9 @@ export class LedgerReplica {
         durable_name: this.consumerName,
         ack_policy: "explicit",
         deliver_policy: "all",
-        ack_wait: 30 * 1_000_000_000,
+        // a batch is verified and committed well within this; a crashed node's unacked
+        // messages come back after it
+        ack_wait: 10 * 1_000_000_000,
         max_ack_pending: 20_000,
       });
     }
@@ -378,8 +378,11 @@ export class LedgerReplica {
         } else if (code === "equivocation" || code === "equivocator") {
           this.stats.equivocations++;
           m.ack();
-        } else if (LATER.has(code) && m.info.deliveryCount < MAX_WAITS) m.nak(200);
-        else {
+        } else if (LATER.has(code)) {
+          // never given up: the missing record is in the stream, maybe still pending to a node
+          // that crashed (redelivered after ack_wait); back off up to 5 s between attempts
+          m.nak(Math.min(5_000, 100 * 2 ** Math.min(6, m.info.deliveryCount)));
+        } else {
           this.stats.refused.push({
             code,
             field: out.error.field,

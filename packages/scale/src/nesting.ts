@@ -53,6 +53,7 @@ import {
   type MarketTerms,
   parseMarketContext,
   productOf,
+  quoteIdOf,
   quoteToEi,
   readProduct,
   tenderIdOf,
@@ -395,8 +396,13 @@ export interface NatsParentLinkOptions extends NestingOptions {
   readonly parent: string;
   /** the parent's market context (URI) */
   readonly marketContext: string;
-  /** milliseconds to wait for an answer or a quote (default 30 000) */
+  /** milliseconds to wait for the parent at connect and for a quote (default 30 000) */
   readonly timeoutMs?: number;
+  /**
+   * milliseconds to wait for one answer (default 5 000): a request lost while a connection
+   * comes back fails fast with ScaleError "transport", and the caller asks again
+   */
+  readonly requestTimeoutMs?: number;
 }
 
 /** The child side of nesting over NATS (see the module comment). */
@@ -407,6 +413,9 @@ export class NatsParentLink {
   private mechanism: ClearingMechanism | undefined;
   private readonly quotes = new Map<number, Quote>();
   private readonly quoteWaiters = new Map<number, () => void>();
+  /** intervals the child has bid for (a curve sent, or bid locally to settle a missed interval) */
+  private readonly bid = new Set<number>();
+  private client: ReturnType<typeof typedEiClient<"cts">> | undefined;
   private sub: Subscription | undefined;
   private seq = 0;
 
@@ -436,10 +445,11 @@ export class NatsParentLink {
         market: this.options.parent,
         prefix: this.prefix,
         format: this.format,
-        timeoutMs: this.options.timeoutMs ?? 30_000,
+        timeoutMs: this.options.requestTimeoutMs ?? 5_000,
       }),
       { profile: "cts" },
     );
+    this.client = client;
     // the parent may not be up yet (or its interest not yet across a leaf node): ask again
     const until = Date.now() + (this.options.timeoutMs ?? 30_000);
     let reply: Awaited<ReturnType<typeof client.EiMarketContext.requestMarketContext>>;
@@ -493,6 +503,7 @@ export class NatsParentLink {
     const terms = this.connected();
     const interval = this.child.interval(index);
     const steps = this.child.bid(interval);
+    this.bid.add(index);
     const tenders =
       steps.length > 0
         ? steps.map((st, k) => ({
@@ -533,13 +544,21 @@ export class NatsParentLink {
 
   /**
    * After the parent has cleared interval `index`: waits for its quote (published, or asked for
-   * when missed), fetches the child's transactions, awards the child (which shares the award
-   * among its members at one price) and publishes the child's own quote. Returns the award.
+   * with EiRequestQuote when missed), fetches the child's transactions, awards the child (which
+   * shares the award among its members at one price) and publishes the child's own quote.
+   * Returns the award. An interval the child did not submit (it was down, or its tender came
+   * after the parent cleared: "refused") is settled the same way: the child's members bid
+   * locally, then share what the parent awarded (the parent bid the child's last known curve,
+   * or nothing, by its policy).
    */
   async settle(index: number): Promise<MemberAward> {
     const terms = this.connected();
     const interval = this.child.interval(index);
     const quote = await this.quoteOf(index);
+    if (!this.bid.has(index)) {
+      this.child.bid(interval);
+      this.bid.add(index);
+    }
     const value: EiRequestTransactionType = {
       requestID: this.nextId(),
       partyID: this.child.id,
@@ -595,6 +614,7 @@ export class NatsParentLink {
     this.child.award(award);
     this.child.observe(quote);
     this.quotes.delete(index);
+    this.bid.delete(index);
     return award;
   }
 
@@ -604,26 +624,53 @@ export class NatsParentLink {
   }
 
   private async quoteOf(index: number): Promise<Quote> {
-    const have = this.quotes.get(index);
-    if (have !== undefined) return have;
-    await new Promise<void>((resolve, reject) => {
-      const t = setTimeout(() => {
-        this.quoteWaiters.delete(index);
-        reject(
-          new ScaleError(
-            "transport",
-            intervalSubject(this.options.parent, index, "quote", this.prefix),
-            `no quote for interval ${index} within ${this.options.timeoutMs ?? 30_000} ms`,
-          ),
+    const timeoutMs = this.options.timeoutMs ?? 30_000;
+    const until = Date.now() + timeoutMs;
+    for (let round = 0; ; round++) {
+      const have = this.quotes.get(index);
+      if (have !== undefined) return have;
+      // missed the publication (down, reconnecting)? ask for it; then wait for it a while
+      if (round > 0) {
+        const asked = await this.requestQuote(index).catch(() => undefined);
+        if (asked !== undefined) return asked;
+      }
+      if (Date.now() > until)
+        throw new ScaleError(
+          "transport",
+          intervalSubject(this.options.parent, index, "quote", this.prefix),
+          `no quote for interval ${index} within ${timeoutMs} ms`,
         );
-      }, this.options.timeoutMs ?? 30_000);
-      this.quoteWaiters.set(index, () => {
-        clearTimeout(t);
-        this.quoteWaiters.delete(index);
-        resolve();
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(
+          () => {
+            this.quoteWaiters.delete(index);
+            resolve();
+          },
+          Math.min(1000, timeoutMs),
+        );
+        this.quoteWaiters.set(index, () => {
+          clearTimeout(t);
+          this.quoteWaiters.delete(index);
+          resolve();
+        });
       });
+    }
+  }
+
+  /** The parent's quote of interval `index` by EiRequestQuote, or undefined when not cleared yet. */
+  private async requestQuote(index: number): Promise<Quote | undefined> {
+    const terms = this.connected();
+    const client = this.client as NonNullable<typeof this.client>;
+    const quoteID = quoteIdOf(terms.marketContext, index);
+    const reply = await client.EiQuote.requestQuote({
+      requestID: this.nextId(),
+      requestorPartyID: this.child.id,
+      publisherPartyID: this.options.parent,
+      quoteID: [quoteID],
     });
-    return this.quotes.get(index) as Quote;
+    const q = (reply.value.eiQuote ?? []).find((x) => x.quoteID === quoteID);
+    if (q === undefined) return undefined;
+    return quoteFromEi(terms, this.child.interval(index), q.product ?? []);
   }
 
   private onQuote(msg: Msg): void {
@@ -652,7 +699,7 @@ export class NatsParentLink {
     let res: Msg;
     try {
       res = await this.nc.request(subject, body, {
-        timeout: this.options.timeoutMs ?? 30_000,
+        timeout: this.options.requestTimeoutMs ?? 5_000,
         headers: contentHeaders(type),
       });
     } catch (e) {
@@ -682,7 +729,7 @@ function ok(
 ): void {
   if (r === undefined || !/^2\d\d$/.test(String(r.responseCode)))
     throw new ScaleError(
-      "bad-message",
+      "refused",
       `/${what}/eiResponse`,
       `the parent refused (${r?.responseCode}): ${r?.responseDescription ?? ""}`,
     );
