@@ -342,11 +342,30 @@ export class LedgerReplica {
     });
   }
 
+  /** True when the ledger holds exactly this record (same author, seq and hash). */
+  private holds(bytes: Uint8Array): boolean {
+    let sr: SignedRecord;
+    try {
+      sr = decodeRecord(bytes);
+    } catch {
+      return false; // appendMany reports why
+    }
+    return this.ledger.author(sr.record.author)?.hashes[sr.record.seq] === sr.hash;
+  }
+
   /** Verifies and stores the received messages in batches; acks after the durable commit. */
   private async applyInbox(): Promise<void> {
     while (this.inbox.length > 0) {
       const batch = this.inbox.splice(0, this.options.batch ?? 512);
-      const records: (Uint8Array | undefined)[] = batch.map((m) => m.data);
+      // records held already (this node's own, coming back; redeliveries) skip verification
+      const records: (Uint8Array | undefined)[] = batch.map((m) => {
+        if (this.holds(m.data)) {
+          this.stats.duplicates++;
+          m.ack();
+          return undefined;
+        }
+        return m.data;
+      });
       const valid: Uint8Array[] = [];
       const slot: number[] = [];
       records.forEach((r, i) => {

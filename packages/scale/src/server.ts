@@ -80,13 +80,13 @@ export async function startNatsServer(options: NatsServerOptions = {}): Promise<
       options.bin ?? "nats-server",
       "nats-server is not installed: apt-get install nats-server (Debian), or set NATS_SERVER to its path",
     );
+  const port = options.port ?? -1;
+  if (!Number.isInteger(port) || port < -1 || port > 65535)
+    throw new ScaleError("bad-option", "/port", `port must be 0..65535, got ${port}`);
   const work = mkdtempSync(join(tmpdir(), "transactive-nats-"));
   const jetStream = options.jetStream ?? true;
   const ownStore = jetStream && options.storeDir === undefined;
   const storeDir = jetStream ? (options.storeDir ?? join(work, "jetstream")) : undefined;
-  const port = options.port ?? -1;
-  if (!Number.isInteger(port) || port < -1 || port > 65535)
-    throw new ScaleError("bad-option", "/port", `port must be 0..65535, got ${port}`);
   const lines = [`listen: "127.0.0.1:${port === 0 ? -1 : port}"`];
   if (options.name !== undefined) lines.push(`server_name: ${JSON.stringify(options.name)}`);
   if (jetStream)
