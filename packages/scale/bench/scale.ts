@@ -233,13 +233,24 @@ try {
   const s0 = performance.now();
   const one = await runSimulation(scenario, { market: marketEngine, mechanism: "call", levels: 3 });
   const s1 = performance.now();
+  let received = { curves: 0, steps: 0 };
+  const factory = natsSimulationEngine({
+    url: server.url,
+    scenario: input,
+    processes: 4,
+    format: "json",
+  });
   const split = await runSimulation(scenario, {
-    market: natsSimulationEngine({
-      url: server.url,
-      scenario: input,
-      processes: 4,
-      format: "json",
-    }),
+    market: async (sc, o) => {
+      const engine = await factory(sc, o);
+      const close = engine.close?.bind(engine);
+      return Object.assign(engine, {
+        close: async () => {
+          received = (engine as unknown as { received: typeof received }).received;
+          await close?.();
+        },
+      });
+    },
     mechanism: "call",
     levels: 3,
   });
@@ -250,6 +261,8 @@ try {
     "| :-- | --------: | ------------: | :-------------------------- |",
     `| ${fmt(AGENTS)} agents, 3 levels, call, 288 PT5M intervals, one process (marketEngine) | 1 | ${fmt((s1 - s0) / 1000, 1)} | - |`,
     `| the same split: root + 4 workers over NATS (natsSimulationEngine, JSON bodies) | 5 | ${fmt((s2 - s1) / 1000, 1)} | ${same ? "yes" : "NO"} |`,
+    "",
+    `The split day sent ${fmt(received.curves)} curves with ${fmt(received.steps)} steps between processes (${fmt(received.steps / Math.max(1, received.curves), 1)} EiTenders per curve on average).`,
   ];
   console.log(dayRows.join("\n"));
 

@@ -146,6 +146,8 @@ export class NatsChildren {
   private unsubscribe: (() => void) | undefined;
   /** children bid with their last known curve (or left out), per interval */
   readonly stale = new Map<number, string[]>();
+  /** curves received so far, and their steps (one EiTender each) */
+  readonly received = { curves: 0, steps: 0 };
 
   constructor(
     readonly nc: NatsConnection,
@@ -314,6 +316,8 @@ export class NatsChildren {
     if (m === undefined) this.curves.set(index, (m = new Map()));
     m.set(party, steps);
     this.lastKnown.set(party, steps);
+    this.received.curves++;
+    this.received.steps += req.eiTender.length;
     this.reply(msg, {
       profile: "cts",
       element: "pyld:eiCreatedTender",

@@ -5,7 +5,7 @@
  * exits 1 (the root reports it).
  */
 import { connect } from "@nats-io/transport-node";
-import { createScenario, marketTree, mergeTallies, tallyAwards } from "@transactive/sim";
+import { createScenario, marketTree, tallyAwards } from "@transactive/sim";
 import { NatsParentLink } from "./nesting.js";
 import type { SimWorkerConfig, TallyJson } from "./sim.js";
 import { simSubject } from "./subjects.js";
@@ -37,13 +37,13 @@ async function main(config: SimWorkerConfig): Promise<void> {
   for (let i = 0; i < intervals; i++) {
     await Promise.all(mine.map((m) => m.link.submit(i)));
     await Promise.all(mine.map((m) => m.link.settle(i)));
-    const tallies: Record<string, TallyJson> = {};
+    // one message per child: a worker's whole tally could outgrow NATS's max_payload (1 MiB)
     for (const m of mine) {
       m.child.deliverInterval(i);
-      const t = mergeTallies([tallyAwards(m.agents)]);
-      tallies[m.k] = { ...t, stored: t.stored.toString() };
+      const t = tallyAwards(m.agents);
+      const tallies: Record<string, TallyJson> = { [m.k]: { ...t, stored: t.stored.toString() } };
+      nc.publish(simSubject("tally", config.prefix), JSON.stringify({ index: i, tallies }));
     }
-    nc.publish(simSubject("tally", config.prefix), JSON.stringify({ index: i, tallies }));
   }
   await nc.flush();
   await nc.close();

@@ -99,6 +99,10 @@ export function natsSimulationEngine(options: NatsSimulationOptions): EngineFact
 
 class NatsEngine implements SimulationEngine {
   readonly name: string;
+  /** curves received from the workers and their steps (EiTenders), for benchmarks */
+  get received(): { readonly curves: number; readonly steps: number } {
+    return this.nesting?.received ?? { curves: 0, steps: 0 };
+  }
   private readonly tree: ReturnType<typeof marketTree>;
   private readonly prefix: string;
   private readonly timeoutMs: number;
