@@ -168,9 +168,10 @@ export async function simulateCommand(args: readonly string[], io: Io): Promise<
     }
     if (nats !== undefined) {
       const { ScaleError } = await import("@transactive/scale");
+      // the server, a worker process or the machine: an environment problem (exit 2)
       if (e instanceof ScaleError) {
         io.stderr(`transactive: simulate --nats: ${e.message} [${e.code}]\n`);
-        return EXIT.invalid;
+        return EXIT.usage;
       }
     }
     const code = (e as NodeJS.ErrnoException).code;

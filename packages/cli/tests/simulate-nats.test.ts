@@ -77,7 +77,7 @@ describe.skipIf(!HAVE_NATS && process.env.CI !== "true")("transactive simulate -
     expect(split).toBe(single);
   }, 120_000);
 
-  it("usage errors: one level, a bad URL, --processes without --nats", async () => {
+  it("usage errors: one level, a bad URL, an unreachable server, --processes without --nats", async () => {
     const one = await run([
       "simulate",
       ...SMALL,
