@@ -6,6 +6,7 @@
 
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { typedEiClient } from "@transactive/ei";
+import { createTypedEiClient, startEiServer } from "@transactive/ei-node";
 import {
   type Agent,
   type CurveStep,
@@ -147,6 +148,53 @@ describe.skipIf(!HAVE_NATS && process.env.CI !== "true")("EI over NATS", () => {
     expect(again.value.eiResponse.responseCode).not.toBe("200");
     expect(served.answered).toBeGreaterThanOrEqual(3);
     await served.close();
+  });
+
+  it("one market dispatcher on HTTP and NATS at once: a tender over HTTP trades with one over NATS", async () => {
+    const market = node("both-ways", "cda");
+    const d = createMarketDispatcher(market, { clock: () => EPOCH - 3_600_000 });
+    const http = await startEiServer({ dispatcher: d, port: 0 });
+    const served = await serveEiOverNats(parentSide, d, { market: "both-ways" });
+    const product = (id: string, side: "buy" | "sell", price: string) => ({
+      tenderID: id,
+      product: {
+        dtStart: { dateTime: "2026-09-01T00:00:00Z" },
+        duration: "PT15M",
+        temixPower: { price: { value: price }, quantity: 1 },
+        uid: id,
+        transactiveState: "tender" as const,
+        marketContext: "http://m/both-ways",
+        side,
+      },
+    });
+    const overHttp = createTypedEiClient({ baseUrl: http.url, profile: "cts" });
+    const overNats = typedEiClient(natsEiClient(childSide, { market: "both-ways" }), {
+      profile: "cts",
+    });
+    const a = await overHttp.EiTender.createTender({
+      requestID: "h1",
+      partyID: "battery-1",
+      counterPartyID: "both-ways",
+      eiTender: [product("h-sell", "sell", "0.09")],
+    });
+    const b = await overNats.EiTender.createTender({
+      requestID: "n1",
+      partyID: "heat-pump-2",
+      counterPartyID: "both-ways",
+      eiTender: [product("n-buy", "buy", "0.11")],
+    });
+    expect([a.value.eiResponse.responseCode, b.value.eiResponse.responseCode]).toEqual([
+      "200",
+      "200",
+    ]);
+    const seller = await overNats.EiTransaction.requestTransaction({
+      requestID: "n2",
+      partyID: "battery-1",
+      requestorPartyID: "battery-1",
+    });
+    expect(seller.value.eiTransaction?.map((t) => t.tenderID)).toEqual(["h-sell"]);
+    await served.close();
+    await http.close();
   });
 
   it("a market no one serves: ScaleError transport naming the subject", async () => {
