@@ -22,6 +22,12 @@ export {
   quoteFromEi,
 } from "./nesting.js";
 export {
+  nextOpenInterval,
+  runChildSchedule,
+  runParentSchedule,
+  type ScheduleOptions,
+} from "./schedule.js";
+export {
   findNatsServer,
   type NatsServer,
   type NatsServerOptions,
