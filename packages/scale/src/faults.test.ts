@@ -127,7 +127,7 @@ describe.skipIf(!HAVE_NATS && process.env.CI !== "true")(
           servers.push(leaf);
         }
         const down = (i >= 3 && i < 6) || (i >= 8 && i < 10);
-        const missing = await remote.collect(i, down ? 1500 : 30_000);
+        const missing = await remote.collect(i, down ? 1500 : 90_000);
         if (!down)
           expect(
             missing,
@@ -190,6 +190,6 @@ describe.skipIf(!HAVE_NATS && process.env.CI !== "true")(
       await nc.close();
       await ledger.close();
       for (const d of [parentDir, childDir]) expect((await verifyLedger(d)).ok).toBe(true);
-    }, 240_000);
+    }, 400_000);
   },
 );
