@@ -3,9 +3,9 @@
  * Every agent that traded and the market get an identity and a registration; every transaction
  * of an agent with the market becomes a contract (the agent and the market as seller and buyer,
  * both signing the EI transaction); every agent's meter reports what it delivered per interval;
- * the market settles the run at its clearing prices, in periods of whole intervals. Records of different authors go in
- * bulk (appendMany); an author's next record is drafted once its previous one is in, so the
- * contracts go in rounds of one per agent.
+ * the market settles the run at its clearing prices (a day in one period), each period in parts
+ * of bounded size. Records of different authors go in bulk (appendMany); an author's next record
+ * is drafted once its previous one is in, so the contracts go in rounds of one per agent.
  */
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -15,10 +15,11 @@ import {
   fillTransaction,
   generateIdentity,
   type Identity,
+  type InitOptions,
   Ledger,
   LedgerError,
   type SignedRecord,
-  settlementBody,
+  settleDay,
   signedContract,
 } from "@transactive/ledger";
 import {
@@ -31,44 +32,44 @@ import {
 /** The market's EI party ID in the ledger. */
 export const MARKET_EI_PARTY = "microgrid-market";
 
-/** The ledger's largest record, bytes (its MAX_RECORD_BYTES). */
-const MAX_RECORD_BYTES = 256 * 1024;
+/**
+ * Most intervals in one settlement period: every part of a period lists the clearing price of
+ * each of its intervals (about 70 bytes each), so a week of PT5M (2,016 intervals) would not fit
+ * in a part; 288 (a day of PT5M) take about 20 KB of a part's 128 KiB.
+ */
+export const MAX_PERIOD_INTERVALS = 288;
 
 /**
- * Entries one settlement record lists at most by the plan: a contract hash per fill, a delivery
- * hash and a net change per party, about 70 bytes each, so about 210 KB under the 256 KiB limit.
+ * Most fills of one agent in one settlement period: an agent and its contracts with the market
+ * are one group of a part (a contract hash is 67 bytes), so 1,000 fills take about 67 KB.
  */
-export const MAX_SETTLEMENT_ENTRIES = 3000;
-
-/** Entries of one interval's settlement: its fills and twice its parties. */
-function entries(d: LedgerInterval): number {
-  const fills = d.outcome.fills ?? [];
-  return fills.length + 2 * new Set(fills.map((f) => f.party)).size;
-}
+export const MAX_AGENT_FILLS = 1000;
 
 /**
- * Periods [from, to) of whole intervals, each within `limit` entries; refuses (before anything is
- * written) an interval that alone has more: the ledger could not settle it in one record.
+ * Periods [from, to) of whole intervals, each within `maxIntervals` intervals and within
+ * `maxFills` fills of any one agent (an interval is never split).
  */
-function planPeriods(run: readonly LedgerInterval[], limit: number): [number, number][] {
+function planPeriods(
+  run: readonly LedgerInterval[],
+  maxIntervals: number,
+  maxFills: number,
+): [number, number][] {
   const plan: [number, number][] = [];
   let from = 0;
-  while (from < run.length) {
-    let n = entries(run[from] as LedgerInterval);
-    if (n > Math.max(limit, MAX_SETTLEMENT_ENTRIES))
-      throw new LedgerError(
-        "malformed",
-        `/intervals/${(run[from] as LedgerInterval).interval.index}`,
-        `${n} settlement entries (fills and twice the trading agents) in one interval: over the ${MAX_SETTLEMENT_ENTRIES} one settlement record holds; write fewer agents into a ledger`,
-      );
-    let to = from + 1;
-    while (to < run.length && n + entries(run[to] as LedgerInterval) <= limit) {
-      n += entries(run[to] as LedgerInterval);
-      to++;
+  let fills = new Map<string, number>();
+  for (let i = 0; i < run.length; i++) {
+    const mine = new Map<string, number>();
+    for (const f of (run[i] as LedgerInterval).outcome.fills ?? [])
+      mine.set(f.party, (mine.get(f.party) ?? 0) + 1);
+    const over = [...mine].some(([party, n]) => (fills.get(party) ?? 0) + n > maxFills);
+    if (i > from && (i - from >= maxIntervals || over)) {
+      plan.push([from, i]);
+      from = i;
+      fills = new Map();
     }
-    plan.push([from, to]);
-    from = to;
+    for (const [party, n] of mine) fills.set(party, (fills.get(party) ?? 0) + n);
   }
+  if (from < run.length) plan.push([from, run.length]);
   return plan;
 }
 
@@ -120,9 +121,17 @@ export async function writeDayToLedger(
   dir: string,
   run: readonly LedgerInterval[],
   currency: string,
-  options: { readonly maxSettlementEntries?: number } = {},
+  options: {
+    /** most intervals of a settlement period (default MAX_PERIOD_INTERVALS) */
+    readonly maxPeriodIntervals?: number;
+    /** most fills of one agent in a settlement period (default MAX_AGENT_FILLS) */
+    readonly maxAgentFills?: number;
+    /** most bytes of a settlement part's body (default: the ledger's SETTLEMENT_PART_BYTES) */
+    readonly maxPartBytes?: number;
+    /** the new ledger's proof of work (default: the ledger's) */
+    readonly init?: InitOptions;
+  } = {},
 ): Promise<LedgerSummary> {
-  const limit = options.maxSettlementEntries ?? MAX_SETTLEMENT_ENTRIES;
   const marketContext = "urn:transactive:sim:grid";
 
   // what each agent did, per interval, and the clearing prices
@@ -167,9 +176,13 @@ export async function writeDayToLedger(
   }
   if (run.length === 0) throw new LedgerError("malformed", "/intervals", "no intervals to settle");
 
-  const plan = planPeriods(run, limit);
+  const plan = planPeriods(
+    run,
+    options.maxPeriodIntervals ?? MAX_PERIOD_INTERVALS,
+    options.maxAgentFills ?? MAX_AGENT_FILLS,
+  );
 
-  Ledger.init(dir);
+  Ledger.init(dir, options.init);
   const ledger = await Ledger.open(dir);
   try {
     const bulk = async (records: SignedRecord[]) => {
@@ -227,47 +240,33 @@ export async function writeDayToLedger(
       );
     await bulk(meters);
 
-    // the day in settlement periods of whole intervals, each record under the ledger's record
-    // limit (a settlement lists the hashes of its contracts and deliveries and a net per party):
-    // planned by an estimate, a period whose record still comes out too big is halved
+    // the run in settlement periods of whole intervals (one for a day), each settled in parts:
+    // every agent trades with the market only, so each agent is a group of its own, and the
+    // parts pack agents under the part budget
     let total = 0n;
-    const parties = new Set<string>();
+    const parties = new Set<string>([market.partyId]);
     const deliveryRecords = new Set<string>();
     let contracts = 0;
-    let periods = 0;
-    const settlePeriod = async (from: number, to: number): Promise<void> => {
+    let parts = 0;
+    for (const [from, to] of plan) {
       const a = run[from] as LedgerInterval;
       const b = run[to - 1] as LedgerInterval;
       const start = utc(a.interval.startMs);
       const end = utc(b.interval.startMs + b.interval.seconds * 1000);
-      const input = {
+      const settled = await settleDay(ledger, {
         market,
         currency,
         period: { start, end },
         prices: prices.filter((p) => p.start >= start && p.start < end),
-      };
-      const { body, result } = settlementBody(ledger, input);
-      const record = ledger.draft(market, "settlement", body);
-      if (record.bytes.length > MAX_RECORD_BYTES) {
-        if (to - from === 1)
-          throw new LedgerError(
-            "malformed",
-            `/intervals/${a.interval.index}`,
-            `the settlement of this one interval would be a record of ${record.bytes.length} bytes, over the ledger's ${MAX_RECORD_BYTES}`,
-          );
-        const mid = from + ((to - from) >> 1);
-        await settlePeriod(from, mid);
-        await settlePeriod(mid, to);
-        return;
-      }
-      await ledger.append(record);
-      for (const v of result.net.values()) total += v;
-      for (const s of result.settledIntervals) parties.add(s.split("|")[0] as string);
-      for (const h of body.deliveries) deliveryRecords.add(h);
-      contracts += body.contracts.length;
-      periods++;
-    };
-    for (const [from, to] of plan) await settlePeriod(from, to);
+        ...(options.maxPartBytes === undefined ? {} : { maxPartBytes: options.maxPartBytes }),
+      });
+      for (const v of settled.result.net.values()) total += v;
+      for (const s of settled.result.settledIntervals) parties.add(s.slice(0, s.indexOf("|")));
+      for (const r of settled.records)
+        for (const h of r.record.body.deliveries) deliveryRecords.add(h);
+      contracts += settled.contracts;
+      parts += settled.parts;
+    }
     await ledger.sync();
     const med = median(values);
     return {
@@ -279,7 +278,8 @@ export async function writeDayToLedger(
         partiesSettled: parties.size,
         contracts,
         deliveries: deliveryRecords.size,
-        periods,
+        periods: plan.length,
+        parts,
       },
     };
   } finally {

@@ -22,9 +22,11 @@ export const SIMULATE_HELP = `  simulate [--agents N] [--levels L] [--interval P
       when DIR holds a ledger): the market and every agent that traded register,
       each agent's transactions with the market become signed contracts, each
       agent's meter its deliveries, and the market settles the run at its
-      clearing prices; summary.json's "ledger" and the report show the records,
-      the median transaction value and the settlement (its net changes sum to 0).
-      Check it with \`transactive ledger verify DIR\`. Up to about 1,000 agents.
+      clearing prices, in parts (settlement records of groups of agents under
+      the record size limit, so any number of agents settles); summary.json's
+      "ledger" and the report show the records, the median transaction value,
+      the settlement (its net changes sum to 0) and its parts.
+      Check it with \`transactive ledger verify DIR\`.
       --agents 1..1000000, --levels 1..8 (nesting depth of markets), --hours
       1..168 (a whole number of intervals), --interval an ISO 8601 duration that
       divides 24 h (PT1M … PT1H …), --seed 0..18446744073709551615.

@@ -44,13 +44,14 @@ describe("transactive simulate --ledger", () => {
     expect(l.settlement.deliveries).toBeGreaterThan(0);
     expect(l.settlement.partiesSettled).toBeGreaterThan(1);
     // registrations of the parties settled (the market included), the contracts, the meters and
-    // the settlement records: nothing else is written
-    expect(l.settlement.periods).toBeGreaterThanOrEqual(1);
+    // the settlement records: nothing else is written; a day is one period
+    expect(l.settlement.periods).toBe(1);
+    expect(l.settlement.parts).toBeGreaterThanOrEqual(1);
     expect(l.records).toBe(
       l.settlement.partiesSettled +
         l.settlement.contracts +
         l.settlement.deliveries +
-        l.settlement.periods,
+        l.settlement.parts,
     );
     // every transaction of an agent with the market is one contract
     expect(l.settlement.contracts).toBeGreaterThanOrEqual(summary.market.transactionCount);
@@ -119,7 +120,7 @@ describe("transactive simulate --ledger", () => {
     expect(r.stderr).toContain("--ledger must name a folder");
   });
 
-  it("settles a day in several periods when one record would list too many contracts", {
+  it("settles a day in parts, and in several periods when an agent has too many fills", {
     timeout: 240_000,
   }, async () => {
     const scenario = createScenario({ agents: 8, hours: 2, interval: "PT15M", seed: 11 });
@@ -129,16 +130,17 @@ describe("transactive simulate --ledger", () => {
       onMarketOutcome: (interval, outcome) => day.push({ interval, outcome }),
     });
     const fills = day.reduce((n, d) => n + (d.outcome.fills?.length ?? 0), 0);
-    const dir = join(scratch, "periods");
-    const l = await writeDayToLedger(dir, day, scenario.currency, {
-      maxSettlementEntries: 20,
-    });
+    const agents = new Set(day.flatMap((d) => (d.outcome.fills ?? []).map((f) => f.party)));
+    const dir = join(scratch, "parts");
+    // a small part budget: the day in one period of several parts
+    const l = await writeDayToLedger(dir, day, scenario.currency, { maxPartBytes: 3500 });
     expect(l.settlement.contracts).toBe(fills);
-    expect(l.settlement.periods).toBeGreaterThan(1);
+    expect(l.settlement.periods).toBe(1);
+    expect(l.settlement.parts).toBeGreaterThan(1);
     expect(l.settlement.total).toBe("0");
-    // each agent's one delivery record is settled over all periods, counted once
+    expect(l.settlement.partiesSettled).toBe(agents.size + 1);
     expect(l.records).toBe(
-      l.settlement.partiesSettled + fills + l.settlement.deliveries + l.settlement.periods,
+      l.settlement.partiesSettled + fills + l.settlement.deliveries + l.settlement.parts,
     );
     const ledger = await Ledger.open(dir);
     try {
@@ -148,14 +150,37 @@ describe("transactive simulate --ledger", () => {
       expect(sum).toBe(0n);
       // nothing left unsettled: every contract is marked settled
       expect([...ledger.state.contracts.values()].every((c) => c.settled)).toBe(true);
+      // every part is a settlement record under the budget
+      let parts = 0;
+      for (const r of ledger.records())
+        if (r.record.kind === "settlement") {
+          parts++;
+          expect(JSON.stringify(r.record.body).length).toBeLessThanOrEqual(3500);
+        }
+      expect(parts).toBe(l.settlement.parts);
     } finally {
       await ledger.close();
     }
     expect(cli(["ledger", "verify", dir]).code).toBe(0);
+
+    // at most 3 fills of an agent per period: several periods, each agent's one delivery record
+    // settled over all of them, counted once
+    const dir2 = join(scratch, "periods");
+    const p = await writeDayToLedger(dir2, day, scenario.currency, { maxAgentFills: 3 });
+    expect(p.settlement.periods).toBeGreaterThan(1);
+    expect(p.settlement.parts).toBeGreaterThanOrEqual(p.settlement.periods);
+    expect(p.settlement.contracts).toBe(fills);
+    expect(p.settlement.total).toBe("0");
+    expect(p.records).toBe(
+      p.settlement.partiesSettled + fills + p.settlement.deliveries + p.settlement.parts,
+    );
+    expect(cli(["ledger", "verify", dir2]).code).toBe(0);
   });
 
-  it("refuses, before creating the ledger, an interval too big for one settlement record", async () => {
-    const dir = join(scratch, "too-big");
+  it("settles an interval of 3,001 trading agents (once refused: one record could not hold it)", {
+    timeout: 600_000,
+  }, async () => {
+    const dir = join(scratch, "many");
     const fills = Array.from({ length: 3001 }, (_, k) => ({
       party: `agent-${k}`,
       side: k % 2 === 0 ? ("buy" as const) : ("sell" as const),
@@ -181,10 +206,15 @@ describe("transactive simulate --ledger", () => {
       trades: [],
       fills,
     };
-    await expect(writeDayToLedger(dir, [{ interval, outcome }], "USD")).rejects.toMatchObject({
-      code: "malformed",
-      field: "/intervals/0",
+    // no proof of work, to keep 9,000 records quick
+    const l = await writeDayToLedger(dir, [{ interval, outcome }], "USD", {
+      init: { difficulty: 0, registrationExtra: 0 },
     });
-    expect(existsSync(dir)).toBe(false);
+    expect(l.settlement.contracts).toBe(3001);
+    expect(l.settlement.partiesSettled).toBe(3002);
+    expect(l.settlement.periods).toBe(1);
+    expect(l.settlement.parts).toBeGreaterThan(1);
+    expect(l.settlement.total).toBe("0");
+    expect(l.records).toBe(3002 + 3001 + 3001 + l.settlement.parts);
   });
 });

@@ -40,6 +40,8 @@ export type LedgerErrorCode =
   | "settlement-mismatch"
   /** a contract or a party's interval that is already settled */
   | "already-settled"
+  /** a group of parties linked by contracts too large for one settlement record */
+  | "settlement-too-large"
   /** a second metered delivery of the same party for the same interval */
   | "duplicate-delivery"
   /** the store on disk is damaged before its tail (not a torn last write) */

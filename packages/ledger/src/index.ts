@@ -43,6 +43,7 @@ export {
   hashRecord,
   type KeyBody,
   type LedgerRecord,
+  MAX_RECORD_BYTES,
   type MeteredInterval,
   type NetChange,
   type PaymentBody,
@@ -52,10 +53,13 @@ export {
   type SignedRecord,
 } from "./record.js";
 export {
+  SETTLEMENT_PART_BYTES,
   type SettleDayInput,
   type SettleDayResult,
+  type SettlementPart,
+  type SettlementPlan,
   settleDay,
-  settlementBody,
+  settlementParts,
 } from "./settle-day.js";
 export {
   type ContractInterval,

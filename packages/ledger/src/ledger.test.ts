@@ -76,7 +76,13 @@ describe("a day of trade", () => {
     });
     // replaying the same body again: contracts already settled
     await refused(
-      ledger.append(ledger.draft(market, "settlement", first.record.record.body)),
+      ledger.append(
+        ledger.draft(
+          market,
+          "settlement",
+          (first.records[0] as (typeof first.records)[0]).record.body,
+        ),
+      ),
       "already-settled",
     );
   });

@@ -78,7 +78,7 @@ export interface SettlementResult {
   readonly net: ReadonlyMap<string, bigint>;
   /** number of (party, interval) imbalances settled */
   readonly imbalances: number;
-  /** the (party, interval start) pairs this settlement closes */
+  /** the (party, interval start) pairs this settlement closes, the market's never */
   readonly settledIntervals: readonly string[];
 }
 
@@ -180,8 +180,10 @@ export function settle(input: SettlementInput): SettlementResult {
           "/deliveries",
           `no metered delivery of ${party} for the interval starting ${iso(start)}`,
         );
+      // the market has no imbalance (it would be a payment to itself) and nothing of it is closed:
+      // it is the counterparty in every part of a period
+      if (party === market) continue;
       settledIntervals.push(`${party}|${start}`);
-      if (party === market) continue; // the market's imbalance would be a payment to itself
       imbalances++;
       const p = prices.get(start) as IntervalPrice;
       const surplus = (delivered as Decimal).sub(contracted ?? ZERO(delivered as Decimal));

@@ -347,6 +347,16 @@ export class LedgerState {
           `the contract is settled by its market ${c.market}`,
         );
       if (c.settled) fail("already-settled", `${b}/contracts/${i}`, `contract ${h} is settled`);
+      // a closed interval never changes: a contract left out of the part that closed one of its
+      // parties' intervals can no longer be settled
+      for (const iv of c.intervals)
+        for (const party of [c.seller, c.buyer])
+          if (party !== r.author && this.settled.has(`${party}|${iv.start}`))
+            fail(
+              "already-settled",
+              `${b}/contracts/${i}`,
+              `${party}'s interval ${new Date(iv.start).toISOString()} is settled without contract ${h}`,
+            );
       return c;
     });
     const deliveries = body.deliveries.flatMap((h, i) => {
@@ -386,6 +396,18 @@ export class LedgerState {
           `${party}'s interval ${new Date(Number(start)).toISOString()} is settled`,
         );
       }
+    // only a market a party contracted with settles its intervals: a settlement may not close the
+    // meter readings of a party without one of its contracts
+    const contracted = new Set(contracts.flatMap((c) => [c.seller, c.buyer]));
+    for (const k of result.settledIntervals) {
+      const party = k.slice(0, k.indexOf("|"));
+      if (!contracted.has(party))
+        fail(
+          "settlement-mismatch",
+          `${b}/deliveries`,
+          `closes intervals of ${party}, who is party to none of the contracts it settles`,
+        );
+    }
     const net = new Map(body.net.map((n) => [n.party, BigInt(n.amount)]));
     for (const [party, amount] of result.net)
       if (net.get(party) !== amount)

@@ -180,7 +180,8 @@ function ledgerTable(s: SimulationSummary): string {
     ["contracts", "Contracts settled", l.settlement.contracts, ""],
     ["deliveries", "Delivery records settled", l.settlement.deliveries, ""],
     ["partiesSettled", "Parties settled", l.settlement.partiesSettled, ""],
-    ["periods", "Settlement records (periods)", l.settlement.periods, ""],
+    ["periods", "Settlement periods", l.settlement.periods, ""],
+    ["parts", "Settlement records (parts)", l.settlement.parts, ""],
     ["total", "Sum of net balance changes", l.settlement.total, cur],
   ];
   const body = rows

@@ -55,13 +55,15 @@ export interface LedgerSummary {
   readonly settlement: {
     /** sum of every party's net balance change, currency, exact: "0" when the books balance */
     readonly total: string;
-    /** parties whose intervals the settlement closed (the market included) */
+    /** parties whose intervals the settlement closed, and the market (their counterparty) */
     readonly partiesSettled: number;
     /** contracts and delivery records it settled */
     readonly contracts: number;
     readonly deliveries: number;
-    /** settlement records (periods of whole intervals, each a bounded record) */
+    /** settlement periods (of whole intervals: one for a day) */
     readonly periods: number;
+    /** settlement records: each period in parts (groups of agents) under the record size limit */
+    readonly parts: number;
   };
 }
 
