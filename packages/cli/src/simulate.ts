@@ -10,6 +10,7 @@ import { EXIT, type ExitCode, type Io, UsageError } from "./io.js";
 
 export const SIMULATE_HELP = `  simulate [--agents N] [--levels L] [--interval PT5M] [--hours H] [--seed S]
            [--mechanism cda|call] [--out DIR] [--ledger DIR]
+           [--nats URL [--processes P] [--worker-nats URL,URL…] [--nats-format xml|json]]
       Simulate a microgrid's day: PV on a clear-sky curve, households with morning
       and evening peaks, EVs arriving in the evening, HVAC driven by the outdoor
       temperature, batteries and a grid tie; once with the market, once without it
@@ -29,6 +30,14 @@ export const SIMULATE_HELP = `  simulate [--agents N] [--levels L] [--interval P
       --agents 1..1000000, --levels 1..8 (nesting depth of markets), --hours
       1..168 (a whole number of intervals), --interval an ISO 8601 duration that
       divides 24 h (PT1M … PT1H …), --seed 0..18446744073709551615.
+      --nats URL: split the market over processes connected through the NATS
+      server at URL (docs/scale-out.md): this process runs the root market, each
+      child market of the root (with its subtree and agents) runs in one of P
+      worker processes (--processes, default min(children, 4)); needs --levels 2
+      or more. The results (summary.json) are the single-process run's.
+      --worker-nats URL,URL…: the servers the workers connect to, in turn (e.g. a
+      leaf-node server per microgrid); default the --nats URL. --nats-format: the
+      EI encoding on the wire (default xml).
 `;
 
 const MECHANISMS: readonly Mechanism[] = ["cda", "call"];
@@ -54,6 +63,10 @@ export async function simulateCommand(args: readonly string[], io: Io): Promise<
       mechanism: { type: "string" },
       out: { type: "string" },
       ledger: { type: "string" },
+      nats: { type: "string" },
+      processes: { type: "string" },
+      "worker-nats": { type: "string" },
+      "nats-format": { type: "string" },
       help: { type: "boolean", short: "h" },
     },
     allowPositionals: true,
@@ -84,22 +97,33 @@ export async function simulateCommand(args: readonly string[], io: Io): Promise<
     }
   }
 
+  const nats = natsOptions(values, levels);
+
   const sim = await import("@transactive/sim");
   let scenario: Scenario;
+  const scenarioInput = {
+    agents,
+    hours,
+    interval: values.interval ?? "PT5M",
+    seed: values.seed ?? "1",
+  };
   try {
-    scenario = sim.createScenario({
-      agents,
-      hours,
-      interval: values.interval ?? "PT5M",
-      seed: values.seed ?? "1",
-    });
+    scenario = sim.createScenario(scenarioInput);
   } catch (e) {
     if (e instanceof sim.SimulationError) throw new UsageError(`simulate --${e.message}`);
     throw e;
   }
 
   const loadMarket = MARKET_ENGINES[mechanism];
-  const market = loadMarket ? await loadMarket() : undefined;
+  const market =
+    nats === undefined
+      ? loadMarket
+        ? await loadMarket()
+        : undefined
+      : (await import("@transactive/scale")).natsSimulationEngine({
+          ...nats,
+          scenario: scenarioInput,
+        });
   if (market === undefined)
     io.stderr(
       `transactive: simulate: no market engine for --mechanism ${mechanism} in this build; the report shows the no-market baseline only\n`,
@@ -144,11 +168,60 @@ export async function simulateCommand(args: readonly string[], io: Io): Promise<
       io.stderr(`transactive: simulate: ${e.message} [${e.code}]\n`);
       return EXIT.invalid;
     }
+    if (nats !== undefined) {
+      const { ScaleError } = await import("@transactive/scale");
+      // the server, a worker process or the machine: an environment problem (exit 2)
+      if (e instanceof ScaleError) {
+        io.stderr(`transactive: simulate --nats: ${e.message} [${e.code}]\n`);
+        return EXIT.usage;
+      }
+    }
     const code = (e as NodeJS.ErrnoException).code;
     if (code === "EACCES" || code === "ENOTDIR" || code === "EEXIST" || code === "EROFS")
       throw new UsageError(`simulate --out ${out}: cannot write there (${code})`);
     throw e;
   }
+}
+
+/** The --nats options, checked; undefined without --nats. */
+function natsOptions(
+  values: Record<string, string | boolean | undefined>,
+  levels: number,
+):
+  | {
+      url: string;
+      processes?: number;
+      workerUrls?: string[];
+      format?: "xml" | "json";
+    }
+  | undefined {
+  const url = values.nats as string | undefined;
+  const rest = ["processes", "worker-nats", "nats-format"].filter((k) => values[k] !== undefined);
+  if (url === undefined) {
+    if (rest.length > 0) throw new UsageError(`simulate --${rest[0]} needs --nats URL`);
+    return undefined;
+  }
+  if (!/^(nats|tls|ws|wss):\/\/[^\s]+$/.test(url) && !/^[\w.-]+:\d+$/.test(url))
+    throw new UsageError(`simulate --nats must be a NATS URL (nats://host:port), not "${url}"`);
+  if (levels < 2)
+    throw new UsageError(
+      "simulate --nats needs --levels 2 or more: each child market of the root runs in a worker process",
+    );
+  const format = values["nats-format"] as string | undefined;
+  if (format !== undefined && format !== "xml" && format !== "json")
+    throw new UsageError(`simulate --nats-format must be xml or json, not "${format}"`);
+  const workers = values["worker-nats"] as string | undefined;
+  const workerUrls = workers?.split(",").filter((u) => u !== "");
+  if (workers !== undefined && (workerUrls === undefined || workerUrls.length === 0))
+    throw new UsageError("simulate --worker-nats must list NATS URLs separated by commas");
+  return {
+    url,
+    ...(values.processes !== undefined
+      ? { processes: integer("--processes", values.processes as string, 1, 256) }
+      : {}),
+    ...(workerUrls !== undefined ? { workerUrls } : {}),
+    ...(format !== undefined ? { format } : {}),
+  };
 }
 
 function integer(flag: string, text: string, min: number, max: number): number {

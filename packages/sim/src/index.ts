@@ -12,11 +12,19 @@ export type {
 export { SimulationError, type SimulationErrorCode } from "./errors.js";
 export { escapeHtml, jsonForScript } from "./escape.js";
 export {
+  type AgentKind,
+  type AwardTally,
   EXPORT_LIMIT_W,
   IMPORT_BLOCK_W,
   IMPORT_LIMIT_W,
   LOAD_CAP,
+  type MarketTree,
   marketEngine,
+  marketTree,
+  mergeTallies,
+  outcomeOfTally,
+  type TrackedAgent,
+  tallyAwards,
 } from "./market-engine.js";
 export { MAX_SEED, parseSeed, Random, splitMix64 } from "./random.js";
 export { type ChartLibrary, chartLibrary, renderReport } from "./report.js";

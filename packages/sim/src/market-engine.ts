@@ -44,10 +44,8 @@ import type {
   EngineFactory,
   EngineOptions,
   IntervalOutcome,
-  MarketFill,
   SimInterval,
   SimulationEngine,
-  Trade,
 } from "./engine.js";
 import { SimulationError } from "./errors.js";
 import type { DeviceSpec, Scenario } from "./scenario.js";
@@ -61,15 +59,18 @@ export const EXPORT_LIMIT_W = 10_000;
 /** What a household load pays at most, currency per kWh. */
 export const LOAD_CAP = "1";
 
-type Kind = DeviceSpec["kind"] | "grid";
+/** What a tracked agent is: a device kind of the scenario, or the grid tie. */
+export type AgentKind = DeviceSpec["kind"] | "grid";
+type Kind = AgentKind;
 
 /** Wraps an agent to keep its last award, for the interval's outcome. */
-class Tracked implements Agent {
+class Tracked implements Agent, TrackedAgent {
   readonly id: string;
   last: MemberAward | undefined;
   constructor(
     readonly kind: Kind,
     readonly inner: Agent,
+    public branch: number | undefined = undefined,
   ) {
     this.id = inner.id;
   }
@@ -89,13 +90,138 @@ class Tracked implements Agent {
   }
 }
 
+/** A device (or the grid tie) of the market engine, with its last award. */
+export interface TrackedAgent {
+  readonly id: string;
+  readonly kind: Kind;
+  /** the award of the last interval cleared (undefined before, or when it was not awarded) */
+  readonly last: MemberAward | undefined;
+  /** the agent as the scenario built it (a Battery for kind "battery") */
+  readonly inner: Agent;
+  /** which child of the root it sits under (levels ≥ 2), undefined for the root's own members */
+  readonly branch: number | undefined;
+}
+
+/** The market tree of a scenario: what `marketEngine` steps, for engines that split it over processes. */
+export interface MarketTree {
+  /** the root node ("grid"): the grid tie and, with levels ≥ 2, the child nodes "grid.<k>" */
+  readonly root: MarketNode;
+  /** the grid tie first, then every device in scenario order */
+  readonly agents: readonly TrackedAgent[];
+  /** the root's child nodes "grid.<k>" in order (empty with one level); agents' `branch` is k */
+  readonly children: readonly MarketNode[];
+  /** the engine's name for the report */
+  readonly name: string;
+}
+
+/**
+ * The sums of some agents' awards in one interval, in exact integers (energy in quantity units,
+ * battery energy in sub-units): partial tallies of disjoint agent sets merge in agent order.
+ */
+export interface AwardTally {
+  pv: number;
+  discharge: number;
+  charge: number;
+  load: number;
+  imp: number;
+  exp: number;
+  stored: bigint;
+  /** the buying side of every transaction: [quantity units, price units] */
+  readonly trades: [number, number][];
+  readonly fills: { party: string; side: "buy" | "sell"; quantity: number; price: number }[];
+}
+
+/** The tally of `agents`' last awards (after delivery), in their order. */
+export function tallyAwards(agents: readonly TrackedAgent[]): AwardTally {
+  const t: AwardTally = {
+    pv: 0,
+    discharge: 0,
+    charge: 0,
+    load: 0,
+    imp: 0,
+    exp: 0,
+    stored: 0n,
+    trades: [],
+    fills: [],
+  };
+  for (const a of agents) {
+    if (a.kind === "battery") t.stored += BigInt((a.inner as Battery).storedSubUnits);
+    const award = a.last;
+    if (award === undefined) continue;
+    switch (a.kind) {
+      case "grid":
+        t.imp += award.sold;
+        t.exp += award.bought;
+        break;
+      case "pv":
+        t.pv += award.sold;
+        break;
+      case "battery":
+        t.discharge += award.sold;
+        t.charge += award.bought;
+        break;
+      default:
+        t.load += award.bought;
+    }
+    // each unit of energy once: the buying side of every device's (and the grid's) transactions
+    for (const tx of award.transactions) {
+      if (tx.side === "buy") t.trades.push([tx.quantity, tx.price]);
+      t.fills.push({ party: a.id, side: tx.side, quantity: tx.quantity, price: tx.price });
+    }
+  }
+  return t;
+}
+
+/** Tallies of disjoint agent sets, merged in the given order. */
+export function mergeTallies(tallies: readonly AwardTally[]): AwardTally {
+  const t = tallyAwards([]);
+  for (const x of tallies) {
+    t.pv += x.pv;
+    t.discharge += x.discharge;
+    t.charge += x.charge;
+    t.load += x.load;
+    t.imp += x.imp;
+    t.exp += x.exp;
+    t.stored += x.stored;
+    for (const tr of x.trades) t.trades.push(tr);
+    for (const f of x.fills) t.fills.push(f);
+  }
+  return t;
+}
+
+/** An interval's outcome from the tally of every agent and the root's price (price units). */
+export function outcomeOfTally(
+  t: AwardTally,
+  price: number | undefined,
+  interval: Pick<SimInterval, "seconds">,
+): IntervalOutcome {
+  const kw = (units: number) =>
+    Decimal.fraction(BigInt(units) * 3600n, BigInt(interval.seconds) * 1_000_000n);
+  return {
+    clearingPrice: price === undefined ? null : priceOf(price),
+    supply: kw(t.pv + t.discharge),
+    demand: kw(t.load + t.charge),
+    load: kw(t.load),
+    batteryEnergy: Decimal.fraction(t.stored, SUB_PER_KWH),
+    gridImport: kw(t.imp),
+    gridExport: kw(t.exp),
+    trades: t.trades.map(([q, p]) => ({ quantity: kwhOf(q), price: priceOf(p) })),
+    fills: t.fills.map((f) => ({
+      party: f.party,
+      side: f.side,
+      quantity: kwhOf(f.quantity),
+      price: priceOf(f.price),
+    })),
+  };
+}
+
 const SUB_PER_KWH = 10n ** 12n; // battery sub-units (1e-6 mWh) per kWh
 
 class MarketEngine implements SimulationEngine {
   readonly name: string;
-  private readonly root: MarketNode;
-  private readonly agents: Tracked[] = [];
-  private readonly batteries: Battery[] = [];
+  readonly root: MarketNode;
+  readonly agents: Tracked[] = [];
+  readonly children: MarketNode[] = [];
   private next = 0;
 
   constructor(
@@ -176,7 +302,12 @@ class MarketEngine implements SimulationEngine {
     for (let k = 0; k * size < devices.length; k++) {
       const child = node(`${parent.id}.${k}`, depth + 1);
       parent.addMember(child);
-      this.nest(child, devices.slice(k * size, (k + 1) * size), levels, depth + 1, node);
+      const slice = devices.slice(k * size, (k + 1) * size);
+      if (depth === 0) {
+        for (const d of slice) d.branch = k;
+        this.children.push(child);
+      }
+      this.nest(child, slice, levels, depth + 1, node);
     }
   }
 
@@ -225,7 +356,6 @@ class MarketEngine implements SimulationEngine {
           marginPpm: 200_000,
           window: Math.max(1, Math.round(86_400 / dt)),
         });
-        this.batteries.push(b);
         agent = b;
         break;
       }
@@ -272,55 +402,7 @@ class MarketEngine implements SimulationEngine {
     this.next++;
     const result = this.root.clear(i);
     this.root.deliverInterval(i);
-    let pv = 0;
-    let discharge = 0;
-    let charge = 0;
-    let load = 0;
-    let imp = 0;
-    let exp = 0;
-    const trades: Trade[] = [];
-    const fills: MarketFill[] = [];
-    for (const a of this.agents) {
-      const award = a.last;
-      if (award === undefined) continue;
-      switch (a.kind) {
-        case "grid":
-          imp += award.sold;
-          exp += award.bought;
-          break;
-        case "pv":
-          pv += award.sold;
-          break;
-        case "battery":
-          discharge += award.sold;
-          charge += award.bought;
-          break;
-        default:
-          load += award.bought;
-      }
-      // each unit of energy once: the buying side of every device's (and the grid's) transactions
-      for (const tx of award.transactions) {
-        const quantity = kwhOf(tx.quantity);
-        const price = priceOf(tx.price);
-        if (tx.side === "buy") trades.push({ quantity, price });
-        fills.push({ party: a.id, side: tx.side, quantity, price });
-      }
-    }
-    let stored = 0n;
-    for (const b of this.batteries) stored += BigInt(b.storedSubUnits);
-    const kw = (units: number) =>
-      Decimal.fraction(BigInt(units) * 3600n, BigInt(interval.seconds) * 1_000_000n);
-    return {
-      clearingPrice: result.quote.price === undefined ? null : priceOf(result.quote.price),
-      supply: kw(pv + discharge),
-      demand: kw(load + charge),
-      load: kw(load),
-      batteryEnergy: Decimal.fraction(stored, SUB_PER_KWH),
-      gridImport: kw(imp),
-      gridExport: kw(exp),
-      trades,
-      fills,
-    };
+    return outcomeOfTally(tallyAwards(this.agents), result.quote.price, interval);
   }
 }
 
@@ -338,3 +420,13 @@ function priceOf(units: number): Decimal {
  */
 export const marketEngine: EngineFactory = (scenario, options) =>
   new MarketEngine(scenario, options);
+
+/**
+ * The market tree `marketEngine` steps, built the same way from the same scenario and options: for
+ * engines that run parts of it elsewhere (@transactive/scale runs each child of the root in
+ * another process and merges the tallies with `mergeTallies` and `outcomeOfTally`).
+ */
+export function marketTree(scenario: Scenario, options: EngineOptions): MarketTree {
+  const e = new MarketEngine(scenario, options);
+  return { root: e.root, agents: e.agents, children: e.children, name: e.name };
+}
