@@ -11,9 +11,7 @@
  * - `script`: nothing started; the harness sends the scenario's messages itself.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-import type { PlayerContext, StartedPlayer } from "./players.js";
+import { type PlayerContext, type StartedPlayer, transactiveCommand } from "./players.js";
 import type { Player } from "./types.js";
 
 /** A CTS player that cannot be started or is not supported in that role (names which and why). */
@@ -42,6 +40,8 @@ export interface CtsPlayerOptions {
   readonly ours?: Readonly<Record<string, unknown>>;
   /** how long a market may take to print its URL, ms (default 60000) */
   readonly startTimeoutMs?: number;
+  /** argv that runs `transactive` (default: the runner's transactiveCommand()) */
+  readonly command?: readonly string[];
   /** extra environment of the processes */
   readonly env?: Readonly<Record<string, string>>;
 }
@@ -103,7 +103,8 @@ export async function startCtsPlayer(
             if (v !== undefined) args.push(flag, v);
           }
         }
-        const proc = launch(role, process.execPath, [cliBin(), ...args], options.env);
+        const [file, ...pre] = cliCommand(options);
+        const proc = launch(role, file, [...pre, ...args], options.env);
         const url = await firstUrl(proc, /services on (https?:\/\/\S+)/, options.startTimeoutMs);
         return { ...group([proc]), url };
       }
@@ -112,7 +113,6 @@ export async function startCtsPlayer(
       const agents = agentSpecs(ours);
       const procs = agents.map((a, k) => {
         const args = [
-          cliBin(),
           "agent",
           "--market",
           options.marketUrl as string,
@@ -134,7 +134,8 @@ export async function startCtsPlayer(
           ],
         ] as const;
         for (const [flag, v] of pairs) if (v !== undefined) args.push(flag, v);
-        return launch(role, process.execPath, args, options.env);
+        const [file, ...pre] = cliCommand(options);
+        return launch(role, file, [...pre, ...args], options.env);
       });
       return group(procs);
     }
@@ -184,17 +185,16 @@ function checkUrl(role: "market" | "agent", url: string): string {
 }
 
 /** The `transactive` command of this checkout (TRANSACTIVE_BIN overrides). */
-function cliBin(): string {
+/**
+ * argv that runs `transactive`: TRANSACTIVE_BIN when set, else the options' command, else the
+ * runner's default (the built CLI, or its sources through tsx in a clone that was not built).
+ */
+function cliCommand(options: CtsPlayerOptions): readonly [string, ...string[]] {
   const given = process.env.TRANSACTIVE_BIN;
-  if (given) return given;
-  // src/ and dist/ are both one level below packages/interop
-  const bin = fileURLToPath(new URL("../../cli/bin/transactive.js", import.meta.url));
-  if (!existsSync(bin))
-    throw new CtsPlayerError(
-      "market",
-      `cannot find the transactive command at ${bin}; set TRANSACTIVE_BIN to its path`,
-    );
-  return bin;
+  if (given) return [process.execPath, given];
+  const [file, ...rest] = options.command ?? transactiveCommand();
+  if (file === undefined) throw new CtsPlayerError("market", "an empty command for transactive");
+  return [file, ...rest];
 }
 
 interface Launched {
@@ -341,6 +341,7 @@ export function ctsPlayerFactory(
       ...(ctx.peerUrl !== undefined ? { marketUrl: ctx.peerUrl } : {}),
       ...(ctx.scenario.ours?.[role] ? { ours: ctx.scenario.ours[role] } : {}),
       startTimeoutMs: ctx.startTimeoutMs,
+      command: ctx.command,
     });
     let tails = "";
     let stopping: Promise<void> | undefined;
