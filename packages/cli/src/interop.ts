@@ -46,8 +46,10 @@ Security:
   --sign-cert FILE      PEM certificate of that key, placed in each signature
   --trust-ca FILE       PEM CA certificate(s) the peers' signatures must chain to
   --tls-ca FILE         PEM CA certificate(s) to trust for HTTPS peers
-  --tls-cert FILE       PEM client certificate for HTTPS (with --tls-key)
-  --tls-key FILE        PEM private key of the client certificate
+  --tls-cert FILE       PEM certificate of the harness (with --tls-key): its client
+                        certificate towards HTTPS peers, and the server certificate of
+                        its recording proxy and of our VTN (so valid for 127.0.0.1)
+  --tls-key FILE        PEM private key of that certificate
 
 Output:
   --junit FILE          also write a JUnit XML report (one testsuite per scenario)
