@@ -124,17 +124,28 @@ export class PlayerRegistry {
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 
-/** How to run the `transactive` command: the built CLI, else its sources through tsx. */
+/**
+ * How to run the `transactive` command: in this repository the built CLI, else its sources
+ * through tsx; where the packages are installed from npm, the installed @transactive/cli's bin.
+ */
 export function transactiveCommand(): string[] {
   const built = join(REPO, "packages/cli/dist/bin.js");
   if (existsSync(built)) return [process.execPath, built];
-  return [
-    process.execPath,
-    "--conditions=@transactive/source",
-    "--import",
-    "tsx",
-    join(REPO, "packages/cli/src/bin.ts"),
-  ];
+  const source = join(REPO, "packages/cli/src/bin.ts");
+  if (existsSync(source))
+    return [process.execPath, "--conditions=@transactive/source", "--import", "tsx", source];
+  try {
+    // an install: @transactive/cli's entry is dist/index.js, its bin sits beside dist
+    const entry = fileURLToPath(import.meta.resolve("@transactive/cli"));
+    const bin = join(dirname(entry), "bin.js");
+    if (existsSync(bin)) return [process.execPath, bin];
+  } catch {
+    // not installed: the error below says what to do
+  }
+  throw new PlayerError(
+    "vtn",
+    "cannot find the transactive command to start our side: install @transactive/cli next to @transactive/interop",
+  );
 }
 
 const TAIL = 16_384;
